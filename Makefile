@@ -1,0 +1,38 @@
+# The two commands of the README, and the pieces they are made of.
+SHELL := /bin/bash
+DATA_DIR ?= .data
+EMULATOR_PORT ?= 8787
+
+.PHONY: run test deps deps-test build lint test-rust test-sdk bench
+
+## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)).
+run: deps
+	cargo build -p dfns-emulator
+	@echo "Dfns emulator on http://127.0.0.1:$(EMULATOR_PORT), data in $(DATA_DIR)/dfns-emulator"
+	@echo "Service-account environment: cargo run -q -p dfns-emulator -- env --data-dir $(DATA_DIR)/dfns-emulator"
+	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator
+
+## make test: every test (formatting, lints, Rust tests, official-SDK conformance).
+test: deps-test lint test-rust test-sdk
+
+deps:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	cargo nextest run --workspace --no-fail-fast
+
+## The official Dfns SDKs (npm and PyPI) against a fresh emulator.
+test-sdk:
+	cargo build -p dfns-emulator
+	tests/sdk/run.sh
+
+## Benchmark: N service-account user actions against a running emulator (prints medians).
+bench:
+	cargo run --release -p dfns-emulator --example bench -- $(BENCH_ARGS)

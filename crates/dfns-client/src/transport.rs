@@ -1,0 +1,266 @@
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::Secret;
+use crate::error::{Error, decode_error};
+use crate::models::{SignedChallenge, UserActionChallenge, UserActionInitRequest, UserActionToken};
+
+/// Where and how to reach Dfns.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    base_url: Url,
+    timeout: Duration,
+    max_retries: u32,
+}
+
+impl ClientConfig {
+    /// Dfns at `base_url` (e.g. `https://api.dfns.io`, or an emulator), with a 30 s timeout and two
+    /// retries for requests that are safe to repeat.
+    pub fn new(base_url: &str) -> Result<Self, Error> {
+        let mut base_url = Url::parse(base_url)?;
+        // Paths are joined onto the base, so it must end with a slash to keep any prefix.
+        if !base_url.path().ends_with('/') {
+            base_url.set_path(&format!("{}/", base_url.path()));
+        }
+        Ok(Self {
+            base_url,
+            timeout: Duration::from_secs(30),
+            max_retries: 2,
+        })
+    }
+
+    /// Time allowed for one request, answer included.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries for requests that are safe to repeat (reads, challenge requests).
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+}
+
+/// A write that has been through `/auth/action/init` and waits for the caller's signature. It
+/// holds the exact body bytes that were signed; completing sends those bytes and no others.
+#[derive(Debug)]
+pub struct PendingAction<R> {
+    method: Method,
+    path: String,
+    body: String,
+    challenge: UserActionChallenge,
+    response: PhantomData<fn() -> R>,
+}
+
+impl<R> PendingAction<R> {
+    /// The challenge to sign.
+    pub fn challenge(&self) -> &UserActionChallenge {
+        &self.challenge
+    }
+
+    /// The body that was signed and will be sent.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The HTTP method and path of the request.
+    pub fn request_line(&self) -> (&Method, &str) {
+        (&self.method, &self.path)
+    }
+}
+
+/// The HTTP layer shared by both clients: one bearer token, JSON in and out, Dfns errors.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    config: ClientConfig,
+    token: Secret,
+}
+
+/// Whether a request may be sent again after a failure that left its outcome unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    Safe,
+    Never,
+}
+
+impl Transport {
+    pub(crate) fn new(config: ClientConfig, token: Secret) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .build()
+            .map_err(|source| Error::Transport {
+                url: config.base_url.to_string(),
+                source,
+            })?;
+        Ok(Self {
+            http,
+            config,
+            token,
+        })
+    }
+
+    pub(crate) fn with_token(&self, token: Secret) -> Self {
+        Self {
+            http: self.http.clone(),
+            config: self.config.clone(),
+            token,
+        }
+    }
+
+    pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
+        self.send(Method::GET, path, None, None, Repeat::Safe).await
+    }
+
+    /// Sends `body` (serialised once) without a user action.
+    pub(crate) async fn call<B: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+        repeat: Repeat,
+    ) -> Result<R, Error> {
+        let body = to_body(body);
+        self.send(method, path, Some(body), None, repeat).await
+    }
+
+    /// Step 1 of a signed write: serialise the body once and ask Dfns for a challenge over it.
+    pub(crate) async fn action_init<B: Serialize + ?Sized, R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<PendingAction<R>, Error> {
+        let body = to_body(body);
+        let init = UserActionInitRequest {
+            user_action_payload: body.clone(),
+            user_action_http_method: method.to_string(),
+            user_action_http_path: path_without_query(path).to_owned(),
+            user_action_server_kind: Some("Api".to_owned()),
+        };
+        // A challenge request changes nothing, so it may be repeated.
+        let challenge = self
+            .call(Method::POST, "/auth/action/init", &init, Repeat::Safe)
+            .await?;
+        Ok(PendingAction {
+            method,
+            path: path.to_owned(),
+            body,
+            challenge,
+            response: PhantomData,
+        })
+    }
+
+    /// Step 2: exchange the signed challenge for a user action and send the signed bytes with it.
+    pub(crate) async fn action_complete<R: DeserializeOwned>(
+        &self,
+        pending: PendingAction<R>,
+        signed: &SignedChallenge,
+    ) -> Result<R, Error> {
+        let token: UserActionToken = self
+            .call(Method::POST, "/auth/action", signed, Repeat::Never)
+            .await?;
+        self.send(
+            pending.method,
+            &pending.path,
+            Some(pending.body),
+            Some(&token.user_action),
+            Repeat::Never,
+        )
+        .await
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        user_action: Option<&Secret>,
+        repeat: Repeat,
+    ) -> Result<R, Error> {
+        let url = self.config.base_url.join(path.trim_start_matches('/'))?;
+        let attempts = match repeat {
+            Repeat::Safe => self.config.max_retries + 1,
+            Repeat::Never => 1,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(self.token.expose());
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            if let Some(user_action) = user_action {
+                request = request.header("x-dfns-useraction", user_action.expose());
+            }
+            tracing::debug!(%method, path, attempt, "dfns request");
+            let outcome = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    match response.bytes().await {
+                        Ok(bytes) if status.is_success() => {
+                            return serde_json::from_slice(&bytes).map_err(|source| {
+                                Error::Decode {
+                                    status: status.as_u16(),
+                                    source,
+                                }
+                            });
+                        }
+                        Ok(bytes) if attempt < attempts && is_transient(status) => {
+                            tracing::warn!(%method, path, %status, "dfns busy, retrying");
+                            Err(Error::Api(decode_error(status.as_u16(), &bytes)))
+                        }
+                        Ok(bytes) => return Err(Error::Api(decode_error(status.as_u16(), &bytes))),
+                        Err(source) => Err(Error::Transport {
+                            url: url.to_string(),
+                            source,
+                        }),
+                    }
+                }
+                Err(source) => Err(Error::Transport {
+                    url: url.to_string(),
+                    source,
+                }),
+            };
+            if attempt >= attempts {
+                return outcome;
+            }
+            tokio::time::sleep(Duration::from_millis(100 << attempt.min(6))).await;
+        }
+    }
+}
+
+fn is_transient(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
+pub(crate) fn path_without_query(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(path, _)| path)
+}
+
+fn to_body<B: Serialize + ?Sized>(body: &B) -> String {
+    #[allow(clippy::expect_used)] // our request models always serialise
+    serde_json::to_string(body).expect("request bodies serialise to JSON")
+}

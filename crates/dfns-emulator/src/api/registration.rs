@@ -1,0 +1,237 @@
+//! Delegated registration (§3.1–3.3): the service account creates the end user and a challenge;
+//! the client completes with the temporary token and the new credentials.
+
+use axum::Json;
+use axum::extract::State;
+use dfns_client::Secret;
+use dfns_client::models::{
+    Authentication, AuthenticatorSelection, ChallengeUser, CredentialKind,
+    DelegatedRegistrationRequest, EndUserRegistrationRequest, EndUserRegistrationResponse,
+    PubKeyCredParam, RegisteredCredential, RegisteredUser, RegistrationChallenge,
+    RegistrationRequest, RegistrationResponse, RelyingParty, SupportedFactorKinds, UserKind,
+    UserVerification,
+};
+
+use super::challenges::{ChallengeKind, already_answered, load_open, new_challenge};
+use super::extract::{DfnsJson, Signed, TemporaryCaller};
+use super::factors::{Role, ensure_unregistered, new_credential_row};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::new_id;
+use crate::state::AppState;
+use crate::store::UserRow;
+use crate::tokens::TokenKind;
+
+/// The rp name shown by authenticators.
+pub const RP_NAME: &str = "Dfns Emulator";
+
+/// WebAuthn creation parameters every new passkey gets: ES256 and RS256, as Dfns offers.
+pub fn pub_key_cred_params() -> Vec<PubKeyCredParam> {
+    [-7, -257]
+        .map(|alg| PubKeyCredParam {
+            kind: "public-key".to_owned(),
+            alg,
+        })
+        .to_vec()
+}
+
+/// Discoverable passkeys with user verification.
+pub fn authenticator_selection() -> AuthenticatorSelection {
+    AuthenticatorSelection {
+        authenticator_attachment: None,
+        resident_key: "required".to_owned(),
+        require_resident_key: true,
+        user_verification: UserVerification::Required,
+    }
+}
+
+/// The rp of the emulated org.
+pub fn relying_party(state: &AppState) -> RelyingParty {
+    RelyingParty {
+        id: state.rp.id.clone(),
+        name: RP_NAME.to_owned(),
+    }
+}
+
+/// The WebAuthn user of `user`.
+pub fn challenge_user(user: &UserRow) -> ChallengeUser {
+    ChallengeUser {
+        id: user.id.clone(),
+        name: user.username.clone(),
+        display_name: user.username.clone(),
+    }
+}
+
+/// `POST /auth/registration/delegated` (service account, user action).
+pub async fn delegated(
+    State(state): State<AppState>,
+    Signed { caller, body }: Signed<DelegatedRegistrationRequest>,
+) -> ApiResult<Json<RegistrationChallenge>> {
+    caller.require_service_account("Auth:Register:Delegated")?;
+    if body.kind != UserKind::EndUser {
+        return Err(ApiError::bad_request("kind must be EndUser"));
+    }
+    let username = body.email.trim();
+    if username.is_empty() {
+        return Err(ApiError::bad_request("email must not be empty"));
+    }
+    let user = match state.store.user_by_username(username).await? {
+        Some(user) if user.is_registered => {
+            return Err(ApiError::unauthorized("User already exists."));
+        }
+        // A user who began registration and did not finish gets a new challenge.
+        Some(user) => user,
+        None => {
+            let user = UserRow {
+                id: new_id("us"),
+                org_id: state.org_id.clone(),
+                username: username.to_owned(),
+                kind: "EndUser".to_owned(),
+                external_id: body.external_id.clone(),
+                is_active: true,
+                is_registered: false,
+                tokens_valid_after: 0,
+                date_created: state.clock.now_iso(),
+            };
+            state.store.insert_user(&user).await?;
+            user
+        }
+    };
+    let row = new_challenge(
+        &state,
+        ChallengeKind::Registration,
+        &user.id,
+        state.lifetimes.temporary_token_ms,
+    );
+    state.store.insert_challenge(&row).await?;
+    let now = state.now_ms();
+    let temporary = state.tokens.issue(
+        TokenKind::Temp,
+        &user.id,
+        &state.org_id,
+        row.id.clone(),
+        now,
+        row.expires_at - now,
+    );
+    let kinds = vec![CredentialKind::Fido2, CredentialKind::Key];
+    Ok(Json(RegistrationChallenge {
+        user: challenge_user(&user),
+        temporary_authentication_token: Secret::new(temporary),
+        challenge: row.challenge,
+        rp: Some(relying_party(&state)),
+        supported_credential_kinds: SupportedFactorKinds {
+            first_factor: kinds.clone(),
+            second_factor: kinds,
+        },
+        authenticator_selection: authenticator_selection(),
+        attestation: "direct".to_owned(),
+        pub_key_cred_params: pub_key_cred_params(),
+        exclude_credentials: Vec::new(),
+        otp_url: Some(String::new()),
+    }))
+}
+
+/// `POST /auth/registration` (temporary token, no user action).
+pub async fn complete(
+    State(state): State<AppState>,
+    caller: TemporaryCaller,
+    DfnsJson(body): DfnsJson<RegistrationRequest>,
+) -> ApiResult<Json<RegistrationResponse>> {
+    Ok(Json(register(&state, &caller, &body).await?))
+}
+
+/// `POST /auth/registration/enduser`: registration, then wallets delegated to the new user.
+pub async fn end_user(
+    State(state): State<AppState>,
+    caller: TemporaryCaller,
+    DfnsJson(body): DfnsJson<EndUserRegistrationRequest>,
+) -> ApiResult<Json<EndUserRegistrationResponse>> {
+    // Refuse unknown networks before anything is spent. No network has keys in this emulator
+    // yet, so any wallet asked for is refused with the contract's 400.
+    if let Some(wallet) = body.wallets.first() {
+        return Err(ApiError::bad_request(format!(
+            "Network {} is not supported",
+            wallet.network
+        )));
+    }
+    let registered = register(&state, &caller, &body.registration()).await?;
+    let now = state.now_ms();
+    let token = state.tokens.issue(
+        TokenKind::Login,
+        &registered.user.id,
+        &state.org_id,
+        new_id("to"),
+        now,
+        state.lifetimes.login_token_ms,
+    );
+    Ok(Json(EndUserRegistrationResponse {
+        credential: registered.credential,
+        user: registered.user,
+        authentication: Authentication {
+            token: Secret::new(token),
+        },
+        wallets: Vec::new(),
+    }))
+}
+
+/// Verifies every credential against the registration challenge, then stores them all at once.
+async fn register(
+    state: &AppState,
+    caller: &TemporaryCaller,
+    body: &RegistrationRequest,
+) -> ApiResult<RegistrationResponse> {
+    let row = load_open(
+        state,
+        &caller.claims.jti,
+        ChallengeKind::Registration,
+        &caller.user.id,
+    )
+    .await?;
+    // Every credential of the call signs the same challenge (§3.2).
+    let first = new_credential_row(
+        state,
+        &caller.user,
+        &row.challenge,
+        &body.first_factor_credential,
+        Role::Signing,
+    )?;
+    let mut rows = vec![first.clone()];
+    if let Some(second) = &body.second_factor_credential {
+        rows.push(new_credential_row(
+            state,
+            &caller.user,
+            &row.challenge,
+            second,
+            Role::Signing,
+        )?);
+    }
+    if let Some(recovery) = &body.recovery_credential {
+        rows.push(new_credential_row(
+            state,
+            &caller.user,
+            &row.challenge,
+            recovery,
+            Role::Recovery,
+        )?);
+    }
+    ensure_unregistered(state, &rows).await?;
+    if !state
+        .store
+        .complete_registration(&row.id, &caller.user.id, &rows, state.now_ms())
+        .await?
+    {
+        return Err(already_answered());
+    }
+    tracing::info!(user = %caller.user.id, credentials = rows.len(), "end user registered");
+    Ok(RegistrationResponse {
+        credential: RegisteredCredential {
+            uuid: first.uuid,
+            kind: CredentialKind::from(first.kind.as_str()),
+            name: first.name,
+        },
+        user: RegisteredUser {
+            id: caller.user.id.clone(),
+            username: caller.user.username.clone(),
+            org_id: caller.user.org_id.clone(),
+        },
+    })
+}

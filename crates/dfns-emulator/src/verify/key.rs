@@ -1,0 +1,66 @@
+//! Key credentials (§2.4, §2.5): the signature covers the clientData bytes exactly as received.
+
+use dfns_client::keys::{PublicKey, sha256_hex};
+use dfns_client::models::{CredentialInfo, KeyAssertion};
+use serde::Deserialize;
+
+use super::VerifyError;
+use super::client_data::{b64, check};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyAttestation {
+    public_key: String,
+    signature: String,
+}
+
+/// Checks a `key.create` credential and returns its public key.
+///
+/// attestationData is `{publicKey, signature}`; the signature is hex DER over the fingerprint
+/// `{"clientDataHash":hex(sha256(clientData)),"publicKey":PEM}` written compactly in that order.
+pub fn verify_key_registration(
+    challenge: &str,
+    info: &CredentialInfo,
+) -> Result<PublicKey, VerifyError> {
+    let client_data = b64("clientData", &info.client_data)?;
+    check(&client_data, "key.create", challenge)?;
+    let attestation = b64("attestationData", &info.attestation_data)?;
+    let attestation: KeyAttestation = serde_json::from_slice(&attestation)
+        .map_err(|_| VerifyError::Attestation("attestationData is not {publicKey, signature}"))?;
+    let public_key = PublicKey::from_pem(&attestation.public_key)
+        .map_err(|_| VerifyError::UnsupportedKey("not a P-256, secp256k1, Ed25519 or RSA PEM"))?;
+    let fingerprint = serde_json::to_string(&Fingerprint {
+        client_data_hash: &sha256_hex(&client_data),
+        public_key: &attestation.public_key,
+    })
+    .map_err(|_| VerifyError::Attestation("fingerprint"))?;
+    let signature = hex::decode(&attestation.signature)
+        .map_err(|_| VerifyError::Attestation("signature is not hex"))?;
+    public_key
+        .verify(fingerprint.as_bytes(), &signature)
+        .map_err(|_| VerifyError::BadSignature)?;
+    Ok(public_key)
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fingerprint<'a> {
+    client_data_hash: &'a str,
+    public_key: &'a str,
+}
+
+/// Checks a `key.get` assertion against the stored public key.
+pub fn verify_key_assertion(
+    challenge: &str,
+    public_key: &PublicKey,
+    assertion: &KeyAssertion,
+) -> Result<(), VerifyError> {
+    let client_data = b64("clientData", &assertion.client_data)?;
+    // A Key clientData's origin is optional and not checked: the official Python signer sends
+    // its own default origin.
+    check(&client_data, "key.get", challenge)?;
+    let signature = b64("signature", &assertion.signature)?;
+    public_key
+        .verify(&client_data, &signature)
+        .map_err(|_| VerifyError::BadSignature)
+}

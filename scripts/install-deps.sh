@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building and testing Sigil needs on Debian/Ubuntu, skipping what is present.
+# Usage: scripts/install-deps.sh [run|test]
+set -euo pipefail
+
+need_apt=()
+want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$1"); }
+
+# Building: a C compiler for the -sys crates, pkg-config.
+for pkg in build-essential pkg-config ca-certificates curl; do want "$pkg"; done
+# The official Dfns SDKs check the emulator in `make test`: Node.js with npm, Python with venv.
+command -v node >/dev/null 2>&1 || want nodejs
+command -v npm >/dev/null 2>&1 || want npm
+command -v python3 >/dev/null 2>&1 || want python3
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || want python3-venv
+
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo is missing: install Rust (rustup) first; rust-toolchain.toml names the version" >&2
+  exit 1
+fi
+
+if [ "${1:-}" = test ] && ! cargo nextest --version >/dev/null 2>&1; then
+  echo "installing cargo-nextest"
+  cargo install cargo-nextest --locked
+fi
