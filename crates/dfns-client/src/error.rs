@@ -22,7 +22,7 @@ pub struct DfnsError {
 pub enum Error {
     /// Dfns answered with an error.
     #[error(transparent)]
-    Api(#[from] DfnsError),
+    Api(Box<DfnsError>),
     /// The request did not get an answer (connection, TLS, timeout).
     #[error("could not reach Dfns at {url}: {source}")]
     Transport {
@@ -47,6 +47,12 @@ pub enum Error {
     /// The credential signer refused or failed.
     #[error(transparent)]
     Signer(#[from] crate::SignerError),
+}
+
+impl From<DfnsError> for Error {
+    fn from(error: DfnsError) -> Self {
+        Self::Api(Box::new(error))
+    }
 }
 
 impl Error {

@@ -224,9 +224,9 @@ impl Transport {
                         }
                         Ok(bytes) if attempt < attempts && is_transient(status) => {
                             tracing::warn!(%method, path, %status, "dfns busy, retrying");
-                            Err(Error::Api(decode_error(status.as_u16(), &bytes)))
+                            Err(decode_error(status.as_u16(), &bytes).into())
                         }
-                        Ok(bytes) => return Err(Error::Api(decode_error(status.as_u16(), &bytes))),
+                        Ok(bytes) => return Err(decode_error(status.as_u16(), &bytes).into()),
                         Err(source) => Err(Error::Transport {
                             url: url.to_string(),
                             source,

@@ -28,8 +28,8 @@ CREATE TABLE credentials (
     sign_count            INTEGER NOT NULL DEFAULT 0,
     name                  TEXT NOT NULL,
     is_active             INTEGER NOT NULL DEFAULT 1,
-    relying_party_id      TEXT,
-    origin                TEXT,
+    relying_party_id      TEXT NOT NULL,
+    origin                TEXT NOT NULL,
     encrypted_private_key TEXT,
     date_created          TEXT NOT NULL
 );

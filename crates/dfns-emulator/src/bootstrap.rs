@@ -96,6 +96,8 @@ pub async fn load_or_create(
     store: &Store,
     clock: &dyn Clock,
     service_token_ttl_ms: i64,
+    rp_id: &str,
+    origin: &str,
 ) -> Result<Org, BootstrapError> {
     if let Some(org_id) = store.setting("org_id").await? {
         let seed = store
@@ -146,8 +148,8 @@ pub async fn load_or_create(
             sign_count: 0,
             name: "Service account key".to_owned(),
             is_active: true,
-            relying_party_id: None,
-            origin: None,
+            relying_party_id: rp_id.to_owned(),
+            origin: origin.to_owned(),
             encrypted_private_key: None,
             date_created: clock.now_iso(),
         })

@@ -113,10 +113,13 @@ impl Emulator {
             source,
         })?;
         let store = Store::open(&config.data_dir).await?;
+        let origin = config.origins[0].origin().ascii_serialization();
         let org = bootstrap::load_or_create(
             &store,
             config.clock.as_ref(),
             config.lifetimes.service_token_ms,
+            &config.rp_id,
+            &origin,
         )
         .await?;
         let state = AppState::new(Shared {

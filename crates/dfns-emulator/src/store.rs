@@ -37,8 +37,8 @@ pub struct CredentialRow {
     pub sign_count: i64,
     pub name: String,
     pub is_active: bool,
-    pub relying_party_id: Option<String>,
-    pub origin: Option<String>,
+    pub relying_party_id: String,
+    pub origin: String,
     pub encrypted_private_key: Option<String>,
     pub date_created: String,
 }
@@ -281,10 +281,15 @@ impl Store {
         for credential in credentials {
             insert_credential(&mut *tx, credential).await?;
         }
-        sqlx::query("UPDATE users SET is_registered = 1 WHERE id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        // Only a user not yet registered: a leftover temporary token must not add credentials.
+        let done =
+            sqlx::query("UPDATE users SET is_registered = 1 WHERE id = ? AND is_registered = 0")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
         tx.commit().await?;
         Ok(true)
     }

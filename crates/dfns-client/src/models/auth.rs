@@ -469,12 +469,10 @@ pub struct Credential {
     pub name: String,
     /// PEM public key.
     pub public_key: String,
-    /// The rp id it was created under (Fido2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relying_party_id: Option<String>,
-    /// The origin it was created at (Fido2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    /// The rp id it was created under.
+    pub relying_party_id: String,
+    /// The origin it was created at.
+    pub origin: String,
 }
 
 /// `GET /auth/credentials` response.
@@ -498,11 +496,13 @@ pub struct CredentialChallengeRequest {
 pub struct CredentialChallenge {
     /// The kind asked for.
     pub kind: CredentialKind,
-    /// The user (Fido2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<ChallengeUser>,
+    /// The user the credential is for.
+    pub user: ChallengeUser,
     /// Sent back with the new credential.
     pub challenge_identifier: String,
+    /// Deprecated alias of `challengeIdentifier`, still required by the SDK types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporary_authentication_token: Option<String>,
     /// The string the new credential signs.
     pub challenge: String,
     /// Deprecated.

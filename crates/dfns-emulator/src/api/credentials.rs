@@ -83,7 +83,8 @@ pub async fn init(
     };
     Ok(Json(CredentialChallenge {
         kind: body.kind,
-        user: fido2.then(|| challenge_user(&caller.user)),
+        user: challenge_user(&caller.user),
+        temporary_authentication_token: Some(challenge_identifier.clone()),
         challenge_identifier,
         challenge: row.challenge,
         rp: Some(relying_party(&state)),

@@ -58,7 +58,7 @@ pub fn new_credential_row(
     let rejected =
         |error: VerifyError| ApiError::bad_request("Invalid credential").with_reason(error);
     let info = &credential.credential_info;
-    let (credential_id, public_key, sign_count, relying_party_id, origin) = match kind {
+    let (credential_id, public_key, sign_count, origin) = match kind {
         CredentialKind::Fido2 => {
             let verified =
                 verify_fido2_registration(&state.rp, challenge, USER_VERIFICATION_REQUIRED, info)
@@ -67,13 +67,16 @@ pub fn new_credential_row(
                 verified.credential_id,
                 verified.public_key,
                 verified.sign_count,
-                Some(state.rp.id.clone()),
-                Some(verified.origin),
+                verified.origin,
             )
         }
         _ => {
-            let public_key = verify_key_registration(challenge, info).map_err(rejected)?;
-            (info.cred_id.clone(), public_key, 0, None, None)
+            let verified = verify_key_registration(challenge, info).map_err(rejected)?;
+            // Key signers may leave the origin out; the org's first origin stands in.
+            let origin = verified
+                .origin
+                .unwrap_or_else(|| state.rp.origins[0].origin().ascii_serialization());
+            (info.cred_id.clone(), verified.public_key, 0, origin)
         }
     };
     let public_key_pem = public_key.to_pem().map_err(ApiError::internal)?;
@@ -89,7 +92,7 @@ pub fn new_credential_row(
             .clone()
             .unwrap_or_else(|| default_name(kind)),
         is_active: true,
-        relying_party_id,
+        relying_party_id: state.rp.id.clone(),
         origin,
         encrypted_private_key: credential.encrypted_private_key.clone(),
         date_created: state.clock.now_iso(),

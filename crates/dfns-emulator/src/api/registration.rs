@@ -179,6 +179,10 @@ async fn register(
     caller: &TemporaryCaller,
     body: &RegistrationRequest,
 ) -> ApiResult<RegistrationResponse> {
+    // A leftover temporary token must not add credentials to a live account.
+    if caller.user.is_registered {
+        return Err(ApiError::unauthorized("User already exists."));
+    }
     let row = load_open(
         state,
         &caller.claims.jti,

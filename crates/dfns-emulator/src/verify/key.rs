@@ -14,6 +14,15 @@ struct KeyAttestation {
     signature: String,
 }
 
+/// A verified new Key credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKeyCredential {
+    /// Its public key.
+    pub public_key: PublicKey,
+    /// The clientData origin, when the signer wrote one.
+    pub origin: Option<String>,
+}
+
 /// Checks a `key.create` credential and returns its public key.
 ///
 /// attestationData is `{publicKey, signature}`; the signature is hex DER over the fingerprint
@@ -21,9 +30,9 @@ struct KeyAttestation {
 pub fn verify_key_registration(
     challenge: &str,
     info: &CredentialInfo,
-) -> Result<PublicKey, VerifyError> {
+) -> Result<NewKeyCredential, VerifyError> {
     let client_data = b64("clientData", &info.client_data)?;
-    check(&client_data, "key.create", challenge)?;
+    let parsed = check(&client_data, "key.create", challenge)?;
     let attestation = b64("attestationData", &info.attestation_data)?;
     let attestation: KeyAttestation = serde_json::from_slice(&attestation)
         .map_err(|_| VerifyError::Attestation("attestationData is not {publicKey, signature}"))?;
@@ -39,7 +48,10 @@ pub fn verify_key_registration(
     public_key
         .verify(fingerprint.as_bytes(), &signature)
         .map_err(|_| VerifyError::BadSignature)?;
-    Ok(public_key)
+    Ok(NewKeyCredential {
+        public_key,
+        origin: parsed.origin,
+    })
 }
 
 #[derive(serde::Serialize)]

@@ -130,10 +130,10 @@ pub fn verify_fido2_assertion(
     assertion: &Fido2Assertion,
 ) -> Result<u32, VerifyError> {
     // 6. If userHandle is present it must name the user the credential belongs to.
-    if let Some(user_handle) = &assertion.user_handle {
-        if b64("userHandle", user_handle)? != user_id.as_bytes() {
-            return Err(VerifyError::UserHandleMismatch);
-        }
+    if let Some(user_handle) = &assertion.user_handle
+        && b64("userHandle", user_handle)? != user_id.as_bytes()
+    {
+        return Err(VerifyError::UserHandleMismatch);
     }
     // 8–12. Parse the client data; check type, challenge and origin.
     let client_data = b64("clientData", &assertion.client_data)?;

@@ -1,0 +1,8 @@
+//! The Dfns emulator served on loopback, driven by our client, software authenticators and raw
+//! HTTP: what it accepts, what it refuses and with which error, and what survives a restart.
+
+mod http_edges;
+mod identity;
+mod rejections;
+mod restart;
+mod support;
