@@ -33,6 +33,6 @@ test-sdk:
 	cargo build -p dfns-emulator
 	tests/sdk/run.sh
 
-## Benchmark: N service-account user actions against a running emulator (prints medians).
-bench:
-	cargo run --release -p dfns-emulator --example bench -- $(BENCH_ARGS)
+## Benchmark: service-account user actions against a fresh release emulator (p50/p99, throughput).
+bench: deps
+	scripts/bench.sh $(BENCH_ARGS)

@@ -766,3 +766,28 @@ async fn a_leftover_temporary_token_cannot_add_credentials_to_a_registered_user(
     let user = emulator.login("v@example.com").await;
     assert_eq!(user.list_credentials().await.expect("list").items.len(), 1);
 }
+
+#[tokio::test]
+async fn an_attestation_format_the_emulator_cannot_check_is_refused_by_name() {
+    let emulator = TestEmulator::start().await;
+    let challenge = emulator.registration_challenge("w@example.com").await;
+    let mut passkey = Scripted::new("localhost", "https://localhost");
+    passkey.format = crate::support::authenticators::Format::Named("tpm");
+    let error = emulator
+        .service_account()
+        .register(
+            &challenge.temporary_authentication_token,
+            &first_factor_only(passkey.register(&challenge)),
+        )
+        .await
+        .expect_err("tpm is not checked");
+    let details = error
+        .api()
+        .and_then(|e| e.details.clone())
+        .unwrap_or_default();
+    let reason = details["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with(r#"attestation format "tpm" is not supported"#),
+        "{reason}"
+    );
+}

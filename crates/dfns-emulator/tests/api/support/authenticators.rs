@@ -149,6 +149,8 @@ pub enum Format {
     None,
     /// `packed` self attestation: signed by the credential key itself.
     PackedSelf,
+    /// Any other format name, with an empty statement.
+    Named(&'static str),
 }
 
 /// Everything a ceremony's output depends on; tests change fields before it is signed.
@@ -230,7 +232,7 @@ impl Scripted {
         ]
         .concat();
         let statement = match self.format {
-            Format::None => Value::Map(Vec::new()),
+            Format::None | Format::Named(_) => Value::Map(Vec::new()),
             Format::PackedSelf => {
                 let signed = [auth_data.as_slice(), &Sha256::digest(&client_data)].concat();
                 let signature: p256::ecdsa::Signature = self.key.sign(&signed);
@@ -246,6 +248,7 @@ impl Scripted {
         let format = match self.format {
             Format::None => "none",
             Format::PackedSelf => "packed",
+            Format::Named(name) => name,
         };
         let attestation_object = cbor(&Value::Map(vec![
             (Value::from("fmt"), Value::from(format)),

@@ -1,0 +1,354 @@
+//! The client against small mock servers on loopback: the user-action dance, exact bytes,
+//! errors kept apart, retries only where safe, and the base URL seam.
+
+mod mock;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use dfns_client::keys::{KeyAlgorithm, PrivateKey, PublicKey};
+use dfns_client::models::{
+    DelegatedLoginRequest, FactorAssertion, SignedChallenge, UserActionInitRequest,
+};
+use dfns_client::{
+    ClientConfig, CredentialSigner, DelegatedClient, Error, KeySigner, Secret,
+    ServiceAccountClient, SignerError,
+};
+use serde_json::{Value, json};
+
+use mock::Mock;
+
+fn challenge_for(cred_id: &str) -> Value {
+    json!({
+        "challenge": "a-challenge",
+        "challengeIdentifier": "an-identifier",
+        "supportedCredentialKinds": [{"kind": "Key", "factor": "first", "requiresSecondFactor": false}],
+        "userVerification": "required",
+        "allowCredentials": {"key": [{"type": "public-key", "id": cred_id}], "webauthn": []},
+        "someFutureField": {"ignored": true},
+    })
+}
+
+#[tokio::test]
+async fn the_service_account_signs_every_write_with_its_key() {
+    let key = PrivateKey::generate(KeyAlgorithm::P256);
+    let public = key.public_key();
+    let mock = Mock::new();
+    let router = axum::Router::new()
+        .route(
+            "/auth/action/init",
+            post(|Json(_): Json<Value>| async { Json(challenge_for("sa-cred")) }),
+        )
+        .route(
+            "/auth/action",
+            post(move |Json(body): Json<SignedChallenge>| {
+                let public = public.clone();
+                async move { Json(answer_action(&public, &body)) }
+            }),
+        )
+        .route(
+            "/auth/login/delegated",
+            post(|| async { Json(json!({"token": "eu-token"})) }),
+        );
+    let base = mock.serve(router).await;
+    let signer = KeySigner::new("sa-cred", key);
+    let config = ClientConfig::new(&base).expect("url");
+    let client = ServiceAccountClient::new(config, Secret::new("sa-token"), Arc::new(signer))
+        .expect("client");
+
+    let login = client
+        .delegated_login(&DelegatedLoginRequest {
+            username: "ada@example.com".to_owned(),
+        })
+        .await
+        .expect("logged in");
+    assert_eq!(login.token.expose(), "eu-token");
+
+    let requests = mock.requests();
+    let paths: Vec<_> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("POST", "/auth/action/init"),
+            ("POST", "/auth/action"),
+            ("POST", "/auth/login/delegated")
+        ]
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.authorization.as_deref() == Some("Bearer sa-token"))
+    );
+    let init: UserActionInitRequest = serde_json::from_str(&requests[0].body).expect("init body");
+    assert_eq!(init.user_action_http_method, "POST");
+    assert_eq!(init.user_action_http_path, "/auth/login/delegated");
+    assert_eq!(
+        init.user_action_payload, requests[2].body,
+        "the signed bytes are the sent bytes"
+    );
+    assert_eq!(
+        requests[2].user_action.as_deref(),
+        Some("user-action-token")
+    );
+    assert_eq!(requests[0].user_action, None);
+}
+
+/// What `/auth/action` checks in this mock: the Key assertion really signs the challenge.
+fn answer_action(public: &PublicKey, body: &SignedChallenge) -> Value {
+    use base64::Engine as _;
+    let FactorAssertion::Key {
+        credential_assertion,
+    } = &body.first_factor
+    else {
+        return json!({"error": "not a key"});
+    };
+    let decode = |value: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(value)
+            .expect("b64url")
+    };
+    let client_data = decode(&credential_assertion.client_data);
+    let parsed: Value = serde_json::from_slice(&client_data).expect("client data");
+    assert_eq!(
+        parsed,
+        json!({"type": "key.get", "challenge": "a-challenge"})
+    );
+    public
+        .verify(&client_data, &decode(&credential_assertion.signature))
+        .expect("a valid signature");
+    assert_eq!(body.challenge_identifier, "an-identifier");
+    json!({"userAction": "user-action-token"})
+}
+
+#[tokio::test]
+async fn a_delegated_write_completes_with_the_bytes_that_were_signed() {
+    let mock = Mock::new();
+    let router = axum::Router::new()
+        .route(
+            "/auth/action/init",
+            post(|| async { Json(challenge_for("user-cred")) }),
+        )
+        .route(
+            "/auth/action",
+            post(|| async { Json(json!({"userAction": "ua"})) }),
+        )
+        .route(
+            "/auth/credentials/deactivate",
+            put(|| async { Json(json!({"message": "Credential deactivated"})) }),
+        );
+    let base = mock.serve(router).await;
+    let client = DelegatedClient::new(ClientConfig::new(&base).expect("url"), Secret::new("eu"))
+        .expect("client");
+
+    let pending = client
+        .deactivate_credential_init("cr-1")
+        .await
+        .expect("init");
+    assert_eq!(pending.body(), r#"{"credentialUuid":"cr-1"}"#);
+    assert_eq!(pending.challenge().challenge, "a-challenge");
+    let signed = SignedChallenge {
+        challenge_identifier: pending.challenge().challenge_identifier.clone(),
+        first_factor: FactorAssertion::Key {
+            credential_assertion: KeySigner::new(
+                "user-cred",
+                PrivateKey::generate(KeyAlgorithm::Ed25519),
+            )
+            .assert("a-challenge"),
+        },
+        second_factor: None,
+    };
+    let done = client.complete(pending, &signed).await.expect("completed");
+    assert_eq!(done.message, "Credential deactivated");
+
+    let requests = mock.requests();
+    let init: UserActionInitRequest = serde_json::from_str(&requests[0].body).expect("init body");
+    assert_eq!(init.user_action_http_method, "PUT");
+    assert_eq!(init.user_action_http_path, "/auth/credentials/deactivate");
+    assert_eq!(requests[2].method, "PUT");
+    assert_eq!(requests[2].body, init.user_action_payload);
+    assert_eq!(requests[2].user_action.as_deref(), Some("ua"));
+}
+
+#[tokio::test]
+async fn a_dfns_error_keeps_its_status_id_message_and_details() {
+    let mock = Mock::new();
+    let router = axum::Router::new().route(
+        "/auth/credentials",
+        get(|| async {
+            let body = json!({"error": {"id": "e-1", "status": 404, "message": "not here", "details": {"k": 1}}});
+            (StatusCode::NOT_FOUND, Json(body))
+        }),
+    );
+    let client = DelegatedClient::new(
+        ClientConfig::new(&mock.serve(router).await).expect("url"),
+        Secret::new("t"),
+    )
+    .expect("client");
+    let error = client.list_credentials().await.expect_err("a 404");
+    let api = error.api().expect("a Dfns error");
+    assert_eq!(
+        (api.status, api.id.as_deref(), api.message.as_str()),
+        (404, Some("e-1"), "not here")
+    );
+    assert_eq!(api.details, Some(json!({"k": 1})));
+    assert_eq!(error.to_string(), "Dfns answered 404: not here");
+}
+
+#[tokio::test]
+async fn older_error_shapes_and_plain_text_are_read() {
+    for (body, expected) in [
+        (r#"{"error":{"message":"old shape"}}"#, "old shape"),
+        (r#"{"message":"flat shape"}"#, "flat shape"),
+        ("Bad Gateway from a proxy", "Bad Gateway from a proxy"),
+    ] {
+        let mock = Mock::new();
+        let router = axum::Router::new().route(
+            "/auth/credentials",
+            get(move || async move { (StatusCode::BAD_REQUEST, body) }),
+        );
+        let config = ClientConfig::new(&mock.serve(router).await).expect("url");
+        let client = DelegatedClient::new(config, Secret::new("t")).expect("client");
+        let error = client.list_credentials().await.expect_err("a 400");
+        assert_eq!(error.api().map(|e| e.message.as_str()), Some(expected));
+        assert_eq!(error.status(), Some(400));
+    }
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_the_contract_is_a_decode_error() {
+    let mock = Mock::new();
+    let router = axum::Router::new().route(
+        "/auth/credentials",
+        get(|| async { Json(json!({"items": "not a list"})) }),
+    );
+    let client = DelegatedClient::new(
+        ClientConfig::new(&mock.serve(router).await).expect("url"),
+        Secret::new("t"),
+    )
+    .expect("client");
+    let error = client.list_credentials().await.expect_err("undecodable");
+    assert!(
+        matches!(error, Error::Decode { status: 200, .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_answer_is_a_transport_error() {
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    let config = ClientConfig::new(&format!("http://{address}"))
+        .expect("url")
+        .with_max_retries(0);
+    let client = DelegatedClient::new(config, Secret::new("t")).expect("client");
+    let error = client
+        .list_credentials()
+        .await
+        .expect_err("nothing listens");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert_eq!(error.status(), None);
+}
+
+#[tokio::test]
+async fn reads_are_retried_when_dfns_is_busy_and_writes_never_are() {
+    let mock = Mock::new();
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let router = axum::Router::new()
+        .route(
+            "/auth/credentials",
+            get(move || {
+                let hits = hits.clone();
+                async move {
+                    if hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2 {
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            Json(json!({"error": {"message": "busy"}})),
+                        )
+                    } else {
+                        (StatusCode::OK, Json(json!({"items": []})))
+                    }
+                }
+            }),
+        )
+        .route(
+            "/auth/logout",
+            put(|| async { (StatusCode::SERVICE_UNAVAILABLE, "busy") }),
+        );
+    let base = mock.serve(router).await;
+    let config = ClientConfig::new(&base)
+        .expect("url")
+        .with_timeout(Duration::from_secs(10));
+    let client = DelegatedClient::new(config, Secret::new("t")).expect("client");
+    assert!(
+        client
+            .list_credentials()
+            .await
+            .expect("third try")
+            .items
+            .is_empty()
+    );
+    assert_eq!(mock.requests().len(), 3);
+
+    let error = client.logout(false).await.expect_err("busy");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(mock.requests().len(), 4, "a write is sent once");
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_keeps_its_prefix() {
+    let mock = Mock::new();
+    let router = axum::Router::new().route(
+        "/dfns/auth/credentials",
+        get(|| async { Json(json!({"items": []})) }),
+    );
+    let base = mock.serve(router).await;
+    let client = DelegatedClient::new(
+        ClientConfig::new(&format!("{base}/dfns")).expect("url"),
+        Secret::new("t"),
+    )
+    .expect("client");
+    client.list_credentials().await.expect("the prefix is kept");
+    assert!(ClientConfig::new("not a url").is_err());
+}
+
+#[test]
+fn the_key_signer_refuses_a_challenge_that_does_not_list_its_credential() {
+    let signer = KeySigner::new("mine", PrivateKey::generate(KeyAlgorithm::P256));
+    let challenge = serde_json::from_value(challenge_for("someone-else")).expect("challenge");
+    let error = signer.sign(&challenge).expect_err("not allowed");
+    assert!(
+        matches!(error, SignerError::CredentialNotAllowed { .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn secrets_never_print() {
+    let login: dfns_client::models::Authentication =
+        serde_json::from_value(json!({"token": "eyJ-secret"})).expect("token");
+    assert!(!format!("{login:?}").contains("eyJ-secret"));
+    let signer = KeySigner::new("c", PrivateKey::generate(KeyAlgorithm::Secp256k1));
+    assert!(!format!("{signer:?}").contains("PRIVATE"));
+}
+
+#[test]
+fn unknown_enum_values_are_kept() {
+    let kind: dfns_client::models::CredentialKind =
+        serde_json::from_value(json!("PasskeyV2")).expect("kind");
+    assert_eq!(
+        kind,
+        dfns_client::models::CredentialKind::Other("PasskeyV2".to_owned())
+    );
+    assert_eq!(
+        serde_json::to_value(&kind).expect("json"),
+        json!("PasskeyV2")
+    );
+}
