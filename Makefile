@@ -28,9 +28,10 @@ lint:
 test-rust:
 	cargo nextest run --workspace --no-fail-fast
 
-## The official Dfns SDKs (npm and PyPI) against a fresh emulator.
+## The official Dfns SDKs (npm and PyPI) against a fresh emulator. The emulator binary comes
+## from the same build as the Rust tests (same features), so nothing is compiled twice.
 test-sdk:
-	cargo build -p dfns-emulator
+	cargo nextest run --workspace --no-run
 	tests/sdk/run.sh
 
 ## Benchmark: service-account user actions against a fresh release emulator (p50/p99, throughput).

@@ -2,39 +2,83 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    CreateCredentialRequest, Credential, CredentialChallenge, CredentialChallengeRequest,
-    CredentialKind, CredentialList, CredentialUuidRequest, LogoutRequest, MessageResponse,
-    SignedChallenge,
+    CreateCredentialRequest, CreateWalletRequest, Credential, CredentialChallenge,
+    CredentialChallengeRequest, CredentialKind, CredentialUuidRequest, LogoutRequest,
+    MessageResponse, Signature, SignatureRequest, SignedChallenge, Transfer, TransferRequest,
+    Wallet,
 };
+use crate::reads::{Reads, segment};
 use crate::transport::{ClientConfig, PendingAction, Repeat, Transport};
 use crate::{Error, Secret};
 
 /// An end user's client: their token from delegated login and no signer. Reads are plain calls;
 /// every write is an `*_init` that returns a [`PendingAction`] holding the challenge, and
 /// [`DelegatedClient::complete`] that sends the same bytes with the user's signature.
+///
+/// Reads ([`Reads`]) are reached through `Deref`.
 #[derive(Debug, Clone)]
 pub struct DelegatedClient {
     transport: Transport,
+    reads: Reads,
+}
+
+impl std::ops::Deref for DelegatedClient {
+    type Target = Reads;
+
+    fn deref(&self) -> &Reads {
+        &self.reads
+    }
 }
 
 impl DelegatedClient {
     /// A client for the end user holding `token`.
     pub fn new(config: ClientConfig, token: Secret) -> Result<Self, Error> {
-        Ok(Self {
-            transport: Transport::new(config, token)?,
-        })
+        let transport = Transport::new(config, token)?;
+        Ok(Self { reads: Reads { transport: transport.clone() }, transport })
     }
 
     /// The same client with a fresh token (after a refresh).
     pub fn with_token(&self, token: Secret) -> Self {
-        Self {
-            transport: self.transport.with_token(token),
-        }
+        let transport = self.transport.with_token(token);
+        Self { reads: Reads { transport: transport.clone() }, transport }
     }
 
-    /// `GET /auth/credentials`.
-    pub async fn list_credentials(&self) -> Result<CredentialList, Error> {
-        self.transport.get("/auth/credentials").await
+    /// `POST /wallets`, step 1: a wallet on `network`, delegated to the user.
+    pub async fn create_wallet_init(
+        &self,
+        request: &CreateWalletRequest,
+    ) -> Result<PendingAction<Wallet>, Error> {
+        self.transport.action_init(Method::POST, "/wallets", request).await
+    }
+
+    /// `POST /wallets/{id}/transfers`, step 1.
+    pub async fn transfer_asset_init(
+        &self,
+        wallet_id: &str,
+        request: &TransferRequest,
+    ) -> Result<PendingAction<Transfer>, Error> {
+        let path = format!("/wallets/{}/transfers", segment(wallet_id));
+        self.transport.action_init(Method::POST, &path, request).await
+    }
+
+    /// `POST /wallets/{id}/signatures`, step 1 (Dfns deprecates it for the keys endpoint).
+    pub async fn generate_signature_init(
+        &self,
+        wallet_id: &str,
+        request: &SignatureRequest,
+    ) -> Result<PendingAction<Signature>, Error> {
+        let path = format!("/wallets/{}/signatures", segment(wallet_id));
+        self.transport.action_init(Method::POST, &path, request).await
+    }
+
+    /// `POST /keys/{keyId}/signatures`, step 1; `blockchainKind` says how to read the payload.
+    pub async fn generate_key_signature_init(
+        &self,
+        key_id: &str,
+        request: &SignatureRequest,
+    ) -> Result<PendingAction<Signature>, Error> {
+        let path = format!("/keys/{}/signatures", segment(key_id));
+        self.transport.action_init(Method::POST, &path, request).await
     }
 
     /// `POST /auth/credentials/init`: a challenge for a new credential of `kind`.
@@ -43,9 +87,7 @@ impl DelegatedClient {
         kind: CredentialKind,
     ) -> Result<CredentialChallenge, Error> {
         let body = CredentialChallengeRequest { kind };
-        self.transport
-            .call(Method::POST, "/auth/credentials/init", &body, Repeat::Safe)
-            .await
+        self.transport.call(Method::POST, "/auth/credentials/init", &body, Repeat::Safe).await
     }
 
     /// `POST /auth/credentials`, step 1.
@@ -53,9 +95,7 @@ impl DelegatedClient {
         &self,
         request: &CreateCredentialRequest,
     ) -> Result<PendingAction<Credential>, Error> {
-        self.transport
-            .action_init(Method::POST, "/auth/credentials", request)
-            .await
+        self.transport.action_init(Method::POST, "/auth/credentials", request).await
     }
 
     /// `PUT /auth/credentials/activate`, step 1.
@@ -63,12 +103,8 @@ impl DelegatedClient {
         &self,
         credential_uuid: &str,
     ) -> Result<PendingAction<MessageResponse>, Error> {
-        let body = CredentialUuidRequest {
-            credential_uuid: credential_uuid.to_owned(),
-        };
-        self.transport
-            .action_init(Method::PUT, "/auth/credentials/activate", &body)
-            .await
+        let body = CredentialUuidRequest { credential_uuid: credential_uuid.to_owned() };
+        self.transport.action_init(Method::PUT, "/auth/credentials/activate", &body).await
     }
 
     /// `PUT /auth/credentials/deactivate`, step 1.
@@ -76,12 +112,8 @@ impl DelegatedClient {
         &self,
         credential_uuid: &str,
     ) -> Result<PendingAction<MessageResponse>, Error> {
-        let body = CredentialUuidRequest {
-            credential_uuid: credential_uuid.to_owned(),
-        };
-        self.transport
-            .action_init(Method::PUT, "/auth/credentials/deactivate", &body)
-            .await
+        let body = CredentialUuidRequest { credential_uuid: credential_uuid.to_owned() };
+        self.transport.action_init(Method::PUT, "/auth/credentials/deactivate", &body).await
     }
 
     /// Step 2 of any write: `POST /auth/action` with the user's signature, then the request
@@ -96,11 +128,7 @@ impl DelegatedClient {
 
     /// `PUT /auth/logout`: ends this token, or every session of the user.
     pub async fn logout(&self, all_sessions: bool) -> Result<MessageResponse, Error> {
-        let body = LogoutRequest {
-            all_sessions: all_sessions.then_some(true),
-        };
-        self.transport
-            .call(Method::PUT, "/auth/logout", &body, Repeat::Never)
-            .await
+        let body = LogoutRequest { all_sessions: all_sessions.then_some(true) };
+        self.transport.call(Method::PUT, "/auth/logout", &body, Repeat::Never).await
     }
 }

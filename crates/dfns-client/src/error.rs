@@ -83,36 +83,17 @@ pub(crate) fn decode_error(status: u16, body: &[u8]) -> DfnsError {
         message: Option<String>,
         details: Option<serde_json::Value>,
     }
-    let fallback = || {
-        String::from_utf8_lossy(body)
-            .trim()
-            .chars()
-            .take(500)
-            .collect::<String>()
-    };
+    let fallback = || String::from_utf8_lossy(body).trim().chars().take(500).collect::<String>();
     match serde_json::from_slice::<Envelope>(body) {
-        Ok(Envelope {
-            error: Some(inner), ..
-        }) => DfnsError {
+        Ok(Envelope { error: Some(inner), .. }) => DfnsError {
             status,
             id: inner.id,
             message: inner.message.unwrap_or_else(fallback),
             details: inner.details,
         },
-        Ok(Envelope {
-            message: Some(message),
-            ..
-        }) => DfnsError {
-            status,
-            id: None,
-            message,
-            details: None,
-        },
-        _ => DfnsError {
-            status,
-            id: None,
-            message: fallback(),
-            details: None,
-        },
+        Ok(Envelope { message: Some(message), .. }) => {
+            DfnsError { status, id: None, message, details: None }
+        }
+        _ => DfnsError { status, id: None, message: fallback(), details: None },
     }
 }

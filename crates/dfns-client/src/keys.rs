@@ -257,11 +257,7 @@ impl PublicKey {
                     .is_ok_and(|sig| verifier.verify(message, &sig).is_ok())
             }
         };
-        if verified {
-            Ok(())
-        } else {
-            Err(KeyError::BadSignature)
-        }
+        if verified { Ok(()) } else { Err(KeyError::BadSignature) }
     }
 
     /// The key as SPKI PEM, the form Dfns shows and Key attestations carry.

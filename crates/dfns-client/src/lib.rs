@@ -9,6 +9,7 @@ mod delegated;
 mod error;
 pub mod keys;
 pub mod models;
+mod reads;
 mod secret;
 mod service_account;
 mod signer;
@@ -16,6 +17,7 @@ mod transport;
 
 pub use delegated::DelegatedClient;
 pub use error::{DfnsError, Error};
+pub use reads::{Reads, paginate};
 pub use reqwest::Method;
 pub use secret::Secret;
 pub use service_account::ServiceAccountClient;

@@ -5,19 +5,31 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    Authentication, CredentialList, DelegatedLoginRequest, DelegatedRegistrationRequest,
+    Authentication, CreateWalletRequest, DelegatedLoginRequest, DelegatedRegistrationRequest,
     EndUserRegistrationRequest, EndUserRegistrationResponse, RegistrationChallenge,
-    RegistrationRequest, RegistrationResponse, SignedChallenge,
+    RegistrationRequest, RegistrationResponse, SignedChallenge, Wallet,
 };
+use crate::reads::Reads;
 use crate::transport::{ClientConfig, Repeat, Transport};
 use crate::{CredentialSigner, Error, Secret};
 
 /// The company's service account: its bearer token plus a signer for its Key credential. Every
 /// write runs `/auth/action/init` → sign → `/auth/action` → request with `X-DFNS-USERACTION`.
+///
+/// Reads ([`Reads`]) are reached through `Deref`.
 #[derive(Debug, Clone)]
 pub struct ServiceAccountClient {
     transport: Transport,
+    reads: Reads,
     signer: Arc<dyn CredentialSigner>,
+}
+
+impl std::ops::Deref for ServiceAccountClient {
+    type Target = Reads;
+
+    fn deref(&self) -> &Reads {
+        &self.reads
+    }
 }
 
 impl ServiceAccountClient {
@@ -27,10 +39,8 @@ impl ServiceAccountClient {
         token: Secret,
         signer: Arc<dyn CredentialSigner>,
     ) -> Result<Self, Error> {
-        Ok(Self {
-            transport: Transport::new(config, token)?,
-            signer,
-        })
+        let transport = Transport::new(config, token)?;
+        Ok(Self { reads: Reads { transport: transport.clone() }, transport, signer })
     }
 
     /// `POST /auth/registration/delegated`: creates the end user and a registration challenge.
@@ -38,8 +48,7 @@ impl ServiceAccountClient {
         &self,
         request: &DelegatedRegistrationRequest,
     ) -> Result<RegistrationChallenge, Error> {
-        self.signed(Method::POST, "/auth/registration/delegated", request)
-            .await
+        self.signed(Method::POST, "/auth/registration/delegated", request).await
     }
 
     /// `POST /auth/registration`, authenticated with the registration's temporary token.
@@ -62,12 +71,7 @@ impl ServiceAccountClient {
     ) -> Result<EndUserRegistrationResponse, Error> {
         self.transport
             .with_token(temporary_token.clone())
-            .call(
-                Method::POST,
-                "/auth/registration/enduser",
-                request,
-                Repeat::Never,
-            )
+            .call(Method::POST, "/auth/registration/enduser", request, Repeat::Never)
             .await
     }
 
@@ -76,13 +80,12 @@ impl ServiceAccountClient {
         &self,
         request: &DelegatedLoginRequest,
     ) -> Result<Authentication, Error> {
-        self.signed(Method::POST, "/auth/login/delegated", request)
-            .await
+        self.signed(Method::POST, "/auth/login/delegated", request).await
     }
 
-    /// `GET /auth/credentials`: the service account's own credentials.
-    pub async fn list_credentials(&self) -> Result<CredentialList, Error> {
-        self.transport.get("/auth/credentials").await
+    /// `POST /wallets`: a wallet, delegated to `delegateTo` when set. Idempotent by `externalId`.
+    pub async fn create_wallet(&self, request: &CreateWalletRequest) -> Result<Wallet, Error> {
+        self.signed(Method::POST, "/wallets", request).await
     }
 
     /// Any write that needs the service account's user action.

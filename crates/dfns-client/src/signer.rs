@@ -35,10 +35,7 @@ pub struct KeySigner {
 impl KeySigner {
     /// A signer for credential `cred_id` holding `key`.
     pub fn new(cred_id: impl Into<String>, key: PrivateKey) -> Self {
-        Self {
-            cred_id: cred_id.into(),
-            key,
-        }
+        Self { cred_id: cred_id.into(), key }
     }
 
     /// A signer from a PEM private key (PKCS#8, SEC1 or PKCS#1).
@@ -92,19 +89,10 @@ impl KeySigner {
 
 impl CredentialSigner for KeySigner {
     fn sign(&self, challenge: &UserActionChallenge) -> Result<FactorAssertion, SignerError> {
-        if !challenge
-            .allow_credentials
-            .key
-            .iter()
-            .any(|allowed| allowed.id == self.cred_id)
-        {
-            return Err(SignerError::CredentialNotAllowed {
-                cred_id: self.cred_id.clone(),
-            });
+        if !challenge.allow_credentials.key.iter().any(|allowed| allowed.id == self.cred_id) {
+            return Err(SignerError::CredentialNotAllowed { cred_id: self.cred_id.clone() });
         }
-        Ok(FactorAssertion::Key {
-            credential_assertion: self.assert(&challenge.challenge),
-        })
+        Ok(FactorAssertion::Key { credential_assertion: self.assert(&challenge.challenge) })
     }
 }
 

@@ -27,11 +27,7 @@ impl ClientConfig {
         if !base_url.path().ends_with('/') {
             base_url.set_path(&format!("{}/", base_url.path()));
         }
-        Ok(Self {
-            base_url,
-            timeout: Duration::from_secs(30),
-            max_retries: 2,
-        })
+        Ok(Self { base_url, timeout: Duration::from_secs(30), max_retries: 2 })
     }
 
     /// Time allowed for one request, answer included.
@@ -100,23 +96,12 @@ impl Transport {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .build()
-            .map_err(|source| Error::Transport {
-                url: config.base_url.to_string(),
-                source,
-            })?;
-        Ok(Self {
-            http,
-            config,
-            token,
-        })
+            .map_err(|source| Error::Transport { url: config.base_url.to_string(), source })?;
+        Ok(Self { http, config, token })
     }
 
     pub(crate) fn with_token(&self, token: Secret) -> Self {
-        Self {
-            http: self.http.clone(),
-            config: self.config.clone(),
-            token,
-        }
+        Self { http: self.http.clone(), config: self.config.clone(), token }
     }
 
     pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
@@ -150,16 +135,8 @@ impl Transport {
             user_action_server_kind: Some("Api".to_owned()),
         };
         // A challenge request changes nothing, so it may be repeated.
-        let challenge = self
-            .call(Method::POST, "/auth/action/init", &init, Repeat::Safe)
-            .await?;
-        Ok(PendingAction {
-            method,
-            path: path.to_owned(),
-            body,
-            challenge,
-            response: PhantomData,
-        })
+        let challenge = self.call(Method::POST, "/auth/action/init", &init, Repeat::Safe).await?;
+        Ok(PendingAction { method, path: path.to_owned(), body, challenge, response: PhantomData })
     }
 
     /// Step 2: exchange the signed challenge for a user action and send the signed bytes with it.
@@ -168,9 +145,8 @@ impl Transport {
         pending: PendingAction<R>,
         signed: &SignedChallenge,
     ) -> Result<R, Error> {
-        let token: UserActionToken = self
-            .call(Method::POST, "/auth/action", signed, Repeat::Never)
-            .await?;
+        let token: UserActionToken =
+            self.call(Method::POST, "/auth/action", signed, Repeat::Never).await?;
         self.send(
             pending.method,
             &pending.path,
@@ -197,10 +173,8 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .bearer_auth(self.token.expose());
+            let mut request =
+                self.http.request(method.clone(), url.clone()).bearer_auth(self.token.expose());
             if let Some(body) = &body {
                 request = request
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -216,10 +190,7 @@ impl Transport {
                     match response.bytes().await {
                         Ok(bytes) if status.is_success() => {
                             return serde_json::from_slice(&bytes).map_err(|source| {
-                                Error::Decode {
-                                    status: status.as_u16(),
-                                    source,
-                                }
+                                Error::Decode { status: status.as_u16(), source }
                             });
                         }
                         Ok(bytes) if attempt < attempts && is_transient(status) => {
@@ -227,16 +198,10 @@ impl Transport {
                             Err(decode_error(status.as_u16(), &bytes).into())
                         }
                         Ok(bytes) => return Err(decode_error(status.as_u16(), &bytes).into()),
-                        Err(source) => Err(Error::Transport {
-                            url: url.to_string(),
-                            source,
-                        }),
+                        Err(source) => Err(Error::Transport { url: url.to_string(), source }),
                     }
                 }
-                Err(source) => Err(Error::Transport {
-                    url: url.to_string(),
-                    source,
-                }),
+                Err(source) => Err(Error::Transport { url: url.to_string(), source }),
             };
             if attempt >= attempts {
                 return outcome;

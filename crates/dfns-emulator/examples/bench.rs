@@ -45,10 +45,7 @@ async fn main() -> anyhow::Result<()> {
         "--count and --concurrency must be > 0"
     );
     let bootstrap = dfns_emulator::read_bootstrap(&args.data_dir).with_context(|| {
-        format!(
-            "no bootstrap.json in {}: is the emulator running?",
-            args.data_dir.display()
-        )
+        format!("no bootstrap.json in {}: is the emulator running?", args.data_dir.display())
     })?;
     anyhow::ensure!(
         bootstrap.api_url.starts_with("http://127.")
@@ -85,9 +82,7 @@ async fn main() -> anyhow::Result<()> {
         second_factor_credential: None,
         recovery_credential: None,
     };
-    client
-        .register(&challenge.temporary_authentication_token, &registration)
-        .await?;
+    client.register(&challenge.temporary_authentication_token, &registration).await?;
 
     let deadline = Instant::now() + Duration::from_secs(args.max_secs);
     let started = Instant::now();
@@ -127,15 +122,8 @@ async fn main() -> anyhow::Result<()> {
             elapsed.as_secs_f64(),
             args.concurrency
         );
-        println!(
-            "throughput: {:.1} ops/s",
-            latencies.len() as f64 / elapsed.as_secs_f64()
-        );
-        println!(
-            "latency: p50 {:.2} ms, p99 {:.2} ms",
-            percentile(0.50),
-            percentile(0.99)
-        );
+        println!("throughput: {:.1} ops/s", latencies.len() as f64 / elapsed.as_secs_f64());
+        println!("latency: p50 {:.2} ms, p99 {:.2} ms", percentile(0.50), percentile(0.99));
     }
     Ok(())
 }

@@ -58,9 +58,7 @@ impl std::fmt::Debug for Bootstrap {
 
 impl std::fmt::Debug for ServiceAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceAccount")
-            .field("user_id", &self.user_id)
-            .finish_non_exhaustive()
+        f.debug_struct("ServiceAccount").field("user_id", &self.user_id).finish_non_exhaustive()
     }
 }
 
@@ -100,10 +98,8 @@ pub async fn load_or_create(
     origin: &str,
 ) -> Result<Org, BootstrapError> {
     if let Some(org_id) = store.setting("org_id").await? {
-        let seed = store
-            .setting("token_seed")
-            .await?
-            .ok_or(BootstrapError::Damaged("token_seed"))?;
+        let seed =
+            store.setting("token_seed").await?.ok_or(BootstrapError::Damaged("token_seed"))?;
         let seed: [u8; 32] = hex::decode(seed)
             .ok()
             .and_then(|bytes| bytes.try_into().ok())
@@ -114,11 +110,7 @@ pub async fn load_or_create(
             .ok_or(BootstrapError::Damaged("service_account"))?;
         let service_account: ServiceAccount = serde_json::from_str(&service_account)
             .map_err(|_| BootstrapError::Damaged("service_account"))?;
-        return Ok(Org {
-            org_id,
-            tokens: TokenIssuer::new(&seed, ISSUER),
-            service_account,
-        });
+        return Ok(Org { org_id, tokens: TokenIssuer::new(&seed, ISSUER), service_account });
     }
     let org_id = new_id("or");
     let seed = random_bytes::<32>();
@@ -175,11 +167,7 @@ pub async fn load_or_create(
     // Written last: its presence marks a complete bootstrap.
     store.put_setting("org_id", &org_id).await?;
     tracing::info!(%org_id, "created the org and its service account");
-    Ok(Org {
-        org_id,
-        tokens,
-        service_account,
-    })
+    Ok(Org { org_id, tokens, service_account })
 }
 
 /// Writes `bootstrap.json` into `data_dir`, readable by the owner only.
@@ -208,18 +196,9 @@ pub fn env_lines(bootstrap: &Bootstrap) -> String {
     [
         ("DFNS_API_URL", bootstrap.api_url.as_str()),
         ("DFNS_ORG_ID", bootstrap.org_id.as_str()),
-        (
-            "DFNS_SERVICE_ACCOUNT_TOKEN",
-            bootstrap.service_account.token.as_str(),
-        ),
-        (
-            "DFNS_SERVICE_ACCOUNT_CRED_ID",
-            bootstrap.service_account.cred_id.as_str(),
-        ),
-        (
-            "DFNS_SERVICE_ACCOUNT_PRIVATE_KEY",
-            bootstrap.service_account.private_key_pem.as_str(),
-        ),
+        ("DFNS_SERVICE_ACCOUNT_TOKEN", bootstrap.service_account.token.as_str()),
+        ("DFNS_SERVICE_ACCOUNT_CRED_ID", bootstrap.service_account.cred_id.as_str()),
+        ("DFNS_SERVICE_ACCOUNT_PRIVATE_KEY", bootstrap.service_account.private_key_pem.as_str()),
     ]
     .iter()
     .map(|(name, value)| format!("export {name}={}\n", quote(value)))

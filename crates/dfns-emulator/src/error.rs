@@ -29,11 +29,7 @@ pub const CHALLENGE_INVALID: &str = "Challenge token is not valid.";
 impl ApiError {
     /// An error with `status` and `message`.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            details: None,
-        }
+        Self { status, message: message.into(), details: None }
     }
 
     /// Adds structured context.
@@ -65,6 +61,11 @@ impl ApiError {
     /// 404: not found, or not the caller's.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 409: a conflicting entity exists.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
     }
 
     /// 500: logs `cause` and answers without it.

@@ -8,16 +8,9 @@ const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 /// A new id with `prefix`, in the pattern `<prefix>-[a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{16}`.
 pub fn new_id(prefix: &str) -> String {
     let bytes = random_bytes::<26>();
-    let chars: String = bytes
-        .iter()
-        .map(|byte| ALPHABET[usize::from(*byte) % ALPHABET.len()] as char)
-        .collect();
-    format!(
-        "{prefix}-{}-{}-{}",
-        &chars[0..5],
-        &chars[5..10],
-        &chars[10..26]
-    )
+    let chars: String =
+        bytes.iter().map(|byte| ALPHABET[usize::from(*byte) % ALPHABET.len()] as char).collect();
+    format!("{prefix}-{}-{}-{}", &chars[0..5], &chars[5..10], &chars[10..26])
 }
 
 /// `n` random bytes as base64url without padding.

@@ -13,9 +13,11 @@
 
 mod api;
 mod bootstrap;
+pub mod chain;
 pub mod clock;
 mod error;
 mod ids;
+mod ledger;
 mod state;
 mod store;
 mod tokens;
@@ -49,6 +51,11 @@ pub struct Config {
     pub lifetimes: Lifetimes,
     /// The time source.
     pub clock: Arc<dyn Clock>,
+    /// Time from a transfer's request to its confirmation (a quarter to Executing, half to
+    /// Broadcasted).
+    pub confirm_after_ms: i64,
+    /// Turns on `POST /_emulator/faucet`.
+    pub emulator_api: bool,
 }
 
 impl Config {
@@ -62,6 +69,8 @@ impl Config {
             origins: vec![origin],
             lifetimes: Lifetimes::default(),
             clock: Arc::new(SystemClock),
+            confirm_after_ms: 3000,
+            emulator_api: false,
         }
     }
 }
@@ -85,8 +94,11 @@ pub enum StartError {
     #[error(transparent)]
     Bootstrap(#[from] bootstrap::BootstrapError),
     /// The rp id or origins are unusable.
-    #[error("invalid passkey settings: {0}")]
+    #[error("invalid settings: {0}")]
     Settings(&'static str),
+    /// The wallet-key vault could not be opened.
+    #[error("wallet key vault: {0}")]
+    Vault(#[from] chain::keys::VaultError),
 }
 
 /// An opened emulator, ready to serve.
@@ -101,18 +113,21 @@ impl Emulator {
     /// Opens the data dir, creating the database and the org on first use.
     pub async fn open(config: Config) -> Result<Self, StartError> {
         if config.rp_id.is_empty() || config.rp_id.contains(['/', ':']) {
-            return Err(StartError::Settings(
-                "the rp id must be a bare domain such as localhost",
-            ));
+            return Err(StartError::Settings("the rp id must be a bare domain such as localhost"));
         }
         if config.origins.is_empty() {
             return Err(StartError::Settings("at least one origin is needed"));
         }
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
-            path: config.data_dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
+        if config.confirm_after_ms < 0 {
+            return Err(StartError::Settings("the confirmation delay cannot be negative"));
+        }
         let store = Store::open(&config.data_dir).await?;
+        let vault = chain::keys::Vault::open_or_create(&config.data_dir)?;
+        for token in ledger::well_known_tokens() {
+            store.put_token(&token).await?;
+        }
         let origin = config.origins[0].origin().ascii_serialization();
         let org = bootstrap::load_or_create(
             &store,
@@ -127,17 +142,13 @@ impl Emulator {
             tokens: org.tokens,
             clock: config.clock,
             org_id: org.org_id,
-            rp: RelyingParty {
-                id: config.rp_id,
-                origins: config.origins,
-            },
+            rp: RelyingParty { id: config.rp_id, origins: config.origins },
             lifetimes: config.lifetimes,
+            vault,
+            confirm_after_ms: config.confirm_after_ms,
+            emulator_api: config.emulator_api,
         });
-        Ok(Self {
-            state,
-            data_dir: config.data_dir,
-            service_account: org.service_account,
-        })
+        Ok(Self { state, data_dir: config.data_dir, service_account: org.service_account })
     }
 
     /// The HTTP API, for serving or for `oneshot` tests.
@@ -172,10 +183,21 @@ impl Emulator {
         bootstrap::write_file(&self.data_dir, &self.bootstrap(&api_url))?;
         tracing::info!(%api_url, data_dir = %self.data_dir.display(), "dfns emulator listening");
         let store = self.state.store.clone();
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        // Transfers move on even when nobody reads them, so a UI sees them confirm.
+        let ticker = tokio::spawn(tick(self.state.clone()));
+        let served = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
+        ticker.abort();
         store.close().await;
-        Ok(())
+        served
+    }
+}
+
+async fn tick(state: AppState) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_millis(250));
+    loop {
+        interval.tick().await;
+        if let Err(error) = ledger::settle(&state).await {
+            tracing::warn!(message = %error.message, "settling transfers failed; will retry");
+        }
     }
 }

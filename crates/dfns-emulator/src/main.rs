@@ -34,11 +34,7 @@ struct Serve {
     #[arg(long, env = "DFNS_EMULATOR_LISTEN", default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
     /// Where the SQLite file and bootstrap.json live.
-    #[arg(
-        long,
-        env = "DFNS_EMULATOR_DATA_DIR",
-        default_value = ".data/dfns-emulator"
-    )]
+    #[arg(long, env = "DFNS_EMULATOR_DATA_DIR", default_value = ".data/dfns-emulator")]
     data_dir: PathBuf,
     /// Passkey relying-party id (a bare domain).
     #[arg(long, env = "DFNS_EMULATOR_RP_ID", default_value = "localhost")]
@@ -60,6 +56,12 @@ struct Serve {
     /// Lifetime of challenges and signed user actions, in seconds.
     #[arg(long, default_value_t = 300)]
     challenge_ttl_secs: i64,
+    /// Milliseconds from a transfer's request to its confirmation on the simulated chain.
+    #[arg(long, env = "DFNS_EMULATOR_CONFIRM_AFTER_MS", default_value_t = 3000)]
+    confirm_after_ms: i64,
+    /// Turn on the emulator-only writes under /_emulator/ (the faucet).
+    #[arg(long, env = "DFNS_EMULATOR_API")]
+    emulator_api: bool,
 }
 
 #[tokio::main]
@@ -98,6 +100,8 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     let mut config = Config::new(args.data_dir);
     config.rp_id = args.rp_id;
     config.origins = args.origins;
+    config.confirm_after_ms = args.confirm_after_ms;
+    config.emulator_api = args.emulator_api;
     config.lifetimes = Lifetimes {
         login_token_ms: args.login_token_ttl_secs * 1000,
         temporary_token_ms: args.temporary_token_ttl_secs * 1000,
@@ -105,16 +109,11 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
         user_action_ms: args.challenge_ttl_secs * 1000,
         ..Lifetimes::default()
     };
-    let emulator = Emulator::open(config)
-        .await
-        .context("could not start the emulator")?;
+    let emulator = Emulator::open(config).await.context("could not start the emulator")?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("could not listen on {}", args.listen))?;
-    emulator
-        .serve(listener, shutdown_signal())
-        .await
-        .context("server failed")
+    emulator.serve(listener, shutdown_signal()).await.context("server failed")
 }
 
 async fn shutdown_signal() {

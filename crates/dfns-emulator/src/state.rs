@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::chain::keys::Vault;
 use crate::clock::Clock;
 use crate::store::Store;
 use crate::tokens::TokenIssuer;
@@ -54,6 +55,12 @@ pub struct Shared {
     pub rp: RelyingParty,
     /// Token and challenge lifetimes.
     pub lifetimes: Lifetimes,
+    /// Seals wallet keys at rest.
+    pub vault: Vault,
+    /// Time from a transfer's request to its confirmation.
+    pub confirm_after_ms: i64,
+    /// Whether the `/_emulator/` writes (the faucet) are on.
+    pub emulator_api: bool,
 }
 
 impl AppState {

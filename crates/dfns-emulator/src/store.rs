@@ -6,6 +6,9 @@ use std::path::Path;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, SqlitePool};
 
+mod wallets;
+pub use wallets::*;
+
 /// Handle to the database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -95,10 +98,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
@@ -145,25 +145,17 @@ impl Store {
     }
 
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE username = ?"
-        ))
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE username = ?"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     pub async fn end_sessions(&self, user_id: &str, before_ms: i64) -> Result<(), sqlx::Error> {
@@ -274,7 +266,7 @@ impl Store {
         credentials: &[CredentialRow],
         now_ms: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if !spend_challenge(&mut *tx, challenge_id, now_ms).await? {
             return Ok(false);
         }
@@ -301,7 +293,7 @@ impl Store {
         credential: &CredentialRow,
         now_ms: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if !spend_challenge(&mut *tx, challenge_id, now_ms).await? {
             return Ok(false);
         }

@@ -80,9 +80,7 @@ pub struct TokenIssuer {
 
 impl std::fmt::Debug for TokenIssuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenIssuer")
-            .field("issuer", &self.issuer)
-            .finish_non_exhaustive()
+        f.debug_struct("TokenIssuer").field("issuer", &self.issuer).finish_non_exhaustive()
     }
 }
 
@@ -91,10 +89,7 @@ const HEADER: &str = r#"{"alg":"EdDSA","typ":"JWT"}"#;
 impl TokenIssuer {
     /// An issuer signing with the Ed25519 key whose seed is `seed`.
     pub fn new(seed: &[u8; 32], issuer: impl Into<String>) -> Self {
-        Self {
-            key: SigningKey::from_bytes(seed),
-            issuer: issuer.into(),
-        }
+        Self { key: SigningKey::from_bytes(seed), issuer: issuer.into() }
     }
 
     /// A token for `user_id` of `kind`, good from `now_ms` for `ttl_ms`. Returns it and its jti.
@@ -125,16 +120,10 @@ impl TokenIssuer {
         };
         #[allow(clippy::expect_used)] // plain strings and numbers always serialise
         let payload = serde_json::to_vec(&claims).expect("claims serialise");
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(HEADER),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
+        let signing_input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
         let signature = self.key.sign(signing_input.as_bytes());
-        format!(
-            "{signing_input}.{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        )
+        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
     }
 
     /// The claims of `token` if we issued it, it is one of `kinds` and it has not expired at
@@ -147,9 +136,7 @@ impl TokenIssuer {
     ) -> Result<Claims, TokenError> {
         let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Invalid)?;
         let (header, payload) = signing_input.split_once('.').ok_or(TokenError::Invalid)?;
-        let signature = URL_SAFE_NO_PAD
-            .decode(signature)
-            .map_err(|_| TokenError::Invalid)?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Invalid)?;
         let signature =
             ed25519_dalek::Signature::from_slice(&signature).map_err(|_| TokenError::Invalid)?;
         self.key
@@ -159,9 +146,7 @@ impl TokenIssuer {
         if URL_SAFE_NO_PAD.decode(header).ok().as_deref() != Some(HEADER.as_bytes()) {
             return Err(TokenError::Invalid);
         }
-        let payload = URL_SAFE_NO_PAD
-            .decode(payload)
-            .map_err(|_| TokenError::Invalid)?;
+        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Invalid)?;
         let claims: Claims = serde_json::from_slice(&payload).map_err(|_| TokenError::Invalid)?;
         if claims.iss != self.issuer || !kinds.contains(&claims.app_metadata.token_kind) {
             return Err(TokenError::Invalid);

@@ -1,11 +1,7 @@
 use super::*;
 
-const ALGORITHMS: [KeyAlgorithm; 4] = [
-    KeyAlgorithm::P256,
-    KeyAlgorithm::Secp256k1,
-    KeyAlgorithm::Ed25519,
-    KeyAlgorithm::Rsa,
-];
+const ALGORITHMS: [KeyAlgorithm; 4] =
+    [KeyAlgorithm::P256, KeyAlgorithm::Secp256k1, KeyAlgorithm::Ed25519, KeyAlgorithm::Rsa];
 
 #[test]
 fn every_key_type_signs_and_its_public_key_verifies() {
@@ -14,15 +10,8 @@ fn every_key_type_signs_and_its_public_key_verifies() {
         let signature = key.sign(b"clientData bytes");
         let public = key.public_key();
         assert_eq!(public.algorithm(), algorithm);
-        assert_eq!(
-            public.verify(b"clientData bytes", &signature),
-            Ok(()),
-            "{algorithm:?}"
-        );
-        assert_eq!(
-            public.verify(b"other bytes", &signature),
-            Err(KeyError::BadSignature)
-        );
+        assert_eq!(public.verify(b"clientData bytes", &signature), Ok(()), "{algorithm:?}");
+        assert_eq!(public.verify(b"other bytes", &signature), Err(KeyError::BadSignature));
     }
 }
 
@@ -37,11 +26,7 @@ fn keys_round_trip_through_pem() {
         assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"));
         let public = PublicKey::from_pem(&pem).expect("load");
         assert_eq!(public, key.public_key());
-        assert_eq!(
-            public.verify(b"m", &reloaded.sign(b"m")),
-            Ok(()),
-            "{algorithm:?}"
-        );
+        assert_eq!(public.verify(b"m", &reloaded.sign(b"m")), Ok(()), "{algorithm:?}");
     }
 }
 
@@ -49,23 +34,15 @@ fn keys_round_trip_through_pem() {
 fn ecdsa_signatures_are_der_and_ed25519_signatures_are_raw() {
     let der = PrivateKey::generate(KeyAlgorithm::P256).sign(b"m");
     assert_eq!(der[0], 0x30, "a DER SEQUENCE");
-    assert_eq!(
-        PrivateKey::generate(KeyAlgorithm::Ed25519).sign(b"m").len(),
-        64
-    );
-    assert_eq!(
-        PrivateKey::generate(KeyAlgorithm::Rsa).sign(b"m").len(),
-        256
-    );
+    assert_eq!(PrivateKey::generate(KeyAlgorithm::Ed25519).sign(b"m").len(), 64);
+    assert_eq!(PrivateKey::generate(KeyAlgorithm::Rsa).sign(b"m").len(), 256);
 }
 
 #[test]
 fn a_raw_p256_signature_is_accepted_as_webcrypto_produces_it() {
     let key = PrivateKey::generate(KeyAlgorithm::P256);
     let der = key.sign(b"m");
-    let raw = p256::ecdsa::Signature::from_der(&der)
-        .expect("der")
-        .to_bytes();
+    let raw = p256::ecdsa::Signature::from_der(&der).expect("der").to_bytes();
     assert_eq!(key.public_key().verify(b"m", &raw), Ok(()));
 }
 
@@ -82,14 +59,8 @@ MHQCAQEEIKmfuvdLBPEzXmFKqySu5OUlMbo3y7JbkxZXoy1HwIX9oAcGBSuBBAAK
 oUQDQgAETs5sE5jpCXvgFfktSW+wv56mzUCcDdPhlgDOnDLKhGE7Ji55Sh6QFLPB
 8jwxUVhLQ9ZNamOSpiO5q9HhT8NXaQ==
 -----END EC PRIVATE KEY-----";
-    assert_eq!(
-        PrivateKey::from_pem(p256).map(|k| k.algorithm()),
-        Ok(KeyAlgorithm::P256)
-    );
-    assert_eq!(
-        PrivateKey::from_pem(secp256k1).map(|k| k.algorithm()),
-        Ok(KeyAlgorithm::Secp256k1)
-    );
+    assert_eq!(PrivateKey::from_pem(p256).map(|k| k.algorithm()), Ok(KeyAlgorithm::P256));
+    assert_eq!(PrivateKey::from_pem(secp256k1).map(|k| k.algorithm()), Ok(KeyAlgorithm::Secp256k1));
 
     use rsa::pkcs1::{EncodeRsaPrivateKey as _, EncodeRsaPublicKey as _};
     let PrivateInner::Rsa(rsa) = PrivateKey::generate(KeyAlgorithm::Rsa).0 else {
@@ -97,32 +68,16 @@ oUQDQgAETs5sE5jpCXvgFfktSW+wv56mzUCcDdPhlgDOnDLKhGE7Ji55Sh6QFLPB
     };
     let pkcs1 = rsa.to_pkcs1_pem(LineEnding::LF).expect("pkcs1");
     assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
-    assert_eq!(
-        PrivateKey::from_pem(&pkcs1).map(|k| k.algorithm()),
-        Ok(KeyAlgorithm::Rsa)
-    );
-    let public = rsa
-        .to_public_key()
-        .to_pkcs1_pem(LineEnding::LF)
-        .expect("pkcs1");
+    assert_eq!(PrivateKey::from_pem(&pkcs1).map(|k| k.algorithm()), Ok(KeyAlgorithm::Rsa));
+    let public = rsa.to_public_key().to_pkcs1_pem(LineEnding::LF).expect("pkcs1");
     assert!(public.starts_with("-----BEGIN RSA PUBLIC KEY-----"));
-    assert_eq!(
-        PublicKey::from_pem(&public).map(|k| k.algorithm()),
-        Ok(KeyAlgorithm::Rsa)
-    );
+    assert_eq!(PublicKey::from_pem(&public).map(|k| k.algorithm()), Ok(KeyAlgorithm::Rsa));
 }
 
 #[test]
 fn anything_else_is_an_unsupported_key() {
-    for pem in [
-        "",
-        "not a key",
-        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
-    ] {
-        assert_eq!(
-            PrivateKey::from_pem(pem).map(|k| k.algorithm()),
-            Err(KeyError::UnsupportedKey)
-        );
+    for pem in ["", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"] {
+        assert_eq!(PrivateKey::from_pem(pem).map(|k| k.algorithm()), Err(KeyError::UnsupportedKey));
         assert_eq!(PublicKey::from_pem(pem), Err(KeyError::UnsupportedKey));
     }
 }

@@ -64,11 +64,7 @@ pub struct AllowCredential {
 impl AllowCredential {
     /// A `public-key` descriptor for `id`.
     pub fn public_key(id: impl Into<String>) -> Self {
-        Self {
-            kind: "public-key".to_owned(),
-            id: id.into(),
-            encrypted_private_key: None,
-        }
+        Self { kind: "public-key".to_owned(), id: id.into(), encrypted_private_key: None }
     }
 }
 

@@ -49,10 +49,7 @@ async fn the_service_account_signs_every_write_with_its_key() {
                 async move { Json(answer_action(&public, &body)) }
             }),
         )
-        .route(
-            "/auth/login/delegated",
-            post(|| async { Json(json!({"token": "eu-token"})) }),
-        );
+        .route("/auth/login/delegated", post(|| async { Json(json!({"token": "eu-token"})) }));
     let base = mock.serve(router).await;
     let signer = KeySigner::new("sa-cred", key);
     let config = ClientConfig::new(&base).expect("url");
@@ -60,18 +57,13 @@ async fn the_service_account_signs_every_write_with_its_key() {
         .expect("client");
 
     let login = client
-        .delegated_login(&DelegatedLoginRequest {
-            username: "ada@example.com".to_owned(),
-        })
+        .delegated_login(&DelegatedLoginRequest { username: "ada@example.com".to_owned() })
         .await
         .expect("logged in");
     assert_eq!(login.token.expose(), "eu-token");
 
     let requests = mock.requests();
-    let paths: Vec<_> = requests
-        .iter()
-        .map(|r| (r.method.as_str(), r.path.as_str()))
-        .collect();
+    let paths: Vec<_> = requests.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
     assert_eq!(
         paths,
         [
@@ -80,45 +72,27 @@ async fn the_service_account_signs_every_write_with_its_key() {
             ("POST", "/auth/login/delegated")
         ]
     );
-    assert!(
-        requests
-            .iter()
-            .all(|r| r.authorization.as_deref() == Some("Bearer sa-token"))
-    );
+    assert!(requests.iter().all(|r| r.authorization.as_deref() == Some("Bearer sa-token")));
     let init: UserActionInitRequest = serde_json::from_str(&requests[0].body).expect("init body");
     assert_eq!(init.user_action_http_method, "POST");
     assert_eq!(init.user_action_http_path, "/auth/login/delegated");
-    assert_eq!(
-        init.user_action_payload, requests[2].body,
-        "the signed bytes are the sent bytes"
-    );
-    assert_eq!(
-        requests[2].user_action.as_deref(),
-        Some("user-action-token")
-    );
+    assert_eq!(init.user_action_payload, requests[2].body, "the signed bytes are the sent bytes");
+    assert_eq!(requests[2].user_action.as_deref(), Some("user-action-token"));
     assert_eq!(requests[0].user_action, None);
 }
 
 /// What `/auth/action` checks in this mock: the Key assertion really signs the challenge.
 fn answer_action(public: &PublicKey, body: &SignedChallenge) -> Value {
     use base64::Engine as _;
-    let FactorAssertion::Key {
-        credential_assertion,
-    } = &body.first_factor
-    else {
+    let FactorAssertion::Key { credential_assertion } = &body.first_factor else {
         return json!({"error": "not a key"});
     };
     let decode = |value: &str| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(value)
-            .expect("b64url")
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).expect("b64url")
     };
     let client_data = decode(&credential_assertion.client_data);
     let parsed: Value = serde_json::from_slice(&client_data).expect("client data");
-    assert_eq!(
-        parsed,
-        json!({"type": "key.get", "challenge": "a-challenge"})
-    );
+    assert_eq!(parsed, json!({"type": "key.get", "challenge": "a-challenge"}));
     public
         .verify(&client_data, &decode(&credential_assertion.signature))
         .expect("a valid signature");
@@ -130,14 +104,8 @@ fn answer_action(public: &PublicKey, body: &SignedChallenge) -> Value {
 async fn a_delegated_write_completes_with_the_bytes_that_were_signed() {
     let mock = Mock::new();
     let router = axum::Router::new()
-        .route(
-            "/auth/action/init",
-            post(|| async { Json(challenge_for("user-cred")) }),
-        )
-        .route(
-            "/auth/action",
-            post(|| async { Json(json!({"userAction": "ua"})) }),
-        )
+        .route("/auth/action/init", post(|| async { Json(challenge_for("user-cred")) }))
+        .route("/auth/action", post(|| async { Json(json!({"userAction": "ua"})) }))
         .route(
             "/auth/credentials/deactivate",
             put(|| async { Json(json!({"message": "Credential deactivated"})) }),
@@ -146,10 +114,7 @@ async fn a_delegated_write_completes_with_the_bytes_that_were_signed() {
     let client = DelegatedClient::new(ClientConfig::new(&base).expect("url"), Secret::new("eu"))
         .expect("client");
 
-    let pending = client
-        .deactivate_credential_init("cr-1")
-        .await
-        .expect("init");
+    let pending = client.deactivate_credential_init("cr-1").await.expect("init");
     assert_eq!(pending.body(), r#"{"credentialUuid":"cr-1"}"#);
     assert_eq!(pending.challenge().challenge, "a-challenge");
     let signed = SignedChallenge {
@@ -223,20 +188,15 @@ async fn older_error_shapes_and_plain_text_are_read() {
 #[tokio::test]
 async fn an_answer_that_is_not_the_contract_is_a_decode_error() {
     let mock = Mock::new();
-    let router = axum::Router::new().route(
-        "/auth/credentials",
-        get(|| async { Json(json!({"items": "not a list"})) }),
-    );
+    let router = axum::Router::new()
+        .route("/auth/credentials", get(|| async { Json(json!({"items": "not a list"})) }));
     let client = DelegatedClient::new(
         ClientConfig::new(&mock.serve(router).await).expect("url"),
         Secret::new("t"),
     )
     .expect("client");
     let error = client.list_credentials().await.expect_err("undecodable");
-    assert!(
-        matches!(error, Error::Decode { status: 200, .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, Error::Decode { status: 200, .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -245,14 +205,9 @@ async fn a_server_that_does_not_answer_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address");
     drop(listener);
-    let config = ClientConfig::new(&format!("http://{address}"))
-        .expect("url")
-        .with_max_retries(0);
+    let config = ClientConfig::new(&format!("http://{address}")).expect("url").with_max_retries(0);
     let client = DelegatedClient::new(config, Secret::new("t")).expect("client");
-    let error = client
-        .list_credentials()
-        .await
-        .expect_err("nothing listens");
+    let error = client.list_credentials().await.expect_err("nothing listens");
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(error.status(), None);
 }
@@ -278,23 +233,11 @@ async fn reads_are_retried_when_dfns_is_busy_and_writes_never_are() {
                 }
             }),
         )
-        .route(
-            "/auth/logout",
-            put(|| async { (StatusCode::SERVICE_UNAVAILABLE, "busy") }),
-        );
+        .route("/auth/logout", put(|| async { (StatusCode::SERVICE_UNAVAILABLE, "busy") }));
     let base = mock.serve(router).await;
-    let config = ClientConfig::new(&base)
-        .expect("url")
-        .with_timeout(Duration::from_secs(10));
+    let config = ClientConfig::new(&base).expect("url").with_timeout(Duration::from_secs(10));
     let client = DelegatedClient::new(config, Secret::new("t")).expect("client");
-    assert!(
-        client
-            .list_credentials()
-            .await
-            .expect("third try")
-            .items
-            .is_empty()
-    );
+    assert!(client.list_credentials().await.expect("third try").items.is_empty());
     assert_eq!(mock.requests().len(), 3);
 
     let error = client.logout(false).await.expect_err("busy");
@@ -305,10 +248,8 @@ async fn reads_are_retried_when_dfns_is_busy_and_writes_never_are() {
 #[tokio::test]
 async fn a_base_url_with_a_path_keeps_its_prefix() {
     let mock = Mock::new();
-    let router = axum::Router::new().route(
-        "/dfns/auth/credentials",
-        get(|| async { Json(json!({"items": []})) }),
-    );
+    let router = axum::Router::new()
+        .route("/dfns/auth/credentials", get(|| async { Json(json!({"items": []})) }));
     let base = mock.serve(router).await;
     let client = DelegatedClient::new(
         ClientConfig::new(&format!("{base}/dfns")).expect("url"),
@@ -324,10 +265,7 @@ fn the_key_signer_refuses_a_challenge_that_does_not_list_its_credential() {
     let signer = KeySigner::new("mine", PrivateKey::generate(KeyAlgorithm::P256));
     let challenge = serde_json::from_value(challenge_for("someone-else")).expect("challenge");
     let error = signer.sign(&challenge).expect_err("not allowed");
-    assert!(
-        matches!(error, SignerError::CredentialNotAllowed { .. }),
-        "{error}"
-    );
+    assert!(matches!(error, SignerError::CredentialNotAllowed { .. }), "{error}");
 }
 
 #[test]
@@ -343,12 +281,6 @@ fn secrets_never_print() {
 fn unknown_enum_values_are_kept() {
     let kind: dfns_client::models::CredentialKind =
         serde_json::from_value(json!("PasskeyV2")).expect("kind");
-    assert_eq!(
-        kind,
-        dfns_client::models::CredentialKind::Other("PasskeyV2".to_owned())
-    );
-    assert_eq!(
-        serde_json::to_value(&kind).expect("json"),
-        json!("PasskeyV2")
-    );
+    assert_eq!(kind, dfns_client::models::CredentialKind::Other("PasskeyV2".to_owned()));
+    assert_eq!(serde_json::to_value(&kind).expect("json"), json!("PasskeyV2"));
 }

@@ -34,9 +34,7 @@ impl Mock {
             let requests = requests.clone();
             async move { record(requests, request, next).await }
         }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let address = listener.local_addr().expect("address");
         tokio::spawn(async move { axum::serve(listener, router).await });
         format!("http://{address}")
@@ -50,13 +48,8 @@ impl Mock {
 async fn record(requests: Arc<Mutex<Vec<Recorded>>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, 1 << 20).await.expect("body");
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
+    let header =
+        |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     requests.lock().expect("lock").push(Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -64,6 +57,5 @@ async fn record(requests: Arc<Mutex<Vec<Recorded>>>, request: Request, next: Nex
         user_action: header("x-dfns-useraction"),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     });
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

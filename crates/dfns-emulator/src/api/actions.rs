@@ -26,20 +26,12 @@ pub async fn init(
     DfnsJson(body): DfnsJson<UserActionInitRequest>,
 ) -> ApiResult<Json<UserActionChallenge>> {
     if !METHODS.contains(&body.user_action_http_method.as_str()) {
-        return Err(ApiError::bad_request(
-            "userActionHttpMethod must be POST, PUT, DELETE or GET",
-        ));
+        return Err(ApiError::bad_request("userActionHttpMethod must be POST, PUT, DELETE or GET"));
     }
     if !body.user_action_http_path.starts_with('/') {
-        return Err(ApiError::bad_request(
-            "userActionHttpPath must be an absolute path",
-        ));
+        return Err(ApiError::bad_request("userActionHttpPath must be an absolute path"));
     }
-    if body
-        .user_action_server_kind
-        .as_deref()
-        .is_some_and(|kind| kind != "Api")
-    {
+    if body.user_action_server_kind.as_deref().is_some_and(|kind| kind != "Api") {
         return Err(ApiError::bad_request("userActionServerKind must be Api"));
     }
     let credentials = state.store.credentials_of(&caller.user.id).await?;
@@ -63,9 +55,7 @@ pub async fn init(
         supported.push(first_factor(CredentialKind::Key));
     }
     if supported.is_empty() {
-        return Err(ApiError::bad_request(
-            "The user has no active credential to sign with",
-        ));
+        return Err(ApiError::bad_request("The user has no active credential to sign with"));
     }
     let mut row = new_challenge(
         &state,
@@ -74,12 +64,7 @@ pub async fn init(
         state.lifetimes.challenge_ms,
     );
     // Stored without the query: SDKs differ on whether they sign it (§2.1).
-    let path = body
-        .user_action_http_path
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let path = body.user_action_http_path.split('?').next().unwrap_or_default().to_owned();
     row.http_method = Some(body.user_action_http_method);
     row.http_path = Some(path);
     row.payload = Some(body.user_action_payload);
@@ -97,11 +82,7 @@ pub async fn init(
 }
 
 fn first_factor(kind: CredentialKind) -> SupportedCredentialKind {
-    SupportedCredentialKind {
-        kind,
-        factor: "first".to_owned(),
-        requires_second_factor: false,
-    }
+    SupportedCredentialKind { kind, factor: "first".to_owned(), requires_second_factor: false }
 }
 
 /// Verifies the signed challenge and hands out a single-use user action.
@@ -121,9 +102,7 @@ pub async fn sign(
     if let Some(second) = &body.second_factor {
         let second = verify_factor(&state, &caller.user, &row.challenge, second).await?;
         if second.uuid == first.uuid {
-            return Err(ApiError::bad_request(
-                "The second factor must be another credential",
-            ));
+            return Err(ApiError::bad_request("The second factor must be another credential"));
         }
     }
     let now = state.now_ms();
@@ -148,7 +127,5 @@ pub async fn sign(
         now,
         state.lifetimes.user_action_ms,
     );
-    Ok(Json(UserActionToken {
-        user_action: Secret::new(token),
-    }))
+    Ok(Json(UserActionToken { user_action: Secret::new(token) }))
 }

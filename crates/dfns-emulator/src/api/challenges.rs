@@ -91,11 +91,7 @@ pub async fn load_open(
     user_id: &str,
 ) -> Result<ChallengeRow, ApiError> {
     let invalid = |reason: &str| ApiError::bad_request(CHALLENGE_INVALID).with_reason(reason);
-    let row = state
-        .store
-        .challenge(id)
-        .await?
-        .ok_or_else(|| invalid("unknown challenge"))?;
+    let row = state.store.challenge(id).await?.ok_or_else(|| invalid("unknown challenge"))?;
     if row.kind != kind.as_str() || row.user_id != user_id {
         return Err(invalid("the challenge belongs to another user or ceremony"));
     }

@@ -40,9 +40,7 @@ pub async fn list(
     caller: Caller,
 ) -> ApiResult<Json<CredentialList>> {
     let rows = state.store.credentials_of(&caller.user.id).await?;
-    Ok(Json(CredentialList {
-        items: rows.into_iter().map(to_model).collect(),
-    }))
+    Ok(Json(CredentialList { items: rows.into_iter().map(to_model).collect() }))
 }
 
 /// `POST /auth/credentials/init`: a challenge for one new credential of the asked kind.
@@ -57,9 +55,7 @@ pub async fn init(
         | CredentialKind::PasswordProtectedKey
         | CredentialKind::RecoveryKey => false,
         other => {
-            return Err(ApiError::bad_request(format!(
-                "Credential kind {other} is not supported"
-            )));
+            return Err(ApiError::bad_request(format!("Credential kind {other} is not supported")));
         }
     };
     let mut row = new_challenge(
@@ -108,9 +104,7 @@ pub async fn create(
     )
     .await?;
     if row.credential_kind.as_deref() != Some(body.credential_kind.as_str()) {
-        return Err(ApiError::bad_request(
-            "credentialKind differs from the kind of the challenge",
-        ));
+        return Err(ApiError::bad_request("credentialKind differs from the kind of the challenge"));
     }
     let role = if body.credential_kind == CredentialKind::RecoveryKey {
         Role::Recovery
@@ -126,11 +120,7 @@ pub async fn create(
     let credential =
         new_credential_row(&state, &caller.user, &row.challenge, &new_credential, role)?;
     ensure_unregistered(&state, std::slice::from_ref(&credential)).await?;
-    if !state
-        .store
-        .add_credential(&row.id, &credential, state.now_ms())
-        .await?
-    {
+    if !state.store.add_credential(&row.id, &credential, state.now_ms()).await? {
         return Err(already_answered());
     }
     Ok(Json(to_model(credential)))
@@ -159,20 +149,10 @@ async fn set_active(
     active: bool,
 ) -> ApiResult<Json<MessageResponse>> {
     // Another user's credential is "not found": ids never reveal what exists elsewhere.
-    if !state
-        .store
-        .set_credential_active(&caller.user.id, uuid, active)
-        .await?
-    {
+    if !state.store.set_credential_active(&caller.user.id, uuid, active).await? {
         return Err(ApiError::not_found("Credential not found")
             .with_details(serde_json::json!({ "credentialUuid": uuid })));
     }
-    let message = if active {
-        "Credential activated"
-    } else {
-        "Credential deactivated"
-    };
-    Ok(Json(MessageResponse {
-        message: message.to_owned(),
-    }))
+    let message = if active { "Credential activated" } else { "Credential deactivated" };
+    Ok(Json(MessageResponse { message: message.to_owned() }))
 }

@@ -54,12 +54,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let (user, claims) = authenticate(
-            &parts.headers,
-            state,
-            &[TokenKind::Service, TokenKind::Login],
-        )
-        .await?;
+        let (user, claims) =
+            authenticate(&parts.headers, state, &[TokenKind::Service, TokenKind::Login]).await?;
         Ok(Self { user, claims })
     }
 }
@@ -83,10 +79,8 @@ async fn authenticate(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::unauthorized("Unauthorized: missing bearer token"))?;
-    let claims = state
-        .tokens
-        .verify(token.trim(), kinds, state.now_ms())
-        .map_err(|error| match error {
+    let claims =
+        state.tokens.verify(token.trim(), kinds, state.now_ms()).map_err(|error| match error {
             TokenError::Expired => ApiError::unauthorized("Unauthorized: the token has expired"),
             TokenError::Invalid => {
                 ApiError::unauthorized("Unauthorized: the token is not valid for this request")
@@ -98,9 +92,7 @@ async fn authenticate(
         .await?
         .ok_or_else(|| ApiError::unauthorized("User not found"))?;
     if state.store.is_revoked(&claims.jti).await? || claims.iat_ms < user.tokens_valid_after {
-        return Err(ApiError::unauthorized(
-            "Unauthorized: the token was revoked by a logout",
-        ));
+        return Err(ApiError::unauthorized("Unauthorized: the token was revoked by a logout"));
     }
     if !user.is_active {
         return Err(ApiError::bad_request("User account has been deactivated."));
@@ -159,15 +151,8 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
             .await
             .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
         let (value, body) = parse_body(&bytes)?;
-        spend_user_action(
-            state,
-            &caller,
-            &parts.headers,
-            &parts.method,
-            parts.uri.path(),
-            &value,
-        )
-        .await?;
+        spend_user_action(state, &caller, &parts.headers, &parts.method, parts.uri.path(), &value)
+            .await?;
         Ok(Self { caller, body })
     }
 }
@@ -202,9 +187,7 @@ async fn spend_user_action(
         return Err(ApiError::bad_request(USER_ACTION_USED));
     }
     if action.http_method != method.as_str() || action.http_path != path {
-        return Err(invalid(
-            "the user action was signed for another method or path",
-        ));
+        return Err(invalid("the user action was signed for another method or path"));
     }
     // Compared as parsed JSON: SDKs sign one serialisation and may send another (§2.1, §10).
     if payload_value(&action.payload) != Some(payload.clone()) {
@@ -222,5 +205,21 @@ fn payload_value(payload: &str) -> Option<Value> {
         Some(Value::Object(serde_json::Map::new()))
     } else {
         serde_json::from_str(payload).ok()
+    }
+}
+
+/// A query string parsed into `T`; bad values give a Dfns-shaped 400.
+#[derive(Debug, Clone)]
+pub struct DfnsQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for DfnsQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri).map(|query| Self(query.0)).map_err(
+            |rejection| {
+                ApiError::bad_request("Invalid query string").with_reason(rejection.body_text())
+            },
+        )
     }
 }

@@ -44,9 +44,7 @@ pub fn new_credential_row(
         Role::Recovery => matches!(kind, CredentialKind::RecoveryKey),
     };
     if !allowed {
-        return Err(ApiError::bad_request(format!(
-            "Credential kind {kind} cannot be used here"
-        )));
+        return Err(ApiError::bad_request(format!("Credential kind {kind} cannot be used here")));
     }
     if matches!(kind, CredentialKind::PasswordProtectedKey)
         && credential.encrypted_private_key.is_none()
@@ -63,12 +61,7 @@ pub fn new_credential_row(
             let verified =
                 verify_fido2_registration(&state.rp, challenge, USER_VERIFICATION_REQUIRED, info)
                     .map_err(rejected)?;
-            (
-                verified.credential_id,
-                verified.public_key,
-                verified.sign_count,
-                verified.origin,
-            )
+            (verified.credential_id, verified.public_key, verified.sign_count, verified.origin)
         }
         _ => {
             let verified = verify_key_registration(challenge, info).map_err(rejected)?;
@@ -87,10 +80,7 @@ pub fn new_credential_row(
         credential_id,
         public_key_pem,
         sign_count: i64::from(sign_count),
-        name: credential
-            .credential_name
-            .clone()
-            .unwrap_or_else(|| default_name(kind)),
+        name: credential.credential_name.clone().unwrap_or_else(|| default_name(kind)),
         is_active: true,
         relying_party_id: state.rp.id.clone(),
         origin,
@@ -110,22 +100,11 @@ fn default_name(kind: &CredentialKind) -> String {
 /// 400 when a credential id is already registered, to anyone.
 pub async fn ensure_unregistered(state: &AppState, rows: &[CredentialRow]) -> Result<(), ApiError> {
     for (index, row) in rows.iter().enumerate() {
-        let repeated = rows[..index]
-            .iter()
-            .any(|other| other.credential_id == row.credential_id);
-        if repeated
-            || state
-                .store
-                .credential_by_credential_id(&row.credential_id)
-                .await?
-                .is_some()
+        let repeated = rows[..index].iter().any(|other| other.credential_id == row.credential_id);
+        if repeated || state.store.credential_by_credential_id(&row.credential_id).await?.is_some()
         {
-            return Err(
-                ApiError::bad_request("Credential already registered").with_reason(format!(
-                    "credId {} is already registered",
-                    row.credential_id
-                )),
-            );
+            return Err(ApiError::bad_request("Credential already registered")
+                .with_reason(format!("credId {} is already registered", row.credential_id)));
         }
     }
     Ok(())
@@ -140,15 +119,13 @@ pub async fn verify_factor(
     factor: &FactorAssertion,
 ) -> Result<CredentialRow, ApiError> {
     let (cred_id, kinds): (&str, &[&str]) = match factor {
-        FactorAssertion::Fido2 {
-            credential_assertion,
-        } => (&credential_assertion.cred_id, &["Fido2"]),
-        FactorAssertion::Key {
-            credential_assertion,
-        } => (&credential_assertion.cred_id, &["Key"]),
-        FactorAssertion::PasswordProtectedKey {
-            credential_assertion,
-        } => (&credential_assertion.cred_id, &["PasswordProtectedKey"]),
+        FactorAssertion::Fido2 { credential_assertion } => {
+            (&credential_assertion.cred_id, &["Fido2"])
+        }
+        FactorAssertion::Key { credential_assertion } => (&credential_assertion.cred_id, &["Key"]),
+        FactorAssertion::PasswordProtectedKey { credential_assertion } => {
+            (&credential_assertion.cred_id, &["PasswordProtectedKey"])
+        }
     };
     let not_allowed = || {
         ApiError::unauthorized("Credential is not allowed for this challenge").with_reason(format!(
@@ -166,9 +143,7 @@ pub async fn verify_factor(
         ApiError::unauthorized("The credential assertion could not be verified").with_reason(error)
     };
     match factor {
-        FactorAssertion::Fido2 {
-            credential_assertion,
-        } => {
+        FactorAssertion::Fido2 { credential_assertion } => {
             let stored = u32::try_from(credential.sign_count).unwrap_or(u32::MAX);
             let count = verify_fido2_assertion(
                 &state.rp,
@@ -180,17 +155,10 @@ pub async fn verify_factor(
                 credential_assertion,
             )
             .map_err(rejected)?;
-            state
-                .store
-                .set_sign_count(&credential.uuid, i64::from(count))
-                .await?;
+            state.store.set_sign_count(&credential.uuid, i64::from(count)).await?;
         }
-        FactorAssertion::Key {
-            credential_assertion,
-        }
-        | FactorAssertion::PasswordProtectedKey {
-            credential_assertion,
-        } => {
+        FactorAssertion::Key { credential_assertion }
+        | FactorAssertion::PasswordProtectedKey { credential_assertion } => {
             verify_key_assertion(challenge, &public_key, credential_assertion).map_err(rejected)?;
         }
     }

@@ -26,12 +26,7 @@ pub const RP_NAME: &str = "Dfns Emulator";
 
 /// WebAuthn creation parameters every new passkey gets: ES256 and RS256, as Dfns offers.
 pub fn pub_key_cred_params() -> Vec<PubKeyCredParam> {
-    [-7, -257]
-        .map(|alg| PubKeyCredParam {
-            kind: "public-key".to_owned(),
-            alg,
-        })
-        .to_vec()
+    [-7, -257].map(|alg| PubKeyCredParam { kind: "public-key".to_owned(), alg }).to_vec()
 }
 
 /// Discoverable passkeys with user verification.
@@ -46,10 +41,7 @@ pub fn authenticator_selection() -> AuthenticatorSelection {
 
 /// The rp of the emulated org.
 pub fn relying_party(state: &AppState) -> RelyingParty {
-    RelyingParty {
-        id: state.rp.id.clone(),
-        name: RP_NAME.to_owned(),
-    }
+    RelyingParty { id: state.rp.id.clone(), name: RP_NAME.to_owned() }
 }
 
 /// The WebAuthn user of `user`.
@@ -145,15 +137,17 @@ pub async fn end_user(
     caller: TemporaryCaller,
     DfnsJson(body): DfnsJson<EndUserRegistrationRequest>,
 ) -> ApiResult<Json<EndUserRegistrationResponse>> {
-    // Refuse unknown networks before anything is spent. No network has keys in this emulator
-    // yet, so any wallet asked for is refused with the contract's 400.
-    if let Some(wallet) = body.wallets.first() {
-        return Err(ApiError::bad_request(format!(
-            "Network {} is not supported",
-            wallet.network
-        )));
+    // Refuse unknown networks before anything is spent.
+    for wallet in &body.wallets {
+        super::wallets::supported_network(&wallet.network)?;
     }
     let registered = register(&state, &caller, &body.registration()).await?;
+    let user = state
+        .store
+        .user(&registered.user.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("the user just registered is gone"))?;
+    let wallets = super::wallets::create_for_new_user(&state, &user, &body.wallets).await?;
     let now = state.now_ms();
     let token = state.tokens.issue(
         TokenKind::Login,
@@ -166,10 +160,8 @@ pub async fn end_user(
     Ok(Json(EndUserRegistrationResponse {
         credential: registered.credential,
         user: registered.user,
-        authentication: Authentication {
-            token: Secret::new(token),
-        },
-        wallets: Vec::new(),
+        authentication: Authentication { token: Secret::new(token) },
+        wallets,
     }))
 }
 
@@ -183,13 +175,8 @@ async fn register(
     if caller.user.is_registered {
         return Err(ApiError::unauthorized("User already exists."));
     }
-    let row = load_open(
-        state,
-        &caller.claims.jti,
-        ChallengeKind::Registration,
-        &caller.user.id,
-    )
-    .await?;
+    let row =
+        load_open(state, &caller.claims.jti, ChallengeKind::Registration, &caller.user.id).await?;
     // Every credential of the call signs the same challenge (§3.2).
     let first = new_credential_row(
         state,
@@ -200,13 +187,7 @@ async fn register(
     )?;
     let mut rows = vec![first.clone()];
     if let Some(second) = &body.second_factor_credential {
-        rows.push(new_credential_row(
-            state,
-            &caller.user,
-            &row.challenge,
-            second,
-            Role::Signing,
-        )?);
+        rows.push(new_credential_row(state, &caller.user, &row.challenge, second, Role::Signing)?);
     }
     if let Some(recovery) = &body.recovery_credential {
         rows.push(new_credential_row(
@@ -218,11 +199,7 @@ async fn register(
         )?);
     }
     ensure_unregistered(state, &rows).await?;
-    if !state
-        .store
-        .complete_registration(&row.id, &caller.user.id, &rows, state.now_ms())
-        .await?
-    {
+    if !state.store.complete_registration(&row.id, &caller.user.id, &rows, state.now_ms()).await? {
         return Err(already_answered());
     }
     tracing::info!(user = %caller.user.id, credentials = rows.len(), "end user registered");

@@ -35,9 +35,7 @@ pub async fn delegated_login(
         now,
         state.lifetimes.login_token_ms,
     );
-    Ok(Json(Authentication {
-        token: Secret::new(token),
-    }))
+    Ok(Json(Authentication { token: Secret::new(token) }))
 }
 
 /// `PUT /auth/logout`: ends the calling token, or with `allSessions` every token of the user.
@@ -48,17 +46,9 @@ pub async fn logout(
 ) -> ApiResult<Json<MessageResponse>> {
     if body.all_sessions == Some(true) {
         // Every token issued up to and including this millisecond ends, the calling one too.
-        state
-            .store
-            .end_sessions(&caller.user.id, state.now_ms() + 1)
-            .await?;
+        state.store.end_sessions(&caller.user.id, state.now_ms() + 1).await?;
     } else {
-        state
-            .store
-            .revoke_token(&caller.claims.jti, caller.claims.exp_ms)
-            .await?;
+        state.store.revoke_token(&caller.claims.jti, caller.claims.exp_ms).await?;
     }
-    Ok(Json(MessageResponse {
-        message: "User logged out".to_owned(),
-    }))
+    Ok(Json(MessageResponse { message: "User logged out".to_owned() }))
 }

@@ -17,9 +17,7 @@ pub(super) struct ClientData {
 
 /// Decodes base64url, accepting padding some encoders leave on.
 pub(super) fn b64(field: &'static str, value: &str) -> Result<Vec<u8>, VerifyError> {
-    URL_SAFE_NO_PAD
-        .decode(value.trim_end_matches('='))
-        .map_err(|_| VerifyError::Encoding(field))
+    URL_SAFE_NO_PAD.decode(value.trim_end_matches('=')).map_err(|_| VerifyError::Encoding(field))
 }
 
 /// Parses clientData bytes and checks type and challenge.
@@ -31,10 +29,7 @@ pub(super) fn check(
     let data: ClientData =
         serde_json::from_slice(bytes).map_err(|_| VerifyError::ClientDataJson)?;
     if data.kind != expected_type {
-        return Err(VerifyError::ClientDataType {
-            found: data.kind,
-            expected: expected_type,
-        });
+        return Err(VerifyError::ClientDataType { found: data.kind, expected: expected_type });
     }
     // Key signers put the challenge verbatim; WebAuthn clients write base64url of its UTF-8 bytes
     // (§2.3). Both are the same challenge.

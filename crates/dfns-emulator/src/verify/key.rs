@@ -45,13 +45,8 @@ pub fn verify_key_registration(
     .map_err(|_| VerifyError::Attestation("fingerprint"))?;
     let signature = hex::decode(&attestation.signature)
         .map_err(|_| VerifyError::Attestation("signature is not hex"))?;
-    public_key
-        .verify(fingerprint.as_bytes(), &signature)
-        .map_err(|_| VerifyError::BadSignature)?;
-    Ok(NewKeyCredential {
-        public_key,
-        origin: parsed.origin,
-    })
+    public_key.verify(fingerprint.as_bytes(), &signature).map_err(|_| VerifyError::BadSignature)?;
+    Ok(NewKeyCredential { public_key, origin: parsed.origin })
 }
 
 #[derive(serde::Serialize)]
@@ -72,7 +67,5 @@ pub fn verify_key_assertion(
     // its own default origin.
     check(&client_data, "key.get", challenge)?;
     let signature = b64("signature", &assertion.signature)?;
-    public_key
-        .verify(&client_data, &signature)
-        .map_err(|_| VerifyError::BadSignature)
+    public_key.verify(&client_data, &signature).map_err(|_| VerifyError::BadSignature)
 }

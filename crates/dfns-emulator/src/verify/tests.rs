@@ -27,15 +27,9 @@ fn key_client_data_is_verified_as_received_whatever_its_fields_and_order() {
     // The official Python signer's shape, keys in another order, with its own origin.
     let python =
         r#"{"challenge":"ch","type":"key.get","origin":"https://app.dfns.io","crossOrigin":false}"#;
-    assert_eq!(
-        verify_key_assertion("ch", &key.public_key(), &key_assertion(&key, python)),
-        Ok(())
-    );
+    assert_eq!(verify_key_assertion("ch", &key.public_key(), &key_assertion(&key, python)), Ok(()));
     let node = r#"{"type":"key.get","challenge":"ch"}"#;
-    assert_eq!(
-        verify_key_assertion("ch", &key.public_key(), &key_assertion(&key, node)),
-        Ok(())
-    );
+    assert_eq!(verify_key_assertion("ch", &key.public_key(), &key_assertion(&key, node)), Ok(()));
 }
 
 #[test]
@@ -44,10 +38,7 @@ fn a_key_assertion_of_the_wrong_type_or_challenge_is_refused() {
     let create = r#"{"type":"key.create","challenge":"ch"}"#;
     assert_eq!(
         verify_key_assertion("ch", &key.public_key(), &key_assertion(&key, create)),
-        Err(VerifyError::ClientDataType {
-            found: "key.create".into(),
-            expected: "key.get"
-        })
+        Err(VerifyError::ClientDataType { found: "key.create".into(), expected: "key.get" })
     );
     let other = r#"{"type":"key.get","challenge":"other"}"#;
     assert_eq!(
@@ -81,10 +72,7 @@ fn cbor(value: &ciborium::Value) -> Vec<u8> {
 #[test]
 fn an_attestation_object_that_is_not_cbor_is_refused() {
     let error = verify_fido2_registration(&rp(), "ch", true, &fido2_info(b"\xff\x00 not cbor"));
-    assert!(
-        matches!(error, Err(VerifyError::AttestationObject(_))),
-        "{error:?}"
-    );
+    assert!(matches!(error, Err(VerifyError::AttestationObject(_))), "{error:?}");
 }
 
 #[test]
@@ -96,10 +84,7 @@ fn authenticator_data_shorter_than_its_header_is_refused() {
         (Value::from("authData"), Value::Bytes(vec![0; 10])),
     ]);
     let error = verify_fido2_registration(&rp(), "ch", true, &fido2_info(&cbor(&object)));
-    assert_eq!(
-        error,
-        Err(VerifyError::AuthenticatorData("shorter than 37 bytes"))
-    );
+    assert_eq!(error, Err(VerifyError::AuthenticatorData("shorter than 37 bytes")));
 }
 
 #[test]

@@ -30,11 +30,8 @@ pub struct RelyingParty {
 impl RelyingParty {
     fn check_origin(&self, origin: Option<&str>) -> Result<String, VerifyError> {
         let origin = origin.unwrap_or_default();
-        let allowed = Url::parse(origin).is_ok_and(|url| {
-            self.origins
-                .iter()
-                .any(|allowed| allowed.origin() == url.origin())
-        });
+        let allowed = Url::parse(origin)
+            .is_ok_and(|url| self.origins.iter().any(|allowed| allowed.origin() == url.origin()));
         if allowed {
             Ok(origin.to_owned())
         } else {
@@ -87,9 +84,9 @@ pub fn verify_fido2_registration(
     rp.check_rp_id_hash(auth_data.rp_id_hash)?;
     // 14–15. UP must be set; UV must be set when user verification is required.
     auth_data.check_flags(user_verification_required)?;
-    let attested = auth_data.attested.ok_or(VerifyError::AuthenticatorData(
-        "no attested credential data (AT flag)",
-    ))?;
+    let attested = auth_data
+        .attested
+        .ok_or(VerifyError::AuthenticatorData("no attested credential data (AT flag)"))?;
     // 16. The credential's algorithm must be one we offered (ES256, RS256): CoseKey::parse.
     // 19. Verify the attestation statement for its format.
     let signed = [auth_data_bytes.as_slice(), client_data_hash.as_slice()].concat();
@@ -97,12 +94,7 @@ pub fn verify_fido2_registration(
         "none" => {}
         "packed" => verify_packed(&att_stmt, &signed, &attested)?,
         "fido-u2f" => {
-            verify_fido_u2f(
-                &att_stmt,
-                auth_data.rp_id_hash,
-                &client_data_hash,
-                &attested,
-            )?;
+            verify_fido_u2f(&att_stmt, auth_data.rp_id_hash, &client_data_hash, &attested)?;
         }
         other => return Err(VerifyError::UnsupportedFormat(other.to_owned())),
     }
@@ -146,21 +138,12 @@ pub fn verify_fido2_assertion(
     auth_data.check_flags(user_verification_required)?;
     // 19–20. The signature covers authData ‖ SHA-256(clientDataJSON).
     let signature = b64("signature", &assertion.signature)?;
-    let signed = [
-        auth_data_bytes.as_slice(),
-        Sha256::digest(&client_data).as_slice(),
-    ]
-    .concat();
-    public_key
-        .verify(&signed, &signature)
-        .map_err(|_| VerifyError::BadSignature)?;
+    let signed = [auth_data_bytes.as_slice(), Sha256::digest(&client_data).as_slice()].concat();
+    public_key.verify(&signed, &signature).map_err(|_| VerifyError::BadSignature)?;
     // 21. A counter that does not increase signals a cloned authenticator.
     let received = auth_data.sign_count;
     if (received != 0 || stored_sign_count != 0) && received <= stored_sign_count {
-        return Err(VerifyError::CounterRegression {
-            stored: stored_sign_count,
-            received,
-        });
+        return Err(VerifyError::CounterRegression { stored: stored_sign_count, received });
     }
     Ok(received)
 }
@@ -189,9 +172,7 @@ impl<'a> AuthenticatorData<'a> {
         } else {
             let rest = &bytes[37..];
             if rest.len() < 18 {
-                return Err(VerifyError::AuthenticatorData(
-                    "attested credential data truncated",
-                ));
+                return Err(VerifyError::AuthenticatorData("attested credential data truncated"));
             }
             let id_len = usize::from(u16::from_be_bytes([rest[16], rest[17]]));
             let credential_id = rest
@@ -201,17 +182,9 @@ impl<'a> AuthenticatorData<'a> {
             let key_bytes = &rest[18 + id_len..];
             let key: Value = ciborium::from_reader(key_bytes)
                 .map_err(|_| VerifyError::AuthenticatorData("credential public key is not CBOR"))?;
-            Some(AttestedCredential {
-                credential_id,
-                key: CoseKey::parse(&key)?,
-            })
+            Some(AttestedCredential { credential_id, key: CoseKey::parse(&key)? })
         };
-        Ok(Self {
-            rp_id_hash: &bytes[..32],
-            flags,
-            sign_count,
-            attested,
-        })
+        Ok(Self { rp_id_hash: &bytes[..32], flags, sign_count, attested })
     }
 
     fn check_flags(&self, user_verification_required: bool) -> Result<(), VerifyError> {
@@ -235,9 +208,7 @@ struct CoseKey {
 
 impl CoseKey {
     fn parse(value: &Value) -> Result<Self, VerifyError> {
-        let map = value
-            .as_map()
-            .ok_or(VerifyError::UnsupportedKey("not a COSE map"))?;
+        let map = value.as_map().ok_or(VerifyError::UnsupportedKey("not a COSE map"))?;
         let int = |label: i128| {
             map.iter()
                 .find(|(key, _)| key.as_integer().map(i128::from) == Some(label))
@@ -258,11 +229,7 @@ impl CoseKey {
                 let point = [&[0x04], x.as_slice(), y.as_slice()].concat();
                 let public_key = PublicKey::p256_from_sec1(&point)
                     .map_err(|_| VerifyError::UnsupportedKey("EC2 point is not on P-256"))?;
-                Ok(Self {
-                    alg,
-                    public_key,
-                    sec1_point: Some(point),
-                })
+                Ok(Self { alg, public_key, sec1_point: Some(point) })
             }
             (3, COSE_RS256) => {
                 let (n, e) = bytes_at(-1)
@@ -270,15 +237,9 @@ impl CoseKey {
                     .ok_or(VerifyError::UnsupportedKey("RSA key without n and e"))?;
                 let public_key = PublicKey::rsa_from_components(n, e)
                     .map_err(|_| VerifyError::UnsupportedKey("invalid RSA key"))?;
-                Ok(Self {
-                    alg,
-                    public_key,
-                    sec1_point: None,
-                })
+                Ok(Self { alg, public_key, sec1_point: None })
             }
-            _ => Err(VerifyError::UnsupportedKey(
-                "only ES256 (P-256) and RS256 are accepted",
-            )),
+            _ => Err(VerifyError::UnsupportedKey("only ES256 (P-256) and RS256 are accepted")),
         }
     }
 }
@@ -286,9 +247,7 @@ impl CoseKey {
 fn parse_attestation_object(bytes: &[u8]) -> Result<(String, Vec<u8>, Value), VerifyError> {
     let value: Value =
         ciborium::from_reader(bytes).map_err(|_| VerifyError::AttestationObject("not CBOR"))?;
-    let map = value
-        .into_map()
-        .map_err(|_| VerifyError::AttestationObject("not a map"))?;
+    let map = value.into_map().map_err(|_| VerifyError::AttestationObject("not a map"))?;
     let (mut fmt, mut auth_data, mut att_stmt) = (None, None, None);
     for (key, value) in map {
         match (key.as_text(), value) {
@@ -306,11 +265,7 @@ fn parse_attestation_object(bytes: &[u8]) -> Result<(String, Vec<u8>, Value), Ve
 }
 
 fn statement_field<'a>(att_stmt: &'a Value, name: &str) -> Option<&'a Value> {
-    att_stmt
-        .as_map()?
-        .iter()
-        .find(|(key, _)| key.as_text() == Some(name))
-        .map(|(_, value)| value)
+    att_stmt.as_map()?.iter().find(|(key, _)| key.as_text() == Some(name)).map(|(_, value)| value)
 }
 
 fn certificate_key(att_stmt: &Value) -> Result<Option<PublicKey>, VerifyError> {
@@ -352,9 +307,7 @@ fn verify_packed(
     let key = match certificate_key(att_stmt)? {
         Some(key) => {
             if expected_alg(key.algorithm()) != Some(alg) {
-                return Err(VerifyError::Attestation(
-                    "alg does not match the certificate key",
-                ));
+                return Err(VerifyError::Attestation("alg does not match the certificate key"));
             }
             key
         }
@@ -367,8 +320,7 @@ fn verify_packed(
             attested.key.public_key.clone()
         }
     };
-    key.verify(signed, signature)
-        .map_err(|_| VerifyError::Attestation("signature does not verify"))
+    key.verify(signed, signature).map_err(|_| VerifyError::Attestation("signature does not verify"))
 }
 
 /// WebAuthn §8.6: FIDO U2F attestation.
@@ -387,17 +339,9 @@ fn verify_fido_u2f(
         .key
         .sec1_point
         .as_deref()
-        .ok_or(VerifyError::Attestation(
-            "fido-u2f needs a P-256 credential key",
-        ))?;
-    let signed = [
-        &[0x00],
-        rp_id_hash,
-        client_data_hash,
-        attested.credential_id.as_slice(),
-        point,
-    ]
-    .concat();
+        .ok_or(VerifyError::Attestation("fido-u2f needs a P-256 credential key"))?;
+    let signed =
+        [&[0x00], rp_id_hash, client_data_hash, attested.credential_id.as_slice(), point].concat();
     key.verify(&signed, signature)
         .map_err(|_| VerifyError::Attestation("signature does not verify"))
 }

@@ -7,9 +7,7 @@ use tower::ServiceExt as _;
 
 async fn emulator() -> (Emulator, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let emulator = Emulator::open(Config::new(dir.path().to_owned()))
-        .await
-        .expect("opens");
+    let emulator = Emulator::open(Config::new(dir.path().to_owned())).await.expect("opens");
     (emulator, dir)
 }
 
@@ -20,10 +18,8 @@ async fn call(
     token: Option<&str>,
     body: &str,
 ) -> (StatusCode, serde_json::Value) {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/json");
+    let mut request =
+        Request::builder().method(method).uri(path).header("content-type", "application/json");
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
@@ -33,9 +29,7 @@ async fn call(
         .await
         .expect("infallible");
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .expect("body");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
     (status, serde_json::from_slice(&bytes).expect("a JSON body"))
 }
 
@@ -43,24 +37,11 @@ async fn call(
 async fn malformed_json_gets_a_400_with_the_parse_error() {
     let (emulator, _dir) = emulator().await;
     let token = emulator.bootstrap("http://unused").service_account.token;
-    for path in [
-        "/auth/action/init",
-        "/auth/action",
-        "/auth/credentials/init",
-    ] {
-        let (status, body) = call(
-            &emulator,
-            "POST",
-            path,
-            Some(&token),
-            "{\"userActionPayload\":",
-        )
-        .await;
+    for path in ["/auth/action/init", "/auth/action", "/auth/credentials/init"] {
+        let (status, body) =
+            call(&emulator, "POST", path, Some(&token), "{\"userActionPayload\":").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
-        assert_eq!(
-            body["error"]["message"], "Invalid request body: not valid JSON",
-            "{path}"
-        );
+        assert_eq!(body["error"]["message"], "Invalid request body: not valid JSON", "{path}");
         assert_eq!(body["error"]["status"], 400);
     }
 }
@@ -91,19 +72,10 @@ async fn wrong_types_and_unknown_fields_get_a_400() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    let (status, answer) = call(
-        &emulator,
-        "POST",
-        "/auth/credentials/init",
-        Some(&token),
-        r#"{"kind":"Totp"}"#,
-    )
-    .await;
+    let (status, answer) =
+        call(&emulator, "POST", "/auth/credentials/init", Some(&token), r#"{"kind":"Totp"}"#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    assert_eq!(
-        answer["error"]["message"],
-        "Credential kind Totp is not supported"
-    );
+    assert_eq!(answer["error"]["message"], "Credential kind Totp is not supported");
 }
 
 #[tokio::test]
@@ -121,10 +93,7 @@ async fn missing_or_forged_tokens_get_a_401() {
     let (emulator, _dir) = emulator().await;
     let (status, answer) = call(&emulator, "GET", "/auth/credentials", None, "").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
-    assert_eq!(
-        answer["error"]["message"],
-        "Unauthorized: missing bearer token"
-    );
+    assert_eq!(answer["error"]["message"], "Unauthorized: missing bearer token");
     let (status, _) = call(&emulator, "GET", "/auth/credentials", Some("a.b.c"), "").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // A token signed by another emulator is not ours.

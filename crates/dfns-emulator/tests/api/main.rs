@@ -6,3 +6,4 @@ mod identity;
 mod rejections;
 mod restart;
 mod support;
+mod wallets;

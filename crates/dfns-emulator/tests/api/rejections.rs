@@ -29,11 +29,7 @@ async fn user(emulator: &TestEmulator, email: &str) -> User {
     let registered = emulator.register_with(email, |c| passkey.register(c)).await;
     passkey.user_id = registered.user.id;
     let token = emulator.login_token(email).await;
-    User {
-        passkey,
-        token,
-        credential_uuid: registered.credential.uuid,
-    }
+    User { passkey, token, credential_uuid: registered.credential.uuid }
 }
 
 /// `POST /auth/action/init` by hand.
@@ -52,13 +48,7 @@ async fn action_challenge(
     });
     let answer = emulator
         .http()
-        .send(
-            Method::POST,
-            "/auth/action/init",
-            Some(token.expose()),
-            None,
-            &body.to_string(),
-        )
+        .send(Method::POST, "/auth/action/init", Some(token.expose()), None, &body.to_string())
         .await;
     assert_eq!(answer.status, 200, "{answer:?}");
     serde_json::from_value(answer.body).expect("a challenge")
@@ -77,16 +67,7 @@ async fn sign_action(
         second_factor: None,
     };
     let body = serde_json::to_string(&body).expect("json");
-    emulator
-        .http()
-        .send(
-            Method::POST,
-            "/auth/action",
-            Some(token.expose()),
-            None,
-            &body,
-        )
-        .await
+    emulator.http().send(Method::POST, "/auth/action", Some(token.expose()), None, &body).await
 }
 
 fn deactivate_body(uuid: &str) -> String {
@@ -116,9 +97,7 @@ async fn action_with(
 fn assert_refused(answer: &Answer, status: u16, message: &str, reason: &str) {
     assert_eq!(answer.status, status, "{answer:?}");
     assert_eq!(answer.message(), message, "{answer:?}");
-    let found = answer.body["error"]["details"]["reason"]
-        .as_str()
-        .unwrap_or_default();
+    let found = answer.body["error"]["details"]["reason"].as_str().unwrap_or_default();
     assert!(found.contains(reason), "reason {found:?} lacks {reason:?}");
     assert_eq!(answer.body["error"]["status"], status);
     assert!(answer.body["error"]["id"].is_string());
@@ -132,29 +111,14 @@ async fn a_user_action_is_good_for_one_request_only() {
     let mut user = user(&emulator, "a@example.com").await;
     let answer = action_with(&emulator, &mut user, |_| {}).await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    let user_action = answer.body["userAction"]
-        .as_str()
-        .expect("a user action")
-        .to_owned();
+    let user_action = answer.body["userAction"].as_str().expect("a user action").to_owned();
     let body = deactivate_body(&user.credential_uuid);
     let http = emulator.http();
-    let send = |path| {
-        http.send(
-            Method::PUT,
-            path,
-            Some(user.token.expose()),
-            Some(&user_action),
-            &body,
-        )
-    };
+    let send =
+        |path| http.send(Method::PUT, path, Some(user.token.expose()), Some(&user_action), &body);
     // Signed for deactivate: using it for activate is refused and does not spend it.
     let elsewhere = send("/auth/credentials/activate").await;
-    assert_refused(
-        &elsewhere,
-        403,
-        USER_ACTION_INVALID,
-        "another method or path",
-    );
+    assert_refused(&elsewhere, 403, USER_ACTION_INVALID, "another method or path");
     assert_eq!(send("/auth/credentials/deactivate").await.status, 200);
     let replay = send("/auth/credentials/deactivate").await;
     assert_eq!(replay.status, 400, "{replay:?}");
@@ -165,21 +129,10 @@ async fn a_user_action_is_good_for_one_request_only() {
 async fn a_challenge_is_answered_once() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "b@example.com").await;
-    let challenge = action_challenge(
-        &emulator,
-        &user.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        "{}",
-    )
-    .await;
+    let challenge =
+        action_challenge(&emulator, &user.token, "PUT", "/auth/credentials/deactivate", "{}").await;
     let factor = user.passkey.assert(&challenge.challenge);
-    assert_eq!(
-        sign_action(&emulator, &user.token, &challenge, factor.clone())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(sign_action(&emulator, &user.token, &challenge, factor.clone()).await.status, 200);
     let again = sign_action(&emulator, &user.token, &challenge, factor).await;
     assert_refused(&again, 400, CHALLENGE_INVALID, "already been answered");
 }
@@ -188,17 +141,10 @@ async fn a_challenge_is_answered_once() {
 async fn tampered_client_data_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "c@example.com").await;
-    let challenge = action_challenge(
-        &emulator,
-        &user.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        "{}",
-    )
-    .await;
-    let FactorAssertion::Fido2 {
-        mut credential_assertion,
-    } = user.passkey.assert(&challenge.challenge)
+    let challenge =
+        action_challenge(&emulator, &user.token, "PUT", "/auth/credentials/deactivate", "{}").await;
+    let FactorAssertion::Fido2 { mut credential_assertion } =
+        user.passkey.assert(&challenge.challenge)
     else {
         unreachable!("a passkey assertion")
     };
@@ -210,9 +156,7 @@ async fn tampered_client_data_is_refused() {
         "crossOrigin": true,
     });
     credential_assertion.client_data = base64_url(client_data.to_string().as_bytes());
-    let factor = FactorAssertion::Fido2 {
-        credential_assertion,
-    };
+    let factor = FactorAssertion::Fido2 { credential_assertion };
     let answer = sign_action(&emulator, &user.token, &challenge, factor).await;
     assert_refused(&answer, 401, ASSERTION_REFUSED, "signature does not verify");
 }
@@ -261,12 +205,7 @@ async fn an_assertion_without_user_verification_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "g@example.com").await;
     let answer = action_with(&emulator, &mut user, |c| c.flags = FLAG_UP).await;
-    assert_refused(
-        &answer,
-        401,
-        ASSERTION_REFUSED,
-        "user verification is required",
-    );
+    assert_refused(&answer, 401, ASSERTION_REFUSED, "user verification is required");
 }
 
 #[tokio::test]
@@ -279,53 +218,31 @@ async fn an_assertion_whose_challenge_differs_is_refused() {
     .await;
     assert_refused(&answer, 401, ASSERTION_REFUSED, "challenge does not match");
     // The challenge written verbatim (as key signers do) is the same challenge.
-    let challenge = action_challenge(
-        &emulator,
-        &user.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        "{}",
-    )
-    .await;
+    let challenge =
+        action_challenge(&emulator, &user.token, "PUT", "/auth/credentials/deactivate", "{}").await;
     let mut ceremony = user.passkey.ceremony("webauthn.get", &challenge.challenge);
     ceremony.challenge = challenge.challenge.clone();
     let factor = user.passkey.assert_ceremony(&ceremony);
-    assert_eq!(
-        sign_action(&emulator, &user.token, &challenge, factor)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(sign_action(&emulator, &user.token, &challenge, factor).await.status, 200);
 }
 
 #[tokio::test]
 async fn a_signature_over_other_bytes_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "i@example.com").await;
-    let challenge = action_challenge(
-        &emulator,
-        &user.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        "{}",
-    )
-    .await;
-    let FactorAssertion::Fido2 {
-        mut credential_assertion,
-    } = user.passkey.assert(&challenge.challenge)
+    let challenge =
+        action_challenge(&emulator, &user.token, "PUT", "/auth/credentials/deactivate", "{}").await;
+    let FactorAssertion::Fido2 { mut credential_assertion } =
+        user.passkey.assert(&challenge.challenge)
     else {
         unreachable!("a passkey assertion")
     };
-    let FactorAssertion::Fido2 {
-        credential_assertion: other,
-    } = user.passkey.assert("other bytes")
+    let FactorAssertion::Fido2 { credential_assertion: other } = user.passkey.assert("other bytes")
     else {
         unreachable!("a passkey assertion")
     };
     credential_assertion.signature = other.signature;
-    let factor = FactorAssertion::Fido2 {
-        credential_assertion,
-    };
+    let factor = FactorAssertion::Fido2 { credential_assertion };
     let answer = sign_action(&emulator, &user.token, &challenge, factor).await;
     assert_refused(&answer, 401, ASSERTION_REFUSED, "signature does not verify");
 }
@@ -334,12 +251,7 @@ async fn a_signature_over_other_bytes_is_refused() {
 async fn a_signature_counter_that_goes_back_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "j@example.com").await;
-    assert_eq!(
-        action_with(&emulator, &mut user, |c| c.sign_count = 7)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(action_with(&emulator, &mut user, |c| c.sign_count = 7).await.status, 200);
     let answer = action_with(&emulator, &mut user, |c| c.sign_count = 3).await;
     assert_refused(&answer, 401, ASSERTION_REFUSED, "may be cloned");
 }
@@ -349,10 +261,7 @@ async fn completing_with_a_changed_body_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "k@example.com").await;
     let answer = action_with(&emulator, &mut user, |_| {}).await;
-    let user_action = answer.body["userAction"]
-        .as_str()
-        .expect("a user action")
-        .to_owned();
+    let user_action = answer.body["userAction"].as_str().expect("a user action").to_owned();
     let changed = emulator
         .http()
         .send(
@@ -363,12 +272,7 @@ async fn completing_with_a_changed_body_is_refused() {
             &deactivate_body("cr-00000-00000-0000000000000000"),
         )
         .await;
-    assert_refused(
-        &changed,
-        403,
-        USER_ACTION_INVALID,
-        "differs from the payload that was signed",
-    );
+    assert_refused(&changed, 403, USER_ACTION_INVALID, "differs from the payload that was signed");
     // Re-ordered keys and spacing are the same JSON, and go through.
     let same = emulator
         .http()
@@ -390,13 +294,7 @@ async fn an_expired_token_is_refused() {
     emulator.advance(Duration::from_secs(15 * 60 + 1));
     let answer = emulator
         .http()
-        .send(
-            Method::GET,
-            "/auth/credentials",
-            Some(user.token.expose()),
-            None,
-            "",
-        )
+        .send(Method::GET, "/auth/credentials", Some(user.token.expose()), None, "")
         .await;
     assert_eq!(answer.status, 401, "{answer:?}");
     assert_eq!(answer.message(), "Unauthorized: the token has expired");
@@ -418,14 +316,8 @@ async fn an_expired_token_is_refused() {
 async fn an_expired_challenge_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "m@example.com").await;
-    let challenge = action_challenge(
-        &emulator,
-        &user.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        "{}",
-    )
-    .await;
+    let challenge =
+        action_challenge(&emulator, &user.token, "PUT", "/auth/credentials/deactivate", "{}").await;
     emulator.advance(Duration::from_secs(5 * 60 + 1));
     let fresh_token = emulator.login_token("m@example.com").await;
     let factor = user.passkey.assert(&challenge.challenge);
@@ -438,10 +330,7 @@ async fn an_expired_user_action_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "n@example.com").await;
     let answer = action_with(&emulator, &mut user, |_| {}).await;
-    let user_action = answer.body["userAction"]
-        .as_str()
-        .expect("a user action")
-        .to_owned();
+    let user_action = answer.body["userAction"].as_str().expect("a user action").to_owned();
     emulator.advance(Duration::from_secs(5 * 60 + 1));
     let fresh_token = emulator.login_token("n@example.com").await;
     let late = emulator
@@ -463,14 +352,9 @@ async fn another_users_credential_cannot_sign_or_be_touched() {
     let alice = user(&emulator, "alice@example.com").await;
     let mut bob = user(&emulator, "bob@example.com").await;
     // Bob's passkey answering Alice's challenge.
-    let challenge = action_challenge(
-        &emulator,
-        &alice.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        "{}",
-    )
-    .await;
+    let challenge =
+        action_challenge(&emulator, &alice.token, "PUT", "/auth/credentials/deactivate", "{}")
+            .await;
     let factor = bob.passkey.assert(&challenge.challenge);
     let answer = sign_action(&emulator, &alice.token, &challenge, factor).await;
     assert_refused(
@@ -485,14 +369,8 @@ async fn another_users_credential_cannot_sign_or_be_touched() {
     assert_refused(&answer, 400, CHALLENGE_INVALID, "another user");
     // Bob deactivating Alice's passkey: not found, as if it did not exist.
     let body = deactivate_body(&alice.credential_uuid);
-    let challenge = action_challenge(
-        &emulator,
-        &bob.token,
-        "PUT",
-        "/auth/credentials/deactivate",
-        &body,
-    )
-    .await;
+    let challenge =
+        action_challenge(&emulator, &bob.token, "PUT", "/auth/credentials/deactivate", &body).await;
     let factor = bob.passkey.assert(&challenge.challenge);
     let signed = sign_action(&emulator, &bob.token, &challenge, factor).await;
     let user_action = signed.body["userAction"].as_str().expect("a user action");
@@ -515,19 +393,11 @@ async fn a_service_account_call_without_a_user_action_is_refused() {
     let emulator = TestEmulator::start().await;
     let token = &emulator.bootstrap.service_account.token;
     for (path, body) in [
-        (
-            "/auth/login/delegated",
-            json!({ "username": "x@example.com" }),
-        ),
-        (
-            "/auth/registration/delegated",
-            json!({ "email": "x@example.com", "kind": "EndUser" }),
-        ),
+        ("/auth/login/delegated", json!({ "username": "x@example.com" })),
+        ("/auth/registration/delegated", json!({ "email": "x@example.com", "kind": "EndUser" })),
     ] {
-        let answer = emulator
-            .http()
-            .send(Method::POST, path, Some(token), None, &body.to_string())
-            .await;
+        let answer =
+            emulator.http().send(Method::POST, path, Some(token), None, &body.to_string()).await;
         assert_refused(&answer, 403, USER_ACTION_INVALID, "header is missing");
     }
 }
@@ -545,17 +415,9 @@ async fn an_end_user_cannot_run_service_account_operations() {
     };
     let _ = user; // the end user's own client has no such method: sign it by hand
     let payload = serde_json::to_string(&body).expect("json");
-    let challenge = action_challenge(
-        &emulator,
-        &token,
-        "POST",
-        "/auth/registration/delegated",
-        &payload,
-    )
-    .await;
-    let factor = FactorAssertion::Key {
-        credential_assertion: signer.assert(&challenge.challenge),
-    };
+    let challenge =
+        action_challenge(&emulator, &token, "POST", "/auth/registration/delegated", &payload).await;
+    let factor = FactorAssertion::Key { credential_assertion: signer.assert(&challenge.challenge) };
     let signed = sign_action(&emulator, &token, &challenge, factor).await;
     let user_action = signed.body["userAction"].as_str().expect("a user action");
     let answer = emulator
@@ -584,11 +446,7 @@ async fn registration_refuses_bad_attestations_and_keeps_the_challenge() {
     let register = |credential| {
         let client = emulator.service_account();
         let token = challenge.temporary_authentication_token.clone();
-        async move {
-            client
-                .register(&token, &first_factor_only(credential))
-                .await
-        }
+        async move { client.register(&token, &first_factor_only(credential)).await }
     };
     let cases = [
         ("origin", {
@@ -613,29 +471,16 @@ async fn registration_refuses_bad_attestations_and_keeps_the_challenge() {
         }),
     ];
     for (reason, ceremony) in cases {
-        let error = register(passkey.register_ceremony(&ceremony))
-            .await
-            .expect_err(reason);
+        let error = register(passkey.register_ceremony(&ceremony)).await.expect_err(reason);
         let api = error.api().expect("a Dfns error");
-        assert_eq!(
-            (api.status, api.message.as_str()),
-            (400, "Invalid credential"),
-            "{reason}"
-        );
-        let details = api
-            .details
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        assert_eq!((api.status, api.message.as_str()), (400, "Invalid credential"), "{reason}");
+        let details = api.details.as_ref().map(ToString::to_string).unwrap_or_default();
         assert!(details.contains(reason), "{details} lacks {reason}");
     }
     // Nothing was spent: the honest credential still completes, once.
-    register(passkey.register(&challenge))
-        .await
-        .expect("registered");
-    let error = register(passkey.register(&challenge))
-        .await
-        .expect_err("the user is registered now");
+    register(passkey.register(&challenge)).await.expect("registered");
+    let error =
+        register(passkey.register(&challenge)).await.expect_err("the user is registered now");
     assert_eq!(error.status(), Some(401));
     let again = emulator
         .service_account()
@@ -647,10 +492,7 @@ async fn registration_refuses_bad_attestations_and_keeps_the_challenge() {
         .await
         .expect_err("registered already");
     assert_eq!(again.status(), Some(401));
-    assert_eq!(
-        again.api().map(|e| e.message.as_str()),
-        Some("User already exists.")
-    );
+    assert_eq!(again.api().map(|e| e.message.as_str()), Some("User already exists."));
 }
 
 #[tokio::test]
@@ -658,23 +500,15 @@ async fn a_temporary_token_only_completes_its_registration() {
     let emulator = TestEmulator::start().await;
     let challenge = emulator.registration_challenge("r@example.com").await;
     let temporary = challenge.temporary_authentication_token.expose();
-    let answer = emulator
-        .http()
-        .send(Method::GET, "/auth/credentials", Some(temporary), None, "")
-        .await;
+    let answer =
+        emulator.http().send(Method::GET, "/auth/credentials", Some(temporary), None, "").await;
     assert_eq!(answer.status, 401, "{answer:?}");
     // And a login token cannot complete a registration.
     let (_, _) = emulator.key_user("s@example.com").await;
     let login = emulator.login_token("s@example.com").await;
     let answer = emulator
         .http()
-        .send(
-            Method::POST,
-            "/auth/registration",
-            Some(login.expose()),
-            None,
-            "{}",
-        )
+        .send(Method::POST, "/auth/registration", Some(login.expose()), None, "{}")
         .await;
     assert_eq!(answer.status, 401, "{answer:?}");
 }
@@ -688,37 +522,22 @@ async fn end_user_registration_refuses_an_unsupported_network_before_spending_an
         first_factor_credential: passkey.register(&challenge),
         second_factor_credential: None,
         recovery_credential: None,
-        wallets: vec![WalletSpec {
-            network: "NotAChain".to_owned(),
-            name: None,
-        }],
+        wallets: vec![WalletSpec { network: "NotAChain".to_owned(), name: None }],
     };
     let client = emulator.service_account();
     let token = &challenge.temporary_authentication_token;
-    let error = client
-        .register_end_user(token, &request)
-        .await
-        .expect_err("unsupported");
+    let error = client.register_end_user(token, &request).await.expect_err("unsupported");
     assert_eq!(error.status(), Some(400));
-    assert_eq!(
-        error.api().map(|e| e.message.as_str()),
-        Some("Network NotAChain is not supported")
-    );
+    assert_eq!(error.api().map(|e| e.message.as_str()), Some("Network NotAChain is not supported"));
     request.wallets.clear();
-    client
-        .register_end_user(token, &request)
-        .await
-        .expect("nothing was spent");
+    client.register_end_user(token, &request).await.expect("nothing was spent");
 }
 
 #[tokio::test]
 async fn a_credential_challenge_is_bound_to_its_kind() {
     let emulator = TestEmulator::start().await;
     let (signer, user) = emulator.key_user("u@example.com").await;
-    let challenge = user
-        .create_credential_challenge(CredentialKind::Fido2)
-        .await
-        .expect("init");
+    let challenge = user.create_credential_challenge(CredentialKind::Fido2).await.expect("init");
     let key = crate::support::new_key_signer(dfns_client::keys::KeyAlgorithm::P256);
     let request = dfns_client::models::CreateCredentialRequest {
         credential_kind: CredentialKind::Key,
@@ -729,10 +548,7 @@ async fn a_credential_challenge_is_bound_to_its_kind() {
     };
     let pending = user.create_credential_init(&request).await.expect("init");
     let signature = crate::support::key_factor(&signer, &pending);
-    let error = user
-        .complete(pending, &signature)
-        .await
-        .expect_err("kind differs");
+    let error = user.complete(pending, &signature).await.expect_err("kind differs");
     assert_eq!(error.status(), Some(400));
 }
 
@@ -759,10 +575,7 @@ async fn a_leftover_temporary_token_cannot_add_credentials_to_a_registered_user(
         .await
         .expect_err("already registered");
     assert_eq!(error.status(), Some(401));
-    assert_eq!(
-        error.api().map(|e| e.message.as_str()),
-        Some("User already exists.")
-    );
+    assert_eq!(error.api().map(|e| e.message.as_str()), Some("User already exists."));
     let user = emulator.login("v@example.com").await;
     assert_eq!(user.list_credentials().await.expect("list").items.len(), 1);
 }
@@ -781,13 +594,7 @@ async fn an_attestation_format_the_emulator_cannot_check_is_refused_by_name() {
         )
         .await
         .expect_err("tpm is not checked");
-    let details = error
-        .api()
-        .and_then(|e| e.details.clone())
-        .unwrap_or_default();
+    let details = error.api().and_then(|e| e.details.clone()).unwrap_or_default();
     let reason = details["reason"].as_str().unwrap_or_default();
-    assert!(
-        reason.starts_with(r#"attestation format "tpm" is not supported"#),
-        "{reason}"
-    );
+    assert!(reason.starts_with(r#"attestation format "tpm" is not supported"#), "{reason}");
 }

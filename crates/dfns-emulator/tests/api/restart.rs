@@ -40,10 +40,7 @@ async fn start(data_dir: &Path) -> (Running, Bootstrap) {
         if let Ok(bootstrap) = read_bootstrap(data_dir) {
             return (running, bootstrap);
         }
-        assert!(
-            Instant::now() < deadline,
-            "the emulator did not start within 60 s"
-        );
+        assert!(Instant::now() < deadline, "the emulator did not start within 60 s");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -51,17 +48,11 @@ async fn start(data_dir: &Path) -> (Running, Bootstrap) {
 /// Ends the process with SIGTERM, as Ctrl-C or a service manager would, and waits for it.
 fn stop(mut running: Running) {
     let pid = running.0.id().to_string();
-    let status = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill runs");
+    let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(30);
     while running.0.try_wait().expect("wait").is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the emulator did not stop within 30 s"
-        );
+        assert!(Instant::now() < deadline, "the emulator did not stop within 30 s");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -103,16 +94,11 @@ async fn state_survives_a_stop_and_a_start_of_the_binary() {
     assert_eq!(second.org_id, first.org_id);
     assert_eq!(second.service_account, first.service_account);
     let login = service_account(&second)
-        .delegated_login(&DelegatedLoginRequest {
-            username: "kept@example.com".to_owned(),
-        })
+        .delegated_login(&DelegatedLoginRequest { username: "kept@example.com".to_owned() })
         .await
         .expect("the user is still there");
-    let user = DelegatedClient::new(
-        ClientConfig::new(&second.api_url).expect("url"),
-        login.token,
-    )
-    .expect("client");
+    let user = DelegatedClient::new(ClientConfig::new(&second.api_url).expect("url"), login.token)
+        .expect("client");
     let credentials = user.list_credentials().await.expect("list").items;
     assert_eq!(credentials.len(), 1);
     assert_eq!(credentials[0].credential_uuid, registered.credential.uuid);
@@ -123,12 +109,8 @@ async fn env_prints_the_service_account_variables() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (running, bootstrap) = start(dir.path()).await;
     stop(running);
-    let output = Command::new(BINARY)
-        .arg("env")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .expect("runs");
+    let output =
+        Command::new(BINARY).arg("env").arg("--data-dir").arg(dir.path()).output().expect("runs");
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).expect("utf-8");
     assert!(text.contains(&format!("export DFNS_API_URL='{}'\n", bootstrap.api_url)));
@@ -148,12 +130,8 @@ async fn env_prints_the_service_account_variables() {
 #[test]
 fn env_without_a_bootstrap_says_what_to_do() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let output = Command::new(BINARY)
-        .arg("env")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .expect("runs");
+    let output =
+        Command::new(BINARY).arg("env").arg("--data-dir").arg(dir.path()).output().expect("runs");
     assert!(!output.status.success());
     let text = String::from_utf8_lossy(&output.stderr);
     assert!(text.contains("start the emulator there first"), "{text}");
@@ -163,19 +141,10 @@ fn env_without_a_bootstrap_says_what_to_do() {
 fn bad_flags_are_refused_with_a_message() {
     let dir = tempfile::tempdir().expect("temp dir");
     for (flags, expected) in [
-        (
-            vec!["--listen", "not-an-address"],
-            "invalid value 'not-an-address'",
-        ),
+        (vec!["--listen", "not-an-address"], "invalid value 'not-an-address'"),
         (vec!["--origin", "not a url"], "invalid value 'not a url'"),
-        (
-            vec!["--rp-id", "https://localhost"],
-            "the rp id must be a bare domain",
-        ),
-        (
-            vec!["--challenge-ttl-secs", "0"],
-            "--challenge-ttl-secs must be a positive number",
-        ),
+        (vec!["--rp-id", "https://localhost"], "the rp id must be a bare domain"),
+        (vec!["--challenge-ttl-secs", "0"], "--challenge-ttl-secs must be a positive number"),
     ] {
         let output = Command::new(BINARY)
             .args(&flags)

@@ -37,10 +37,7 @@ impl UserValidationMethod for AlwaysVerified {
         presence: bool,
         verification: bool,
     ) -> Result<UserCheck, ctap2::Ctap2Error> {
-        Ok(UserCheck {
-            presence,
-            verification,
-        })
+        Ok(UserCheck { presence, verification })
     }
 
     fn is_presence_enabled(&self) -> bool {
@@ -134,10 +131,7 @@ impl Passkey {
                 client_data: base64_url(&assertion.response.client_data_json),
                 authenticator_data: base64_url(&assertion.response.authenticator_data),
                 signature: base64_url(&assertion.response.signature),
-                user_handle: assertion
-                    .response
-                    .user_handle
-                    .map(|handle| base64_url(&handle)),
+                user_handle: assertion.response.user_handle.map(|handle| base64_url(&handle)),
             },
         }
     }
@@ -238,10 +232,7 @@ impl Scripted {
                 let signature: p256::ecdsa::Signature = self.key.sign(&signed);
                 Value::Map(vec![
                     (Value::from("alg"), Value::from(-7)),
-                    (
-                        Value::from("sig"),
-                        Value::Bytes(signature.to_der().as_bytes().to_vec()),
-                    ),
+                    (Value::from("sig"), Value::Bytes(signature.to_der().as_bytes().to_vec())),
                 ])
             }
         };

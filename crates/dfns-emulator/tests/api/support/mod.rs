@@ -20,6 +20,9 @@ use dfns_emulator::{Bootstrap, Config, Emulator};
 
 pub use authenticators::Scripted;
 
+/// How long the test emulator takes to confirm a transfer.
+pub const CONFIRM_AFTER: Duration = Duration::from_secs(4);
+
 /// An emulator serving on 127.0.0.1 with its own data dir and a manual clock.
 pub struct TestEmulator {
     pub bootstrap: Bootstrap,
@@ -29,24 +32,25 @@ pub struct TestEmulator {
 }
 
 impl TestEmulator {
+    /// The faucet on, transfers confirming 4 s after they are requested.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = Arc::new(ManualClock::new());
         let mut config = Config::new(dir.path().to_owned());
         config.clock = clock.clone();
+        config.emulator_api = true;
+        config.confirm_after_ms = CONFIRM_AFTER.as_millis() as i64;
+        adjust(&mut config);
         let emulator = Emulator::open(config).await.expect("emulator opens");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let address = listener.local_addr().expect("address");
         let bootstrap = emulator.bootstrap(&format!("http://{address}"));
         let server = tokio::spawn(emulator.serve(listener, std::future::pending()));
-        Self {
-            bootstrap,
-            clock,
-            server,
-            _dir: dir,
-        }
+        Self { bootstrap, clock, server, _dir: dir }
     }
 
     pub fn advance(&self, by: Duration) {
@@ -54,9 +58,7 @@ impl TestEmulator {
     }
 
     pub fn config(&self) -> ClientConfig {
-        ClientConfig::new(&self.bootstrap.api_url)
-            .expect("base url")
-            .with_max_retries(0)
+        ClientConfig::new(&self.bootstrap.api_url).expect("base url").with_max_retries(0)
     }
 
     pub fn service_account(&self) -> ServiceAccountClient {
@@ -73,10 +75,7 @@ impl TestEmulator {
 
     /// A raw HTTP client, for requests our client would never send.
     pub fn http(&self) -> RawHttp {
-        RawHttp {
-            base_url: self.bootstrap.api_url.clone(),
-            http: reqwest::Client::new(),
-        }
+        RawHttp { base_url: self.bootstrap.api_url.clone(), http: reqwest::Client::new() }
     }
 
     pub async fn registration_challenge(&self, email: &str) -> RegistrationChallenge {
@@ -92,9 +91,7 @@ impl TestEmulator {
 
     pub async fn login_token(&self, username: &str) -> Secret {
         self.service_account()
-            .delegated_login(&DelegatedLoginRequest {
-                username: username.to_owned(),
-            })
+            .delegated_login(&DelegatedLoginRequest { username: username.to_owned() })
             .await
             .expect("delegated login")
             .token
@@ -113,10 +110,7 @@ impl TestEmulator {
         let challenge = self.registration_challenge(email).await;
         let credential = make(&challenge);
         self.service_account()
-            .register(
-                &challenge.temporary_authentication_token,
-                &first_factor_only(credential),
-            )
+            .register(&challenge.temporary_authentication_token, &first_factor_only(credential))
             .await
             .expect("registration completes")
     }
@@ -124,9 +118,7 @@ impl TestEmulator {
     /// A registered end user holding a scripted passkey, logged in.
     pub async fn passkey_user(&self, email: &str) -> (Scripted, DelegatedClient) {
         let mut passkey = Scripted::new(&self.bootstrap.rp_id, "https://localhost");
-        let registered = self
-            .register_with(email, |challenge| passkey.register(challenge))
-            .await;
+        let registered = self.register_with(email, |challenge| passkey.register(challenge)).await;
         passkey.user_id = registered.user.id;
         (passkey, self.login(email).await)
     }
@@ -134,10 +126,7 @@ impl TestEmulator {
     /// A registered end user holding a Key credential, logged in.
     pub async fn key_user(&self, email: &str) -> (KeySigner, DelegatedClient) {
         let signer = new_key_signer(KeyAlgorithm::P256);
-        self.register_with(email, |challenge| {
-            key_credential(&signer, &challenge.challenge)
-        })
-        .await;
+        self.register_with(email, |challenge| key_credential(&signer, &challenge.challenge)).await;
         (signer, self.login(email).await)
     }
 }
@@ -181,12 +170,7 @@ pub fn signed<R>(pending: &PendingAction<R>, first_factor: FactorAssertion) -> S
 /// A pending write answered by a Key credential.
 pub fn key_factor<R>(signer: &KeySigner, pending: &PendingAction<R>) -> SignedChallenge {
     let assertion = signer.assert(&pending.challenge().challenge);
-    signed(
-        pending,
-        FactorAssertion::Key {
-            credential_assertion: assertion,
-        },
-    )
+    signed(pending, FactorAssertion::Key { credential_assertion: assertion })
 }
 
 pub fn rand_bytes() -> [u8; 32] {

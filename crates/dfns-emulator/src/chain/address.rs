@@ -1,0 +1,269 @@
+//! Addresses: derived from a wallet's public key the way each chain does, and checked (with their
+//! checksums) when a client names a destination.
+
+use alloy_primitives::{Address, keccak256};
+use bech32::Hrp;
+use bech32::segwit::{self, VERSION_0, VERSION_1};
+use ripemd::Ripemd160;
+use sha2::{Digest as _, Sha256};
+
+use super::keys::KeyPair;
+use super::networks::{Family, Network};
+
+#[cfg(test)]
+mod tests;
+
+/// Why an address is not valid for a network; the text tells the person what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct AddressError(pub String);
+
+/// The address of `key` on `network`:
+/// - EVM: the EIP-55 checksummed `0x` address, the last 20 bytes of keccak256 of the
+///   uncompressed public key (without its `04` prefix);
+/// - Bitcoin: P2WPKH, bech32 of hash160 of the compressed public key, `bc` on mainnet and `tb`
+///   on the test networks;
+/// - Solana: base58 of the ed25519 public key.
+///
+/// # Panics
+///
+/// If the key is not on the network's curve ([`Network::curve`]): a wallet's key is always
+/// generated for its network, so this is a bug in the caller.
+pub fn address(network: &Network, key: &KeyPair) -> String {
+    assert_eq!(
+        key.curve(),
+        network.curve(),
+        "a {} key has no {} address",
+        key.curve().name(),
+        network.name
+    );
+    match network.family {
+        Family::Evm => {
+            let public = key.public_key_bytes();
+            evm_address(&public).to_checksum(None)
+        }
+        Family::Bitcoin => {
+            let program = hash160(&key.public_key_bytes());
+            #[allow(clippy::expect_used)]
+            // A 20-byte version-0 program with a 2-letter hrp is always within bech32's limits.
+            segwit::encode_v0(bitcoin_params(network).0.hrp, &program)
+                .expect("a P2WPKH program always encodes")
+        }
+        Family::Solana => bs58::encode(key.public_key_bytes()).into_string(),
+    }
+}
+
+/// Checks that `address` is a valid address on `network` and returns its canonical form, the one
+/// to store and compare:
+/// - EVM: `0x` and 40 hex digits, all lower or all upper case, or mixed case that is a valid
+///   EIP-55 checksum; returned EIP-55 checksummed;
+/// - Bitcoin: segwit v0 (20- or 32-byte program) or v1 taproot (32 bytes, bech32m) with the
+///   network's prefix, returned in lower case; or legacy base58check P2PKH/P2SH with the
+///   network's version byte, returned as given;
+/// - Solana: base58 of exactly 32 bytes, returned as given.
+pub fn validate_address(network: &Network, address: &str) -> Result<String, AddressError> {
+    match network.family {
+        Family::Evm => validate_evm(network, address),
+        Family::Bitcoin => validate_bitcoin(network, address),
+        Family::Solana => validate_solana(network, address),
+    }
+}
+
+/// The EVM address of a secp256k1 public key in any SEC1 form.
+fn evm_address(public_key: &[u8]) -> Address {
+    #[allow(clippy::expect_used)]
+    // Our own key's bytes: always a valid point.
+    let key = k256::ecdsa::VerifyingKey::from_sec1_bytes(public_key)
+        .expect("a key pair's public key is a valid point");
+    let uncompressed = key.to_sec1_point(false);
+    Address::from_slice(&keccak256(&uncompressed.as_bytes()[1..])[12..])
+}
+
+fn hash160(bytes: &[u8]) -> [u8; 20] {
+    Ripemd160::digest(Sha256::digest(bytes)).into()
+}
+
+/// A Bitcoin network's address prefixes.
+struct BitcoinParams {
+    hrp: Hrp,
+    p2pkh: u8,
+    p2sh: u8,
+    /// What its addresses look like, for error messages.
+    looks_like: &'static str,
+    /// What its addresses are called, for error messages.
+    kind: &'static str,
+}
+
+const BITCOIN_MAINNET: BitcoinParams = BitcoinParams {
+    hrp: bech32::hrp::BC,
+    p2pkh: 0x00,
+    p2sh: 0x05,
+    looks_like: "bc1…, 1… or 3…",
+    kind: "Bitcoin mainnet",
+};
+
+/// Testnet3, testnet4 and signet share their address formats.
+const BITCOIN_TEST: BitcoinParams = BitcoinParams {
+    hrp: bech32::hrp::TB,
+    p2pkh: 0x6f,
+    p2sh: 0xc4,
+    looks_like: "tb1…, m…, n… or 2…",
+    kind: "Bitcoin test network",
+};
+
+/// The network's prefixes, and the other kind of network's (to name a mix-up).
+fn bitcoin_params(network: &Network) -> (&'static BitcoinParams, &'static BitcoinParams) {
+    if network.name == "Bitcoin" {
+        (&BITCOIN_MAINNET, &BITCOIN_TEST)
+    } else {
+        (&BITCOIN_TEST, &BITCOIN_MAINNET)
+    }
+}
+
+fn invalid(network: &Network, address: &str, reason: impl std::fmt::Display) -> AddressError {
+    // A client may send anything; keep the message readable.
+    let shown: String = if address.chars().count() > 100 {
+        address.chars().take(100).chain(std::iter::once('…')).collect()
+    } else {
+        address.to_owned()
+    };
+    let shown = if shown.is_empty() { "\"\"".to_owned() } else { shown };
+    AddressError(format!("{shown} is not a valid {} address: {reason}", network.name))
+}
+
+fn validate_evm(network: &Network, address: &str) -> Result<String, AddressError> {
+    let expected = "expected 0x followed by 40 hex digits";
+    let digits = address.strip_prefix("0x").ok_or_else(|| invalid(network, address, expected))?;
+    if digits.len() != 40 || !digits.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return Err(invalid(network, address, expected));
+    }
+    let mut bytes = [0u8; 20];
+    hex::decode_to_slice(digits, &mut bytes).map_err(|_| invalid(network, address, expected))?;
+    let checksummed = Address::from(bytes).to_checksum(None);
+    let has_lower = digits.bytes().any(|byte| byte.is_ascii_lowercase());
+    let has_upper = digits.bytes().any(|byte| byte.is_ascii_uppercase());
+    // Mixed case is an EIP-55 checksum and must be right; single case carries no checksum.
+    if has_lower && has_upper && checksummed != address {
+        return Err(invalid(
+            network,
+            address,
+            "its mixed-case EIP-55 checksum is wrong (a typo?); check the address, or send it \
+             all in lower case",
+        ));
+    }
+    Ok(checksummed)
+}
+
+fn validate_bitcoin(network: &Network, address: &str) -> Result<String, AddressError> {
+    let (params, other) = bitcoin_params(network);
+    let lower = address.to_ascii_lowercase();
+    let is_segwit = ["bc1", "tb1", "bcrt1"].iter().any(|prefix| lower.starts_with(prefix));
+    if is_segwit {
+        validate_segwit(network, params, other, address)
+    } else {
+        validate_base58(network, params, other, address)
+    }
+}
+
+fn mixed_up(
+    network: &Network,
+    params: &BitcoinParams,
+    other: &BitcoinParams,
+    address: &str,
+) -> AddressError {
+    invalid(
+        network,
+        address,
+        format!(
+            "it is a {} address; {} addresses look like {}",
+            other.kind, network.name, params.looks_like
+        ),
+    )
+}
+
+fn validate_segwit(
+    network: &Network,
+    params: &BitcoinParams,
+    other: &BitcoinParams,
+    address: &str,
+) -> Result<String, AddressError> {
+    let (hrp, version, program) = segwit::decode(address)
+        .map_err(|error| invalid(network, address, format!("bad segwit address ({error})")))?;
+    if hrp == other.hrp {
+        return Err(mixed_up(network, params, other, address));
+    }
+    if hrp != params.hrp {
+        return Err(invalid(
+            network,
+            address,
+            format!(
+                "its prefix is {hrp}; {} addresses look like {}",
+                network.name, params.looks_like
+            ),
+        ));
+    }
+    let supported = (version == VERSION_0 && matches!(program.len(), 20 | 32))
+        || (version == VERSION_1 && program.len() == 32);
+    if !supported {
+        return Err(invalid(
+            network,
+            address,
+            format!(
+                "witness version {} with a {}-byte program is not a P2WPKH, P2WSH or taproot \
+                 address",
+                version.to_u8(),
+                program.len()
+            ),
+        ));
+    }
+    #[allow(clippy::expect_used)]
+    // It was just decoded from a valid address with the same parts.
+    let canonical = segwit::encode(hrp, version, &program).expect("a decoded address re-encodes");
+    Ok(canonical)
+}
+
+fn validate_base58(
+    network: &Network,
+    params: &BitcoinParams,
+    other: &BitcoinParams,
+    address: &str,
+) -> Result<String, AddressError> {
+    let expected = format!(
+        "expected a segwit (bech32) or legacy (base58check) address such as {}",
+        params.looks_like
+    );
+    let payload = bs58::decode(address)
+        .with_check(None)
+        .into_vec()
+        .map_err(|error| invalid(network, address, format!("{expected} ({error})")))?;
+    if payload.len() != 21 {
+        return Err(invalid(
+            network,
+            address,
+            format!("{expected} (it decodes to {} bytes, not 21)", payload.len()),
+        ));
+    }
+    let version = payload[0];
+    if version == params.p2pkh || version == params.p2sh {
+        Ok(address.to_owned())
+    } else if version == other.p2pkh || version == other.p2sh {
+        Err(mixed_up(network, params, other, address))
+    } else {
+        Err(invalid(network, address, format!("{expected} (unknown version byte 0x{version:02x})")))
+    }
+}
+
+fn validate_solana(network: &Network, address: &str) -> Result<String, AddressError> {
+    let expected = "expected the base58 encoding of a 32-byte public key";
+    let bytes = bs58::decode(address)
+        .into_vec()
+        .map_err(|error| invalid(network, address, format!("{expected} ({error})")))?;
+    if bytes.len() != 32 {
+        return Err(invalid(
+            network,
+            address,
+            format!("{expected}; it decodes to {} bytes", bytes.len()),
+        ));
+    }
+    Ok(address.to_owned())
+}
