@@ -10,7 +10,7 @@ run: deps
 	cargo build -p dfns-emulator
 	@echo "Dfns emulator on http://127.0.0.1:$(EMULATOR_PORT), data in $(DATA_DIR)/dfns-emulator"
 	@echo "Service-account environment: cargo run -q -p dfns-emulator -- env --data-dir $(DATA_DIR)/dfns-emulator"
-	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator
+	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator --emulator-api
 
 ## make test: every test (formatting, lints, Rust tests, official-SDK conformance).
 test: deps-test lint test-rust test-sdk

@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 cargo build --release -p dfns-emulator --bin dfns-emulator --example bench
 target=${CARGO_TARGET_DIR:-target}/release
 data=$(mktemp -d)
-"$target/dfns-emulator" --listen 127.0.0.1:0 --data-dir "$data" 2>"$data/emulator.log" &
+# The faucet funds the transfer part; transfers confirm at once so history grows as they go.
+"$target/dfns-emulator" --listen 127.0.0.1:0 --data-dir "$data" --emulator-api --confirm-after-ms 0 \
+  2>"$data/emulator.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 300); do [ -s "$data/bootstrap.json" ] && break; sleep 0.1; done

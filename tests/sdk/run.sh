@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The official Dfns SDKs (npm @dfns/sdk + @dfns/sdk-keysigner, PyPI dfns-sdk), unchanged, against
-# a fresh dfns-emulator. Installs the pinned SDKs when missing, runs the Node tests then the
-# Python tests, and ends with one line: "sdk: N passed, M failed". Exits non-zero on any failure.
+# a fresh dfns-emulator (faucet on, transfers confirmed at once). Installs the pinned SDKs when
+# missing, runs every node/*.test.mjs then every python/test_*.py, and ends with one line:
+# "sdk: N passed, M failed". Exits non-zero on any failure.
 set -uo pipefail
 
 PY_SDK_VERSION=1.0.4 # npm versions are pinned in node/package.json and node/package-lock.json
@@ -50,8 +51,10 @@ if [ ! -x "$emulator" ]; then
 fi
 bootstrap=$work/emulator/bootstrap.json
 # Debug logs name the check behind every refusal; they are printed when something fails.
+# --emulator-api turns on the faucet; --confirm-after-ms 0 confirms a transfer as it is accepted.
 RUST_LOG=${RUST_LOG:-info,dfns_emulator=debug,sqlx=warn} NO_COLOR=1 \
-  "$emulator" --listen 127.0.0.1:0 --data-dir "$work/emulator" </dev/null >"$work/emulator.log" 2>&1 &
+  "$emulator" --listen 127.0.0.1:0 --data-dir "$work/emulator" --emulator-api --confirm-after-ms 0 \
+  </dev/null >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 
 api_url=
@@ -86,11 +89,12 @@ if [ ! -f "$node_dir/node_modules/.package-lock.json" ] ||
 fi
 if [ -d "$node_dir/node_modules/@dfns/sdk" ]; then
   echo "sdk: Node $(node --version), @dfns/sdk $(cd "$node_dir" && node -p 'require("@dfns/sdk/package.json").version')"
-  # Human-readable results on stdout; TAP in a file, for the counts.
+  # Every *.test.mjs, one process each; human-readable results on stdout, TAP in a file for the
+  # counts.
   (cd "$node_dir" && timeout "$SUITE_SECS" node --test \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$work/node.tap" \
-    conformance.test.mjs)
+    ./*.test.mjs)
   node_status=$?
   node_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$work/node.tap" 2>/dev/null)
   node_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$work/node.tap" 2>/dev/null)
@@ -111,10 +115,11 @@ if ! "$venv/bin/python" -c 'import sys, importlib.metadata as m; sys.exit(m.vers
 fi
 if [ -x "$venv/bin/python" ]; then
   echo "sdk: $("$venv/bin/python" --version), dfns-sdk $PY_SDK_VERSION"
-  # unittest, with the counts written to a file for the summary; no __pycache__ in the checkout.
+  # unittest over every test_*.py, with the counts written to a file for the summary; no
+  # __pycache__ in the checkout.
   PYTHONDONTWRITEBYTECODE=1 timeout "$SUITE_SECS" "$venv/bin/python" -c '
 import sys, unittest
-suite = unittest.defaultTestLoader.discover(sys.argv[1], top_level_dir=sys.argv[1])
+suite = unittest.defaultTestLoader.discover(sys.argv[1], pattern="test_*.py", top_level_dir=sys.argv[1])
 result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
 failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
 with open(sys.argv[2], "w") as counts:

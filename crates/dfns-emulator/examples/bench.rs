@@ -1,12 +1,14 @@
-//! Benchmark: complete service-account user actions against a running emulator on loopback.
+//! Benchmark of a running emulator on loopback, in three parts, each bounded in count and time:
 //!
-//! Each operation is what a company backend does to log an end user in: `/auth/action/init`,
-//! a P-256 signature, `/auth/action`, then `/auth/login/delegated` with the user action.
-//! Prints throughput and p50/p99 latency. Bounded in count and in time.
+//! 1. logins: complete service-account user actions (`/auth/action/init` → P-256 signature →
+//!    `/auth/action` → `/auth/login/delegated`), with `--concurrency` in flight;
+//! 2. transfers: signed native transfers (Init → sign → Complete) between two wallets;
+//! 3. scale: list latency of the first and the last page of wallets and of history, measured at
+//!    a small size and again at `--wallets` wallets and `--transfers` history items, to show that
+//!    a page costs the same whatever the total.
 //!
-//! ```sh
-//! cargo run --release -p dfns-emulator --example bench -- --data-dir .data/dfns-emulator
-//! ```
+//! Prints throughput and p50/p99 latency. Needs the emulator's `--emulator-api` (faucet);
+//! `scripts/bench.sh` starts one with it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,24 +18,31 @@ use anyhow::Context as _;
 use clap::Parser;
 use dfns_client::keys::{KeyAlgorithm, PrivateKey};
 use dfns_client::models::{
-    CredentialKind, DelegatedLoginRequest, DelegatedRegistrationRequest, NewCredential,
-    RegistrationRequest, UserKind,
+    CreateWalletRequest, CredentialKind, DelegatedLoginRequest, DelegatedRegistrationRequest,
+    HistoryQuery, ListWalletsQuery, NewCredential, RegistrationRequest, Transfer, TransferRequest,
+    UserKind, Wallet,
 };
-use dfns_client::{ClientConfig, KeySigner, Secret, ServiceAccountClient};
+use dfns_client::{ClientConfig, KeySigner, Method, Secret, ServiceAccountClient};
 
 #[derive(Debug, Parser)]
 struct Args {
     /// The emulator's data dir (its bootstrap.json names the URL and the service account).
     #[arg(long, default_value = ".data/dfns-emulator")]
     data_dir: PathBuf,
-    /// Operations to run.
+    /// Service-account logins to run.
     #[arg(long, default_value_t = 1000)]
-    count: usize,
-    /// Operations in flight at once.
+    logins: usize,
+    /// Logins in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
-    /// Stop after this many seconds even if `count` is not reached.
-    #[arg(long, default_value_t = 120)]
+    /// Signed transfers to run; also the history size of the scale part.
+    #[arg(long, default_value_t = 10_000)]
+    transfers: usize,
+    /// Wallets to hold at the end of the scale part.
+    #[arg(long, default_value_t = 1000)]
+    wallets: usize,
+    /// Stop each part after this many seconds even if its count is not reached.
+    #[arg(long, default_value_t = 300)]
     max_secs: u64,
 }
 
@@ -41,8 +50,8 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     anyhow::ensure!(
-        args.count > 0 && args.concurrency > 0,
-        "--count and --concurrency must be > 0"
+        args.logins > 0 && args.concurrency > 0,
+        "--logins and --concurrency must be > 0"
     );
     let bootstrap = dfns_emulator::read_bootstrap(&args.data_dir).with_context(|| {
         format!("no bootstrap.json in {}: is the emulator running?", args.data_dir.display())
@@ -57,8 +66,55 @@ async fn main() -> anyhow::Result<()> {
     let signer = KeySigner::from_pem(&account.cred_id, &account.private_key_pem)?;
     let config = ClientConfig::new(&bootstrap.api_url)?.with_max_retries(0);
     let client = ServiceAccountClient::new(config, Secret::new(&account.token), Arc::new(signer))?;
+    let http = reqwest::Client::new();
 
-    // One end user to log in, registered with a Key credential.
+    let username = register_user(&client).await?;
+    let logins = logins(&client, &username, &args).await?;
+    report(
+        "logins (init -> sign -> action -> delegated login)",
+        &logins.0,
+        logins.1,
+        args.concurrency,
+    );
+
+    // Two custodial wallets: the service account may move their funds.
+    let from = create_wallet(&client).await?;
+    let to = create_wallet(&client).await?;
+    faucet(&http, &bootstrap.api_url, &from).await?;
+    // Enough wallets for two full pages, so small and large pages hold as many items.
+    let mut created = 2;
+    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
+    while created < 200.min(args.wallets) && Instant::now() < deadline {
+        create_wallet(&client).await?;
+        created += 1;
+    }
+    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
+    let started = Instant::now();
+    let mut latencies = Vec::new();
+    let mut small = None;
+    while latencies.len() < args.transfers && Instant::now() < deadline {
+        let begun = Instant::now();
+        transfer(&client, &from, &to).await?;
+        latencies.push(begun.elapsed());
+        if latencies.len() == 100 {
+            small = Some((list_latencies(&client, &from).await?, created));
+        }
+    }
+    let elapsed = started.elapsed();
+    report("transfers (init -> sign -> action -> transfer)", &latencies, elapsed, 1);
+    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
+    while created < args.wallets && Instant::now() < deadline {
+        create_wallet(&client).await?;
+        created += 1;
+    }
+    let large = list_latencies(&client, &from).await?;
+    if let Some((small, small_wallets)) = small {
+        print_scale((&small, small_wallets, 100), (&large, created, latencies.len()));
+    }
+    Ok(())
+}
+
+async fn register_user(client: &ServiceAccountClient) -> anyhow::Result<String> {
     let username = format!("bench-{}@example.com", std::process::id());
     let challenge = client
         .create_delegated_registration_challenge(&DelegatedRegistrationRequest {
@@ -67,33 +123,38 @@ async fn main() -> anyhow::Result<()> {
             external_id: None,
         })
         .await?;
-    let user_key = KeySigner::new(
+    let key = KeySigner::new(
         format!("bench-key-{}", std::process::id()),
         PrivateKey::generate(KeyAlgorithm::P256),
     );
-    let credential = NewCredential {
-        credential_kind: CredentialKind::Key,
-        credential_info: user_key.credential_info(&challenge.challenge)?,
-        credential_name: None,
-        encrypted_private_key: None,
-    };
     let registration = RegistrationRequest {
-        first_factor_credential: credential,
+        first_factor_credential: NewCredential {
+            credential_kind: CredentialKind::Key,
+            credential_info: key.credential_info(&challenge.challenge)?,
+            credential_name: None,
+            encrypted_private_key: None,
+        },
         second_factor_credential: None,
         recovery_credential: None,
     };
     client.register(&challenge.temporary_authentication_token, &registration).await?;
+    Ok(username)
+}
 
+async fn logins(
+    client: &ServiceAccountClient,
+    username: &str,
+    args: &Args,
+) -> anyhow::Result<(Vec<Duration>, Duration)> {
     let deadline = Instant::now() + Duration::from_secs(args.max_secs);
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..args.concurrency {
-        let (client, next, username, count) =
-            (client.clone(), next.clone(), username.clone(), args.count);
+        let (client, next, count) = (client.clone(), next.clone(), args.logins);
+        let request = DelegatedLoginRequest { username: username.to_owned() };
         workers.spawn(async move {
             let mut latencies = Vec::new();
-            let request = DelegatedLoginRequest { username };
             while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < count
                 && Instant::now() < deadline
             {
@@ -108,22 +169,146 @@ async fn main() -> anyhow::Result<()> {
     while let Some(result) = workers.join_next().await {
         latencies.extend(result??);
     }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    let percentile = |p: f64| {
-        let index = ((latencies.len() as f64 - 1.0) * p).round() as usize;
-        latencies[index].as_secs_f64() * 1000.0
-    };
-    #[allow(clippy::print_stdout)] // the benchmark's report
-    {
-        println!(
-            "operations: {} in {:.2} s, concurrency {} (init -> sign -> action -> delegated login)",
-            latencies.len(),
-            elapsed.as_secs_f64(),
-            args.concurrency
-        );
-        println!("throughput: {:.1} ops/s", latencies.len() as f64 / elapsed.as_secs_f64());
-        println!("latency: p50 {:.2} ms, p99 {:.2} ms", percentile(0.50), percentile(0.99));
-    }
+    Ok((latencies, started.elapsed()))
+}
+
+async fn create_wallet(client: &ServiceAccountClient) -> anyhow::Result<Wallet> {
+    let request =
+        CreateWalletRequest { network: "EthereumSepolia".to_owned(), ..Default::default() };
+    Ok(client.create_wallet(&request).await?)
+}
+
+async fn faucet(http: &reqwest::Client, api_url: &str, wallet: &Wallet) -> anyhow::Result<()> {
+    let body = serde_json::json!({
+        "network": wallet.network,
+        "address": wallet.address,
+        "amount": "1000000000000000000000000",
+    });
+    let response = http.post(format!("{api_url}/_emulator/faucet")).json(&body).send().await?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "the faucet refused ({}): start the emulator with --emulator-api",
+        response.status()
+    );
     Ok(())
+}
+
+async fn transfer(
+    client: &ServiceAccountClient,
+    from: &Wallet,
+    to: &Wallet,
+) -> anyhow::Result<Transfer> {
+    let request = TransferRequest::Native {
+        to: to.address.clone().unwrap_or_default(),
+        amount: "1000".to_owned(),
+        memo: None,
+        priority: None,
+        external_id: None,
+    };
+    let path = format!("/wallets/{}/transfers", from.id);
+    Ok(client.signed(Method::POST, &path, &request).await?)
+}
+
+/// Median latencies of the first and the last page of wallets and of `wallet`'s history.
+async fn list_latencies(
+    client: &ServiceAccountClient,
+    wallet: &Wallet,
+) -> anyhow::Result<[Duration; 4]> {
+    const SAMPLES: usize = 30;
+    let wallets = |token: Option<String>| ListWalletsQuery {
+        limit: Some(100),
+        pagination_token: token,
+        owner: None,
+    };
+    let history = |token: Option<String>| HistoryQuery {
+        limit: Some(100),
+        pagination_token: token,
+        ..Default::default()
+    };
+    // Walk to the last page once to get its token.
+    let (mut last_wallets, mut token) = (None, None);
+    loop {
+        let page = client.list_wallets(&wallets(token.clone())).await?;
+        match page.next_page_token {
+            Some(next) => {
+                last_wallets = Some(next.clone());
+                token = Some(next);
+            }
+            None => break,
+        }
+    }
+    let (mut last_history, mut token) = (None, None);
+    loop {
+        let page = client.get_wallet_history(&wallet.id, &history(token.clone())).await?;
+        match page.next_page_token {
+            Some(next) => {
+                last_history = Some(next.clone());
+                token = Some(next);
+            }
+            None => break,
+        }
+    }
+    let mut medians = [Duration::ZERO; 4];
+    for (index, median) in medians.iter_mut().enumerate() {
+        let mut samples = Vec::with_capacity(SAMPLES);
+        for _ in 0..SAMPLES {
+            let begun = Instant::now();
+            match index {
+                0 => drop(client.list_wallets(&wallets(None)).await?),
+                1 => drop(client.list_wallets(&wallets(last_wallets.clone())).await?),
+                2 => drop(client.get_wallet_history(&wallet.id, &history(None)).await?),
+                _ => drop(
+                    client.get_wallet_history(&wallet.id, &history(last_history.clone())).await?,
+                ),
+            }
+            samples.push(begun.elapsed());
+        }
+        samples.sort_unstable();
+        *median = samples[samples.len() / 2];
+    }
+    Ok(medians)
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+#[allow(clippy::print_stdout)] // the benchmark's report
+fn report(what: &str, latencies: &[Duration], elapsed: Duration, concurrency: usize) {
+    let mut sorted = latencies.to_vec();
+    sorted.sort_unstable();
+    let percentile = |p: f64| {
+        let index = ((sorted.len().max(1) - 1) as f64 * p).round() as usize;
+        sorted.get(index).map_or(0.0, |d| millis(*d))
+    };
+    println!(
+        "{what}: {} in {:.2} s, concurrency {concurrency}",
+        sorted.len(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  throughput {:.1}/s, latency p50 {:.2} ms, p99 {:.2} ms",
+        sorted.len() as f64 / elapsed.as_secs_f64(),
+        percentile(0.50),
+        percentile(0.99)
+    );
+}
+
+#[allow(clippy::print_stdout)] // the benchmark's report
+fn print_scale(small: (&[Duration; 4], usize, usize), large: (&[Duration; 4], usize, usize)) {
+    println!("list latency, median of 30, 100 items per page:");
+    let rows =
+        ["wallets, first page", "wallets, last page", "history, first page", "history, last page"];
+    for (index, what) in rows.iter().enumerate() {
+        let size = |(_, wallets, history): (&[Duration; 4], usize, usize)| {
+            if index < 2 { format!("{wallets} wallets") } else { format!("{history} items") }
+        };
+        println!(
+            "  {what:<20} {:>7.2} ms at {:<14} {:>7.2} ms at {}",
+            millis(small.0[index]),
+            size(small),
+            millis(large.0[index]),
+            size(large)
+        );
+    }
 }

@@ -302,7 +302,10 @@ fn history_item(
             json!({ "from": movement.from, "to": movement.to, "contract": asset.asset })
         }
         "SplTransfer" => json!({ "from": movement.from, "to": movement.to, "mint": asset.asset }),
-        _ => json!({ "from": movement.from, "to": movement.to }),
+        // Deprecated by Dfns in favour of metadata.asset, still required by the SDK types.
+        _ => json!({
+            "from": movement.from, "to": movement.to, "symbol": asset.symbol, "decimals": asset.decimals,
+        }),
     };
     if let (Some(item), Some(fields)) = (item.as_object_mut(), fields.as_object()) {
         // A mint has no sender: the field is left out rather than null.

@@ -1,14 +1,21 @@
-"""What every Python conformance test needs: the emulator's bootstrap.json and Key credentials
-made with `cryptography` the way the contract describes (dfns-api.md §2.5)."""
+"""What every Python conformance test needs: the emulator's bootstrap.json, Key credentials made
+with `cryptography` the way the contract describes (dfns-api.md §2.5), a freshly registered end
+user, the emulator's faucet and a check of secp256k1 signatures."""
 
 import base64
 import hashlib
 import json
 import os
 import secrets
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+from dfns_sdk import DfnsClient, DfnsClientConfig
 
 
 def load_bootstrap() -> dict:
@@ -68,3 +75,55 @@ def key_credential(challenge: str, keys: KeyPair, credential_name: str | None = 
     if credential_name:
         credential["credentialName"] = credential_name
     return credential
+
+
+@dataclass
+class EndUser:
+    user_id: str
+    email: str
+    cred_id: str
+    keys: KeyPair
+    token: str
+
+
+def register_end_user(service_account: DfnsClient, base_url: str, prefix: str = "python") -> EndUser:
+    """A new end user registered the way an application backend does it: the service account asks
+    for a delegated registration challenge, the user answers it with a fresh Key credential through
+    a client holding the temporary token, then the service account logs the user in."""
+    email = f"{prefix}-{uuid.uuid4()}@example.test"
+    challenge = service_account.auth.create_delegated_registration_challenge({"kind": "EndUser", "email": email})
+    keys = KeyPair()
+    credential = key_credential(challenge["challenge"], keys)
+    config = DfnsClientConfig(auth_token=challenge["temporaryAuthenticationToken"], base_url=base_url)
+    with DfnsClient(config) as with_temporary_token:
+        registered = with_temporary_token.auth.register({"firstFactorCredential": credential})
+    token = service_account.auth.delegated_login({"username": email})["token"]
+    return EndUser(registered["user"]["id"], email, credential["credentialInfo"]["credId"], keys, token)
+
+
+def faucet(api_url: str, body: dict) -> dict:
+    """The emulator-only faucet: a plain HTTP POST, not a Dfns endpoint (no token, no SDK)."""
+    request = urllib.request.Request(
+        f"{api_url}/_emulator/faucet",
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise AssertionError(f"faucet answered {error.code}: {error.read().decode()}") from None
+
+
+def secp256k1_signature_verifies(public_key_hex: str, digest: bytes, r: str, s: str) -> bool:
+    """Whether (r, s), 0x-hex, is an ECDSA signature of the 32-byte `digest` itself (no further
+    hashing) by the secp256k1 key `public_key_hex` (SEC1, compressed or not)."""
+    public_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256K1(), bytes.fromhex(public_key_hex))
+    der = utils.encode_dss_signature(int(r, 16), int(s, 16))
+    try:
+        # Prehashed: the digest is used as is; SHA256 only names its length (32 bytes).
+        public_key.verify(der, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+    except InvalidSignature:
+        return False
+    return True

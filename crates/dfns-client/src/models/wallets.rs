@@ -465,6 +465,8 @@ pub struct Signature {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureList {
+    /// The key whose signatures these are.
+    pub key_id: String,
     /// This page.
     pub items: Vec<Signature>,
     /// The next page.

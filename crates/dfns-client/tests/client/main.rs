@@ -284,3 +284,61 @@ fn unknown_enum_values_are_kept() {
     assert_eq!(kind, dfns_client::models::CredentialKind::Other("PasskeyV2".to_owned()));
     assert_eq!(serde_json::to_value(&kind).expect("json"), json!("PasskeyV2"));
 }
+
+#[test]
+fn history_items_of_unknown_kinds_keep_every_field() {
+    let item = json!({
+        "kind": "Trc721Transfer", "walletId": "wa-1", "direction": "In", "network": "Tron",
+        "blockNumber": 7, "txHash": "abc", "timestamp": "2026-11-26T00:00:00.000Z",
+        "contract": "T9y", "tokenId": "42", "metadata": {"asset": {"symbol": "NFT"}}
+    });
+    let parsed: dfns_client::models::HistoryItem =
+        serde_json::from_value(item.clone()).expect("item");
+    assert_eq!(parsed.kind, dfns_client::models::HistoryKind::Other("Trc721Transfer".to_owned()));
+    assert_eq!(parsed.extra.get("tokenId"), Some(&json!("42")));
+    assert_eq!(serde_json::to_value(&parsed).expect("json"), item, "nothing is dropped");
+}
+
+#[test]
+fn a_transfer_in_a_status_this_version_does_not_know_is_kept() {
+    let transfer = json!({
+        "id": "xfr-1", "walletId": "wa-1", "network": "Ethereum", "requester": {"userId": "us-1"},
+        "requestBody": {"kind": "Erc721", "contract": "0x1", "to": "0x2", "tokenId": "3"},
+        "status": "Queued", "dateRequested": "2026-11-26T00:00:00.000Z"
+    });
+    let parsed: dfns_client::models::Transfer = serde_json::from_value(transfer).expect("transfer");
+    assert_eq!(parsed.status, dfns_client::models::RequestStatus::Other("Queued".to_owned()));
+    assert_eq!(parsed.request_body["kind"], "Erc721");
+}
+
+#[tokio::test]
+async fn the_wallet_stream_follows_next_page_tokens_to_the_end() {
+    let mock = Mock::new();
+    let router = axum::Router::new().route(
+        "/wallets",
+        get(|uri: axum::http::Uri| async move {
+            let page = match uri.query().unwrap_or_default() {
+                "" => json!({"items": [wallet("wa-1"), wallet("wa-2")], "nextPageToken": "p2"}),
+                "paginationToken=p2" => json!({"items": [wallet("wa-3")], "nextPageToken": "p3"}),
+                _ => json!({"items": []}),
+            };
+            Json(page)
+        }),
+    );
+    let base = mock.serve(router).await;
+    let client = DelegatedClient::new(ClientConfig::new(&base).expect("url"), Secret::new("t"))
+        .expect("client");
+    use futures::TryStreamExt as _;
+    let wallets: Vec<_> = client.wallets(None).try_collect().await.expect("all pages");
+    let ids: Vec<_> = wallets.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(ids, ["wa-1", "wa-2", "wa-3"]);
+    assert_eq!(mock.requests().len(), 3);
+}
+
+fn wallet(id: &str) -> Value {
+    json!({
+        "id": id, "network": "Ethereum", "status": "Active", "dateCreated": "2026-11-26T00:00:00.000Z",
+        "custodial": false, "tags": [],
+        "signingKey": {"id": "key-1", "scheme": "ECDSA", "curve": "secp256k1", "publicKey": "02ab"}
+    })
+}

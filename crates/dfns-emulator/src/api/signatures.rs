@@ -185,7 +185,7 @@ async fn page(state: &AppState, key_id: &str, query: &PageQuery) -> ApiResult<Si
         .iter()
         .map(|row| serde_json::from_str(&row.body).map_err(ApiError::internal))
         .collect::<ApiResult<Vec<Signature>>>()?;
-    Ok(SignatureList { items, next_page_token })
+    Ok(SignatureList { key_id: key_id.to_owned(), items, next_page_token })
 }
 
 /// `GET /wallets/{walletId}/signatures`.
@@ -194,16 +194,10 @@ pub async fn list_for_wallet(
     caller: Caller,
     Path(wallet_id): Path<String>,
     DfnsQuery(query): DfnsQuery<PageQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SignatureList>> {
     let wallet = readable(&state, &caller, &wallet_id).await?;
-    // A wallet's signatures are its key's, whichever endpoint asked for them; the list names
-    // the key (§4.4).
-    let list = page(&state, &wallet.key_id, &query).await?;
-    let mut body = serde_json::to_value(list).map_err(ApiError::internal)?;
-    if let Some(object) = body.as_object_mut() {
-        object.insert("keyId".to_owned(), json!(wallet.key_id));
-    }
-    Ok(Json(body))
+    // A wallet's signatures are its key's, whichever endpoint asked for them.
+    Ok(Json(page(&state, &wallet.key_id, &query).await?))
 }
 
 /// `GET /keys/{keyId}/signatures`.

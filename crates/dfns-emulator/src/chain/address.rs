@@ -3,6 +3,7 @@
 
 use alloy_primitives::{Address, keccak256};
 use bech32::Hrp;
+use bech32::primitives::decode::SegwitHrpstringError;
 use bech32::segwit::{self, VERSION_0, VERSION_1};
 use ripemd::Ripemd160;
 use sha2::{Digest as _, Sha256};
@@ -187,8 +188,9 @@ fn validate_segwit(
     other: &BitcoinParams,
     address: &str,
 ) -> Result<String, AddressError> {
-    let (hrp, version, program) = segwit::decode(address)
-        .map_err(|error| invalid(network, address, format!("bad segwit address ({error})")))?;
+    let (hrp, version, program) = segwit::decode(address).map_err(|error| {
+        invalid(network, address, format!("bad segwit address ({})", segwit_reason(&error)))
+    })?;
     if hrp == other.hrp {
         return Err(mixed_up(network, params, other, address));
     }
@@ -232,10 +234,9 @@ fn validate_base58(
         "expected a segwit (bech32) or legacy (base58check) address such as {}",
         params.looks_like
     );
-    let payload = bs58::decode(address)
-        .with_check(None)
-        .into_vec()
-        .map_err(|error| invalid(network, address, format!("{expected} ({error})")))?;
+    let payload = bs58::decode(address).with_check(None).into_vec().map_err(|error| {
+        invalid(network, address, format!("{expected} ({})", base58_reason(&error)))
+    })?;
     if payload.len() != 21 {
         return Err(invalid(
             network,
@@ -255,9 +256,9 @@ fn validate_base58(
 
 fn validate_solana(network: &Network, address: &str) -> Result<String, AddressError> {
     let expected = "expected the base58 encoding of a 32-byte public key";
-    let bytes = bs58::decode(address)
-        .into_vec()
-        .map_err(|error| invalid(network, address, format!("{expected} ({error})")))?;
+    let bytes = bs58::decode(address).into_vec().map_err(|error| {
+        invalid(network, address, format!("{expected} ({})", base58_reason(&error)))
+    })?;
     if bytes.len() != 32 {
         return Err(invalid(
             network,
@@ -266,4 +267,29 @@ fn validate_solana(network: &Network, address: &str) -> Result<String, AddressEr
         ));
     }
     Ok(address.to_owned())
+}
+
+/// What is wrong with a segwit address: bech32's top-level message alone ("decoding segwit
+/// address failed") does not say, and its checksum details mean nothing to a person.
+fn segwit_reason(error: &segwit::DecodeError) -> String {
+    if let SegwitHrpstringError::Checksum(_) = error.0 {
+        return "bad checksum: a character is wrong".into();
+    }
+    let mut text = error.0.to_string();
+    let mut source = std::error::Error::source(&error.0);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// bs58's text, without the checksum bytes that mean nothing to a person.
+fn base58_reason(error: &bs58::decode::Error) -> String {
+    match error {
+        bs58::decode::Error::InvalidChecksum { .. } => "bad checksum: a character is wrong".into(),
+        bs58::decode::Error::NoChecksum => "too short".into(),
+        other => other.to_string(),
+    }
 }

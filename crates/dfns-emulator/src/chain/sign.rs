@@ -134,7 +134,7 @@ impl SignatureRequest {
                 let hash = hex_field(body, "hash")?;
                 let hash = <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| {
                     error(format!(
-                        "hash must be 32 bytes (0x and 64 hex digits), not {} bytes",
+                        "hash must be 32 bytes (0x and 64 hex digits), got {}",
                         hash.len()
                     ))
                 })?;

@@ -30,7 +30,10 @@ fn generated_keys_are_on_their_curve_with_public_keys_in_the_dfns_form() {
 #[test]
 fn generated_keys_are_random() {
     for curve in [Curve::Secp256k1, Curve::Ed25519] {
-        assert_ne!(KeyPair::generate(curve).public_key_bytes(), KeyPair::generate(curve).public_key_bytes());
+        assert_ne!(
+            KeyPair::generate(curve).public_key_bytes(),
+            KeyPair::generate(curve).public_key_bytes()
+        );
     }
 }
 
@@ -142,7 +145,8 @@ fn the_vault_key_is_created_once_and_reused() {
 fn the_vault_key_file_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt as _;
     let (dir, _vault) = vault();
-    let mode = std::fs::metadata(dir.path().join(VAULT_KEY_FILE)).expect("metadata").permissions().mode();
+    let mode =
+        std::fs::metadata(dir.path().join(VAULT_KEY_FILE)).expect("metadata").permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
 
