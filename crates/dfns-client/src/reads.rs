@@ -4,8 +4,8 @@ use futures::Stream;
 
 use crate::Error;
 use crate::models::{
-    CredentialList, HistoryQuery, ListWalletsQuery, Page, Signature, SignatureList, Transfer,
-    TransferList, Wallet, WalletAssets, WalletHistory,
+    CredentialList, HistoryItem, HistoryQuery, ListWalletsQuery, Page, Signature, SignatureList,
+    Transfer, TransferList, Wallet, WalletAssets, WalletHistory,
 };
 use crate::transport::Transport;
 
@@ -54,6 +54,32 @@ impl Reads {
     ) -> Result<WalletHistory, Error> {
         let path = format!("/wallets/{}/history", segment(wallet_id));
         self.transport.get(&with_query(&path, query)).await
+    }
+
+    /// A wallet's whole history matching `filter`, newest first, page after page.
+    pub fn history<'a>(
+        &'a self,
+        wallet_id: &'a str,
+        filter: HistoryQuery,
+    ) -> impl Stream<Item = Result<HistoryItem, Error>> + 'a {
+        paginate(move |token| {
+            let query = HistoryQuery { pagination_token: token, ..filter.clone() };
+            async move {
+                let page = self.get_wallet_history(wallet_id, &query).await?;
+                Ok(Page { items: page.items, next_page_token: page.next_page_token })
+            }
+        })
+    }
+
+    /// Every transfer of a wallet, newest first, page after page.
+    pub fn transfers<'a>(
+        &'a self,
+        wallet_id: &'a str,
+    ) -> impl Stream<Item = Result<Transfer, Error>> + 'a {
+        paginate(move |token| async move {
+            let page = self.list_transfers(wallet_id, token.as_deref()).await?;
+            Ok(Page { items: page.items, next_page_token: page.next_page_token })
+        })
     }
 
     /// `GET /wallets/{id}/transfers`: one page, newest first.

@@ -262,6 +262,16 @@ async fn delegated_wallets_move_native_and_erc20_funds_to_the_last_unit() {
     let second = ada.client.get_wallet_history(&eth.id, &next).await.expect("history");
     assert_eq!((second.items.len(), second.next_page_token.as_deref()), (1, None));
     assert_eq!(second.items[0].kind.as_str(), "NativeTransfer");
+    let one_by_one = HistoryQuery { limit: Some(1), ..Default::default() };
+    let streamed: Vec<_> =
+        ada.client.history(&eth.id, one_by_one).try_collect().await.expect("pages");
+    assert_eq!(streamed, history.items, "four pages of one item make the same history");
+    let transfers: Vec<Transfer> =
+        ada.client.transfers(&eth.id).try_collect().await.expect("pages");
+    assert_eq!(
+        transfers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        [token_transfer.id.as_str(), sent.id.as_str()]
+    );
 }
 
 #[tokio::test]
