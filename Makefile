@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DATA_DIR ?= .data
 EMULATOR_PORT ?= 8787
 
-.PHONY: run test deps deps-test build lint test-rust test-sdk bench
+.PHONY: run test deps deps-test build lint test-rust test-keyring test-sdk bench
 
 ## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)).
 run: deps
@@ -12,8 +12,8 @@ run: deps
 	@echo "Service-account environment: cargo run -q -p dfns-emulator -- env --data-dir $(DATA_DIR)/dfns-emulator"
 	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator --emulator-api
 
-## make test: every test (formatting, lints, Rust tests, official-SDK conformance).
-test: deps-test lint test-rust test-sdk
+## make test: every test (formatting, lints, Rust tests, real-keyring tests, official-SDK conformance).
+test: deps-test lint test-rust test-keyring test-sdk
 
 deps:
 	scripts/install-deps.sh run
@@ -27,6 +27,11 @@ lint:
 
 test-rust:
 	cargo nextest run --workspace --no-fail-fast
+
+## The OS-keyring tests (#[ignore]d in test-rust) against a real Secret Service: a private D-Bus
+## session with a throw-away, unlocked gnome-keyring. Same build as test-rust, nothing recompiled.
+test-keyring: deps-test
+	scripts/with-secret-service.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-store) | package(sigil-authn)'
 
 ## The official Dfns SDKs (npm and PyPI) against a fresh emulator. The emulator binary comes
 ## from the same build as the Rust tests (same features), so nothing is compiled twice.

@@ -6,8 +6,14 @@ set -euo pipefail
 need_apt=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$1"); }
 
-# Building: a C compiler for the -sys crates, pkg-config.
-for pkg in build-essential pkg-config ca-certificates curl; do want "$pkg"; done
+# Building: a C compiler for the -sys crates, pkg-config; libdbus headers for the Secret Service
+# keyring backend of sigil-store (dbus crate, Linux).
+for pkg in build-essential pkg-config ca-certificates curl libdbus-1-dev; do want "$pkg"; done
+# Testing: a real Secret Service for sigil-store's keyring tests (`make test-keyring` runs them
+# under dbus-run-session with a throw-away, unlocked gnome-keyring).
+if [ "${1:-}" = test ]; then
+  for pkg in gnome-keyring dbus-daemon dbus-bin dbus-user-session; do want "$pkg"; done
+fi
 # The official Dfns SDKs check the emulator in `make test`: Node.js with npm, Python with venv.
 command -v node >/dev/null 2>&1 || want nodejs
 command -v npm >/dev/null 2>&1 || want npm
