@@ -9,6 +9,9 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 # Building: a C compiler for the -sys crates, pkg-config; libdbus headers for the Secret Service
 # keyring backend of sigil-store (dbus crate, Linux).
 for pkg in build-essential pkg-config ca-certificates curl libdbus-1-dev; do want "$pkg"; done
+# Security keys (sigil-authn, webauthn-authenticator-rs): OpenSSL for its CTAP2 code, libudev for
+# USB HID, libclang for the bindings its HID layer generates.
+for pkg in libssl-dev libudev-dev libclang-dev; do want "$pkg"; done
 # Testing: a real Secret Service for sigil-store's keyring tests (`make test-keyring` runs them
 # under dbus-run-session with a throw-away, unlocked gnome-keyring).
 if [ "${1:-}" = test ]; then

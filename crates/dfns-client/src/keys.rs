@@ -49,7 +49,7 @@ enum PrivateInner {
     P256(p256::ecdsa::SigningKey),
     Secp256k1(k256::ecdsa::SigningKey),
     Ed25519(ed25519_dalek::SigningKey),
-    Rsa(Box<rsa::PrivateKey>),
+    Rsa(Box<rsa::RsaPrivateKey>),
 }
 
 impl std::fmt::Debug for PrivateKey {
@@ -68,13 +68,13 @@ impl PrivateKey {
             PrivateInner::Secp256k1(key.into())
         } else if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_pem(pem) {
             PrivateInner::Ed25519(key)
-        } else if let Ok(key) = rsa::PrivateKey::from_pkcs8_pem(pem) {
+        } else if let Ok(key) = rsa::RsaPrivateKey::from_pkcs8_pem(pem) {
             PrivateInner::Rsa(Box::new(key))
         } else if let Ok(key) = p256::SecretKey::from_sec1_pem(pem) {
             PrivateInner::P256(key.into())
         } else if let Ok(key) = k256::SecretKey::from_sec1_pem(pem) {
             PrivateInner::Secp256k1(key.into())
-        } else if let Ok(key) = rsa::PrivateKey::from_pkcs1_pem(pem) {
+        } else if let Ok(key) = rsa::RsaPrivateKey::from_pkcs1_pem(pem) {
             PrivateInner::Rsa(Box::new(key))
         } else {
             return Err(KeyError::UnsupportedKey);
@@ -97,7 +97,7 @@ impl PrivateKey {
             KeyAlgorithm::Rsa => {
                 let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
                 #[allow(clippy::expect_used)] // 2048 is a valid size; failure means no entropy
-                let key = rsa::PrivateKey::new(&mut rng, 2048).expect("RSA key generation");
+                let key = rsa::RsaPrivateKey::new(&mut rng, 2048).expect("RSA key generation");
                 PrivateInner::Rsa(Box::new(key))
             }
         };
@@ -166,7 +166,7 @@ enum PublicInner {
     P256(p256::ecdsa::VerifyingKey),
     Secp256k1(k256::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
-    Rsa(Box<rsa::PublicKey>),
+    Rsa(Box<rsa::RsaPublicKey>),
 }
 
 impl PublicKey {
@@ -179,9 +179,9 @@ impl PublicKey {
             PublicInner::Secp256k1(key.into())
         } else if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_pem(pem) {
             PublicInner::Ed25519(key)
-        } else if let Ok(key) = rsa::PublicKey::from_public_key_pem(pem) {
+        } else if let Ok(key) = rsa::RsaPublicKey::from_public_key_pem(pem) {
             PublicInner::Rsa(Box::new(key))
-        } else if let Ok(key) = rsa::PublicKey::from_pkcs1_pem(pem) {
+        } else if let Ok(key) = rsa::RsaPublicKey::from_pkcs1_pem(pem) {
             PublicInner::Rsa(Box::new(key))
         } else {
             return Err(KeyError::UnsupportedKey);
@@ -197,7 +197,7 @@ impl PublicKey {
             PublicInner::Secp256k1(key.into())
         } else if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
             PublicInner::Ed25519(key)
-        } else if let Ok(key) = rsa::PublicKey::from_public_key_der(der) {
+        } else if let Ok(key) = rsa::RsaPublicKey::from_public_key_der(der) {
             PublicInner::Rsa(Box::new(key))
         } else {
             return Err(KeyError::UnsupportedKey);
@@ -224,7 +224,7 @@ impl PublicKey {
     pub fn rsa_from_components(modulus: &[u8], exponent: &[u8]) -> Result<Self, KeyError> {
         let n = rsa::BoxedUint::from_be_slice_vartime(modulus);
         let e = rsa::BoxedUint::from_be_slice_vartime(exponent);
-        rsa::PublicKey::new(n, e)
+        rsa::RsaPublicKey::new(n, e)
             .map(|key| Self(PublicInner::Rsa(Box::new(key))))
             .map_err(|_| KeyError::UnsupportedKey)
     }

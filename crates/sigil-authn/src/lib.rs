@@ -7,12 +7,14 @@ mod ceremony;
 mod device;
 mod error;
 mod prompt;
+mod token;
 pub mod webauthn;
 
 pub use ceremony::Passkeys;
 pub use device::DevicePasskey;
 pub use error::AuthnError;
 pub use prompt::{Approval, CancellationToken, Operation, Prompt, Prompter};
+pub use token::TestToken;
 
 use url::Url;
 use webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};

@@ -58,6 +58,19 @@ pub fn check_origin(origin: &Url, rp_id: &str) -> Result<(), AuthnError> {
     if secure && belongs && !rp_id.is_empty() { Ok(()) } else { Err(mismatch()) }
 }
 
+/// The clientDataJSON a browser writes (WebAuthn §5.8.1): type, the challenge in base64url,
+/// the origin (scheme, host and port, no trailing slash), not cross-origin.
+pub fn client_data_json(kind: &str, challenge: &[u8], origin: &Url) -> Vec<u8> {
+    json!({
+        "type": kind,
+        "challenge": b64(challenge),
+        "origin": origin.origin().ascii_serialization(),
+        "crossOrigin": false,
+    })
+    .to_string()
+    .into_bytes()
+}
+
 /// A credential creation request, neutral between backends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreationOptions {

@@ -447,3 +447,24 @@ async fn a_device_passkey_kept_in_the_os_keyring_survives_a_new_process_view() {
     assert_eq!(error.status(), Some(404), "the signature itself was accepted: {error}");
     assert!(keyring.delete("device-passkeys").expect("cleanup"));
 }
+
+#[tokio::test]
+async fn the_test_token_registers_signs_and_is_used_again_from_its_file() {
+    let dfns = Dfns::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("token.cbor");
+    let token =
+        Passkeys::new(Arc::new(sigil_authn::TestToken::create(&path).expect("token")), rp());
+    let user = dfns.register("token@example.com", &token).await;
+    let pending = user.deactivate_credential_init("cr-unknown").await.expect("init");
+    let error = complete(&user, &token, pending).await.expect_err("no such credential");
+    assert_eq!(error.status(), Some(404), "the token's signature was accepted: {error}");
+    drop(token);
+
+    // Another process would open the same file.
+    let reopened =
+        Passkeys::new(Arc::new(sigil_authn::TestToken::open(&path).expect("saved")), rp());
+    let listed = user.list_credentials().await.expect("list").items;
+    let pending = user.deactivate_credential_init(&listed[0].credential_uuid).await.expect("init");
+    complete(&user, &reopened, pending).await.expect("the reopened token signs");
+}
