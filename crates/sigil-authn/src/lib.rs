@@ -7,6 +7,7 @@ mod ceremony;
 mod device;
 mod error;
 mod prompt;
+mod security_key;
 mod token;
 pub mod webauthn;
 
@@ -14,6 +15,7 @@ pub use ceremony::Passkeys;
 pub use device::DevicePasskey;
 pub use error::AuthnError;
 pub use prompt::{Approval, CancellationToken, Operation, Prompt, Prompter};
+pub use security_key::{SecurityKey, UDEV_RULE};
 pub use token::TestToken;
 
 use url::Url;

@@ -468,3 +468,37 @@ async fn the_test_token_registers_signs_and_is_used_again_from_its_file() {
     let pending = user.deactivate_credential_init(&listed[0].credential_uuid).await.expect("init");
     complete(&user, &reopened, pending).await.expect("the reopened token signs");
 }
+
+/// Records what the ceremony showed.
+#[derive(Default)]
+struct Watcher {
+    shown: std::sync::Mutex<Vec<Prompt>>,
+}
+
+impl Prompter for Watcher {
+    fn show(&self, prompt: Prompt) {
+        self.shown.lock().expect("lock").push(prompt);
+    }
+
+    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
+        None
+    }
+
+    fn approve(&self, _approval: &Approval) -> bool {
+        true
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_security_key_plugged_in_the_person_is_asked_for_one_until_the_timeout() {
+    // This machine has no USB keys: the real CTAP2 path waits for one, bounded by the ceremony.
+    let keys = Passkeys::new(Arc::new(sigil_authn::SecurityKey::new()), rp())
+        .with_timeout(Duration::from_millis(1500));
+    let watcher = Watcher::default();
+    let error = keys
+        .register(&fixed_challenge(), None, &watcher, &CancellationToken::new())
+        .await
+        .expect_err("no key is plugged in");
+    assert_eq!(error.code(), "AUTHN_TIMEOUT", "{error}");
+    assert_eq!(watcher.shown.lock().expect("lock").first(), Some(&Prompt::InsertKey));
+}
