@@ -4,19 +4,25 @@
 //! gives back exactly what Dfns expects.
 
 mod ceremony;
+mod choice;
 mod device;
 mod error;
 mod prompt;
 mod security_key;
 mod token;
 pub mod webauthn;
+#[cfg(windows)]
+mod windows_hello;
 
 pub use ceremony::Passkeys;
+pub use choice::{Choice, choose};
 pub use device::DevicePasskey;
 pub use error::AuthnError;
 pub use prompt::{Approval, CancellationToken, Operation, Prompt, Prompter};
 pub use security_key::{SecurityKey, UDEV_RULE};
 pub use token::TestToken;
+#[cfg(windows)]
+pub use windows_hello::WindowsHello;
 
 use url::Url;
 use webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};

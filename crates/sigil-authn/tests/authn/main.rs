@@ -502,3 +502,27 @@ async fn with_no_security_key_plugged_in_the_person_is_asked_for_one_until_the_t
     assert_eq!(error.code(), "AUTHN_TIMEOUT", "{error}");
     assert_eq!(watcher.shown.lock().expect("lock").first(), Some(&Prompt::InsertKey));
 }
+
+#[tokio::test]
+async fn the_automatic_choice_here_is_the_device_passkey_and_a_forced_one_is_honoured() {
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    let kind = |choice| {
+        let store = store.clone();
+        async move { sigil_authn::choose(choice, store, "device-passkeys").await.map(|a| a.kind()) }
+    };
+    // No Windows Hello and no security key on this machine.
+    assert_eq!(
+        kind(sigil_authn::Choice::Automatic).await.ok(),
+        Some(AuthenticatorKind::DevicePasskey)
+    );
+    assert_eq!(
+        kind(sigil_authn::Choice::SecurityKey).await.ok(),
+        Some(AuthenticatorKind::SecurityKey)
+    );
+    assert_eq!(
+        kind(sigil_authn::Choice::DevicePasskey).await.ok(),
+        Some(AuthenticatorKind::DevicePasskey)
+    );
+    let hello = kind(sigil_authn::Choice::WindowsHello).await;
+    assert_eq!(hello.map_err(|e| e.code()), Err("AUTHN_NO_AUTHENTICATOR"));
+}
