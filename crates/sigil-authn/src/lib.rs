@@ -8,6 +8,7 @@ mod choice;
 mod device;
 mod error;
 mod prompt;
+mod proto;
 mod security_key;
 mod token;
 pub mod webauthn;

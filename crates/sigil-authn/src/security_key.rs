@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use futures::StreamExt as _;
-use sha2::{Digest as _, Sha256};
 use tokio::sync::mpsc;
 use url::Url;
 use webauthn_authenticator_rs::AuthenticatorBackendHashedClientData;
@@ -20,9 +19,8 @@ use webauthn_authenticator_rs::types::{CableRequestType, CableState, EnrollSampl
 use webauthn_authenticator_rs::ui::UiCallback;
 use webauthn_authenticator_rs::usb::{USBToken, USBTransport};
 
-use crate::webauthn::{
-    CreatedCredential, CreationOptions, RequestOptions, SignedAssertion, client_data_json,
-};
+use crate::proto::{self, ClientData, from_library, parse};
+use crate::webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};
 use crate::{Authenticator, AuthenticatorKind, AuthnError, CancellationToken, Prompt, Prompter};
 
 /// A USB security key, chosen when the ceremony starts.
@@ -117,18 +115,13 @@ impl Authenticator for SecurityKey {
         options: &CreationOptions,
         prompter: &dyn Prompter,
     ) -> Result<CreatedCredential, AuthnError> {
-        let client_data = client_data_json("webauthn.create", &options.challenge, origin);
-        let hash = Sha256::digest(&client_data).to_vec();
-        let request: CreationChallengeResponse = serde_json::from_value(options.to_json())
-            .map_err(|error| AuthnError::InvalidChallenge(error.to_string()))?;
+        let client_data = ClientData::new("webauthn.create", &options.challenge, origin);
+        let request: CreationChallengeResponse = parse(options.to_json())?;
+        let hash = client_data.hash;
         let created = self
             .run(prompter, move |key| key.perform_register(hash, request.public_key, 60_000))
             .await?;
-        Ok(CreatedCredential {
-            credential_id: created.raw_id.to_vec(),
-            client_data_json: client_data,
-            attestation_object: created.response.attestation_object.to_vec(),
-        })
+        Ok(proto::created(&created, Some(client_data.json)))
     }
 
     async fn sign(
@@ -137,20 +130,13 @@ impl Authenticator for SecurityKey {
         options: &RequestOptions,
         prompter: &dyn Prompter,
     ) -> Result<SignedAssertion, AuthnError> {
-        let client_data = client_data_json("webauthn.get", &options.challenge, origin);
-        let hash = Sha256::digest(&client_data).to_vec();
-        let request: RequestChallengeResponse = serde_json::from_value(options.to_json())
-            .map_err(|error| AuthnError::InvalidChallenge(error.to_string()))?;
+        let client_data = ClientData::new("webauthn.get", &options.challenge, origin);
+        let request: RequestChallengeResponse = parse(options.to_json())?;
+        let hash = client_data.hash;
         let signed = self
             .run(prompter, move |key| key.perform_auth(hash, request.public_key, 60_000))
             .await?;
-        Ok(SignedAssertion {
-            credential_id: signed.raw_id.to_vec(),
-            client_data_json: client_data,
-            authenticator_data: signed.response.authenticator_data.to_vec(),
-            signature: signed.response.signature.to_vec(),
-            user_handle: signed.response.user_handle.map(|handle| handle.to_vec()),
-        })
+        Ok(proto::signed(&signed, Some(client_data.json)))
     }
 }
 
@@ -199,36 +185,6 @@ impl UiCallback for UiBridge {
     fn dismiss_qr_code(&self) {}
 
     fn cable_status_update(&self, _state: CableState) {}
-}
-
-/// CTAP status codes (CTAP 2.1 §8.2) that mean something to the person.
-const CREDENTIAL_EXCLUDED: u8 = 0x19;
-const OPERATION_DENIED: u8 = 0x27;
-const NO_CREDENTIALS: u8 = 0x2E;
-const PIN_INVALID: u8 = 0x31;
-const PIN_BLOCKED: u8 = 0x32;
-const PIN_REQUIRED: u8 = 0x36;
-
-/// The library's errors, in ours.
-pub(crate) fn from_library(error: WebauthnCError) -> AuthnError {
-    match error {
-        WebauthnCError::Ctap(ctap) => match u8::from(ctap) {
-            CREDENTIAL_EXCLUDED => AuthnError::AlreadyRegistered,
-            OPERATION_DENIED => AuthnError::Declined,
-            NO_CREDENTIALS => AuthnError::NoCredential,
-            PIN_INVALID => AuthnError::PinInvalid { retries: None },
-            PIN_BLOCKED => AuthnError::PinBlocked,
-            PIN_REQUIRED => AuthnError::PinRequired,
-            code => AuthnError::Authenticator(format!("CTAP status 0x{code:02x}")),
-        },
-        WebauthnCError::UserVerificationRequired => AuthnError::PinRequired,
-        WebauthnCError::NoSelectedToken | WebauthnCError::NoHidDevices => {
-            AuthnError::NoAuthenticator
-        }
-        WebauthnCError::PermissionDenied => AuthnError::Declined,
-        WebauthnCError::Cancelled => AuthnError::Cancelled,
-        other => AuthnError::Authenticator(format!("{other:?}")),
-    }
 }
 
 /// The udev rule that lets the logged-in user open FIDO security keys.

@@ -7,7 +7,6 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest as _, Sha256};
 use url::Url;
 use webauthn_authenticator_rs::AuthenticatorBackendHashedClientData;
 use webauthn_authenticator_rs::prelude::{
@@ -15,9 +14,8 @@ use webauthn_authenticator_rs::prelude::{
 };
 use webauthn_authenticator_rs::softtoken::{SoftToken, SoftTokenFile};
 
-use crate::webauthn::{
-    CreatedCredential, CreationOptions, RequestOptions, SignedAssertion, client_data_json,
-};
+use crate::proto::{self, ClientData, from_library, parse};
+use crate::webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};
 use crate::{Authenticator, AuthenticatorKind, AuthnError, Prompt, Prompter};
 
 /// A software token kept in a file, saved after every use.
@@ -84,24 +82,19 @@ impl Authenticator for TestToken {
         options: &CreationOptions,
         prompter: &dyn Prompter,
     ) -> Result<CreatedCredential, AuthnError> {
-        let client_data = client_data_json("webauthn.create", &options.challenge, origin);
-        let hash = Sha256::digest(&client_data).to_vec();
+        let client_data = ClientData::new("webauthn.create", &options.challenge, origin);
         // SoftToken cannot keep discoverable credentials. Dfns names the allowed credentials in
         // every challenge, so a non-discoverable one serves all the same.
         let mut json = options.to_json();
         json["publicKey"]["authenticatorSelection"]["residentKey"] = "discouraged".into();
         json["publicKey"]["authenticatorSelection"]["requireResidentKey"] = false.into();
-        let request: CreationChallengeResponse = serde_json::from_value(json)
-            .map_err(|error| AuthnError::InvalidChallenge(error.to_string()))?;
+        let request: CreationChallengeResponse = parse(json)?;
         prompter.show(Prompt::TouchKey);
+        let hash = client_data.hash;
         let created = self
             .with_token(move |token| token.perform_register(hash, request.public_key, 60_000))
             .await?;
-        Ok(CreatedCredential {
-            credential_id: created.raw_id.to_vec(),
-            client_data_json: client_data,
-            attestation_object: created.response.attestation_object.to_vec(),
-        })
+        Ok(proto::created(&created, Some(client_data.json)))
     }
 
     async fn sign(
@@ -110,34 +103,13 @@ impl Authenticator for TestToken {
         options: &RequestOptions,
         prompter: &dyn Prompter,
     ) -> Result<SignedAssertion, AuthnError> {
-        let client_data = client_data_json("webauthn.get", &options.challenge, origin);
-        let hash = Sha256::digest(&client_data).to_vec();
-        let request: RequestChallengeResponse = serde_json::from_value(options.to_json())
-            .map_err(|error| AuthnError::InvalidChallenge(error.to_string()))?;
+        let client_data = ClientData::new("webauthn.get", &options.challenge, origin);
+        let request: RequestChallengeResponse = parse(options.to_json())?;
         prompter.show(Prompt::TouchKey);
+        let hash = client_data.hash;
         let signed = self
             .with_token(move |token| token.perform_auth(hash, request.public_key, 60_000))
             .await?;
-        Ok(SignedAssertion {
-            credential_id: signed.raw_id.to_vec(),
-            client_data_json: client_data,
-            authenticator_data: signed.response.authenticator_data.to_vec(),
-            signature: signed.response.signature.to_vec(),
-            user_handle: signed.response.user_handle.map(|handle| handle.to_vec()),
-        })
-    }
-}
-
-/// The library's errors, in ours.
-fn from_library(error: WebauthnCError) -> AuthnError {
-    match error {
-        WebauthnCError::UserVerificationRequired => AuthnError::PinRequired,
-        WebauthnCError::NoSelectedToken | WebauthnCError::NoHidDevices => {
-            AuthnError::NoAuthenticator
-        }
-        WebauthnCError::PermissionDenied => AuthnError::Declined,
-        WebauthnCError::Cancelled => AuthnError::Cancelled,
-        WebauthnCError::Ctap(ctap) => AuthnError::Authenticator(format!("CTAP error {ctap:?}")),
-        other => AuthnError::Authenticator(format!("{other:?}")),
+        Ok(proto::signed(&signed, Some(client_data.json)))
     }
 }

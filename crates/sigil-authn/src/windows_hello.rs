@@ -7,7 +7,7 @@ use webauthn_authenticator_rs::AuthenticatorBackend as _;
 use webauthn_authenticator_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
 use webauthn_authenticator_rs::win10::Win10;
 
-use crate::security_key::from_library;
+use crate::proto::{self, from_library, parse};
 use crate::webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};
 use crate::{Authenticator, AuthenticatorKind, AuthnError, Prompt, Prompter};
 
@@ -34,21 +34,13 @@ impl Authenticator for WindowsHello {
         options: &CreationOptions,
         prompter: &dyn Prompter,
     ) -> Result<CreatedCredential, AuthnError> {
-        let request: CreationChallengeResponse = serde_json::from_value(options.to_json())
-            .map_err(|error| AuthnError::InvalidChallenge(error.to_string()))?;
+        let request: CreationChallengeResponse = parse(options.to_json())?;
         let origin = origin.clone();
         prompter.show(Prompt::Processing);
-        let created = tokio::task::spawn_blocking(move || {
-            Win10::default().perform_register(origin, request.public_key, 60_000)
-        })
-        .await
-        .map_err(|error| AuthnError::Authenticator(error.to_string()))?
-        .map_err(from_library)?;
-        Ok(CreatedCredential {
-            credential_id: created.raw_id.to_vec(),
-            client_data_json: created.response.client_data_json.to_vec(),
-            attestation_object: created.response.attestation_object.to_vec(),
-        })
+        let created =
+            blocking(move || Win10::default().perform_register(origin, request.public_key, 60_000))
+                .await?;
+        Ok(proto::created(&created, None))
     }
 
     async fn sign(
@@ -57,22 +49,24 @@ impl Authenticator for WindowsHello {
         options: &RequestOptions,
         prompter: &dyn Prompter,
     ) -> Result<SignedAssertion, AuthnError> {
-        let request: RequestChallengeResponse = serde_json::from_value(options.to_json())
-            .map_err(|error| AuthnError::InvalidChallenge(error.to_string()))?;
+        let request: RequestChallengeResponse = parse(options.to_json())?;
         let origin = origin.clone();
         prompter.show(Prompt::Processing);
-        let signed = tokio::task::spawn_blocking(move || {
-            Win10::default().perform_auth(origin, request.public_key, 60_000)
-        })
+        let signed =
+            blocking(move || Win10::default().perform_auth(origin, request.public_key, 60_000))
+                .await?;
+        Ok(proto::signed(&signed, None))
+    }
+}
+
+/// Runs a blocking Windows call off the async workers.
+async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, webauthn_authenticator_rs::prelude::WebauthnCError>
+    + Send
+    + 'static,
+) -> Result<T, AuthnError> {
+    tokio::task::spawn_blocking(call)
         .await
         .map_err(|error| AuthnError::Authenticator(error.to_string()))?
-        .map_err(from_library)?;
-        Ok(SignedAssertion {
-            credential_id: signed.raw_id.to_vec(),
-            client_data_json: signed.response.client_data_json.to_vec(),
-            authenticator_data: signed.response.authenticator_data.to_vec(),
-            signature: signed.response.signature.to_vec(),
-            user_handle: signed.response.user_handle.map(|handle| handle.to_vec()),
-        })
-    }
+        .map_err(from_library)
 }
