@@ -10,8 +10,8 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 # keyring backend of sigil-store (dbus crate, Linux).
 for pkg in build-essential pkg-config ca-certificates curl libdbus-1-dev; do want "$pkg"; done
 # Security keys (sigil-authn, webauthn-authenticator-rs): OpenSSL for its CTAP2 code, libudev for
-# USB HID, libclang for the bindings its HID layer generates.
-for pkg in libssl-dev libudev-dev libclang-dev; do want "$pkg"; done
+# USB HID, libclang for the bindings its HID layer generates, PC/SC for NFC readers.
+for pkg in libssl-dev libudev-dev libclang-dev libpcsclite-dev; do want "$pkg"; done
 # Testing: a real Secret Service for sigil-store's keyring tests (`make test-keyring` runs them
 # under dbus-run-session with a throw-away, unlocked gnome-keyring).
 if [ "${1:-}" = test ]; then

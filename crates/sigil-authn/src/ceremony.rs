@@ -112,6 +112,8 @@ impl Passkeys {
         ceremony: impl Future<Output = Result<T, AuthnError>>,
     ) -> Result<T, AuthnError> {
         tokio::select! {
+            // A cancel that came while the ceremony was also finishing wins: the person said stop.
+            biased;
             () = cancel.cancelled() => Err(AuthnError::Cancelled),
             outcome = tokio::time::timeout(self.timeout, ceremony) => {
                 outcome.unwrap_or(Err(AuthnError::TimedOut(self.timeout)))

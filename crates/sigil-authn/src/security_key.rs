@@ -1,5 +1,5 @@
-//! USB security keys over CTAP2 (webauthn-authenticator-rs): the key is chosen among those
-//! plugged in (or waited for), PIN and touch requests reach the person through the
+//! Security keys over CTAP2 (webauthn-authenticator-rs), on USB and, where a PC/SC service
+//! runs, on NFC readers: the key is chosen among those present (or waited for), PIN and touch requests reach the person through the
 //! [`Prompter`], and the ceremony runs on a blocking thread because the library's CTAP calls
 //! block. The library waits forever for a key; [`crate::Passkeys`]'s timeout and cancellation
 //! bound it, and dropping the ceremony stops the wait.
@@ -14,16 +14,16 @@ use webauthn_authenticator_rs::ctap2::{CtapAuthenticator, select_one_device};
 use webauthn_authenticator_rs::prelude::{
     CreationChallengeResponse, RequestChallengeResponse, WebauthnCError,
 };
+use webauthn_authenticator_rs::transport::{AnyToken, AnyTransport};
 use webauthn_authenticator_rs::transport::{TokenEvent, Transport as _};
 use webauthn_authenticator_rs::types::{CableRequestType, CableState, EnrollSampleStatus};
 use webauthn_authenticator_rs::ui::UiCallback;
-use webauthn_authenticator_rs::usb::{USBToken, USBTransport};
 
 use crate::proto::{self, ClientData, from_library, parse};
 use crate::webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};
 use crate::{Authenticator, AuthenticatorKind, AuthnError, CancellationToken, Prompt, Prompter};
 
-/// A USB security key, chosen when the ceremony starts.
+/// A USB or NFC security key, chosen when the ceremony starts.
 #[derive(Debug, Default)]
 pub struct SecurityKey;
 
@@ -35,7 +35,7 @@ impl SecurityKey {
 
     /// Whether a security key is plugged in and can be opened now.
     pub async fn present() -> bool {
-        match USBTransport::new().await {
+        match AnyTransport::new().await {
             Ok(transport) => transport.tokens().await.is_ok_and(|tokens| !tokens.is_empty()),
             Err(_) => false,
         }
@@ -46,7 +46,7 @@ impl SecurityKey {
         &self,
         prompter: &dyn Prompter,
         operation: impl FnOnce(
-            &mut CtapAuthenticator<'_, USBToken, UiBridge>,
+            &mut CtapAuthenticator<'_, AnyToken, UiBridge>,
         ) -> Result<T, WebauthnCError>
         + Send
         + 'static,
@@ -61,7 +61,7 @@ impl SecurityKey {
         let handle = tokio::runtime::Handle::current();
         let mut worker = tokio::task::spawn_blocking(move || {
             let bridge = UiBridge { events };
-            let transport = handle.block_on(USBTransport::new()).map_err(from_library)?;
+            let transport = handle.block_on(AnyTransport::new()).map_err(from_library)?;
             let chosen = handle.block_on(async {
                 let stream = transport.watch().await.map_err(from_library)?;
                 let mut stream = stream.peekable();

@@ -307,6 +307,14 @@ async fn the_person_declining_or_cancelling_stops_the_ceremony() {
     cancel.cancel();
     let error = passkeys.register(&fixed_challenge(), None, &Person::default(), &cancel).await;
     assert_eq!(error.map(|_| ()).map_err(|e| e.code()), Err("AUTHN_CANCELLED"));
+
+    // Cancelling while the approval is on screen stops it too.
+    let passkeys = device(Arc::new(MemoryStore::new()));
+    let cancel = CancellationToken::new();
+    let cancels = Person { cancel_on_approval: Some(cancel.clone()), ..Person::default() };
+    let error = passkeys.register(&fixed_challenge(), None, &cancels, &cancel).await;
+    assert_eq!(error.map(|_| ()).map_err(|e| e.code()), Err("AUTHN_CANCELLED"));
+    assert_eq!(cancels.approvals.load(Ordering::SeqCst), 1);
 }
 
 /// What a fake authenticator answers before its output.
@@ -461,12 +469,36 @@ async fn the_test_token_registers_signs_and_is_used_again_from_its_file() {
     assert_eq!(error.status(), Some(404), "the token's signature was accepted: {error}");
     drop(token);
 
-    // Another process would open the same file.
+    // Another process would open the same file; it adds a second token and retires the first.
     let reopened =
         Passkeys::new(Arc::new(sigil_authn::TestToken::open(&path).expect("saved")), rp());
+    let second_path = dir.path().join("second.cbor");
+    let second =
+        Passkeys::new(Arc::new(sigil_authn::TestToken::create(&second_path).expect("token")), rp());
+    let challenge =
+        user.create_credential_challenge(CredentialKind::Fido2).await.expect("challenge");
+    let credential = second
+        .add(
+            &challenge,
+            Some("Second token".to_owned()),
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("created");
+    let request = CreateCredentialRequest {
+        credential_kind: CredentialKind::Fido2,
+        credential_info: credential.credential_info,
+        credential_name: "Second token".to_owned(),
+        challenge_identifier: challenge.challenge_identifier,
+        encrypted_private_key: None,
+    };
+    let pending = user.create_credential_init(&request).await.expect("init");
+    let added = complete(&user, &reopened, pending).await.expect("the reopened token signs");
     let listed = user.list_credentials().await.expect("list").items;
-    let pending = user.deactivate_credential_init(&listed[0].credential_uuid).await.expect("init");
-    complete(&user, &reopened, pending).await.expect("the reopened token signs");
+    let first = listed.iter().find(|c| c.credential_uuid != added.credential_uuid).expect("first");
+    let pending = user.deactivate_credential_init(&first.credential_uuid).await.expect("init");
+    complete(&user, &second, pending).await.expect("the second token signs");
 }
 
 /// Records what the ceremony showed.
