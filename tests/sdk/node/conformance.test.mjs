@@ -8,22 +8,13 @@ import { test } from 'node:test'
 import { DfnsApiClient, DfnsDelegatedApiClient, DfnsError } from '@dfns/sdk'
 import { AsymmetricKeySigner } from '@dfns/sdk-keysigner'
 
-import { keyCredential, loadBootstrap, newKeyPair } from './support.mjs'
+import { keyCredential, loadBootstrap, newKeyPair, serviceAccountClient } from './support.mjs'
 
 const boot = loadBootstrap()
 const baseUrl = boot.apiUrl
 const orgId = boot.orgId // makes the SDK check the org claim inside every token it sends
 
-// The application backend: the service account with its Key signer.
-const serviceAccount = new DfnsApiClient({
-  baseUrl,
-  orgId,
-  authToken: boot.serviceAccount.token,
-  signer: new AsymmetricKeySigner({
-    credId: boot.serviceAccount.credId,
-    privateKey: boot.serviceAccount.privateKeyPem,
-  }),
-})
+const serviceAccount = serviceAccountClient(boot)
 
 const email = `node-${randomUUID()}@example.test`
 const firstKeys = newKeyPair()

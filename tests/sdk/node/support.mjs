@@ -5,6 +5,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from '
 import { readFileSync } from 'node:fs'
 
 import { DfnsApiClient } from '@dfns/sdk'
+import { AsymmetricKeySigner } from '@dfns/sdk-keysigner'
 
 /** The emulator's bootstrap.json; run.sh passes its path. */
 export function loadBootstrap() {
@@ -105,4 +106,18 @@ export async function registerEndUser(serviceAccount, { baseUrl, orgId }, prefix
   })
   const { token } = await serviceAccount.auth.delegatedLogin({ body: { username: email } })
   return { userId: registered.user.id, email, credId: credential.credentialInfo.credId, keys, token }
+}
+
+// The application backend: the service account with its Key signer. `orgId` makes the SDK
+// check the org claim inside every token it sends.
+export function serviceAccountClient(boot) {
+  return new DfnsApiClient({
+    baseUrl: boot.apiUrl,
+    orgId: boot.orgId,
+    authToken: boot.serviceAccount.token,
+    signer: new AsymmetricKeySigner({
+      credId: boot.serviceAccount.credId,
+      privateKey: boot.serviceAccount.privateKeyPem,
+    }),
+  })
 }

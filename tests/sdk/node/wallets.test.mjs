@@ -8,21 +8,13 @@ import { test } from 'node:test'
 import { DfnsApiClient, DfnsDelegatedApiClient, DfnsError } from '@dfns/sdk'
 import { AsymmetricKeySigner } from '@dfns/sdk-keysigner'
 
-import { faucet, loadBootstrap, registerEndUser, requiredFieldProblems } from './support.mjs'
+import { faucet, loadBootstrap, registerEndUser, requiredFieldProblems, serviceAccountClient } from './support.mjs'
 
 const boot = loadBootstrap()
 const baseUrl = boot.apiUrl
 const orgId = boot.orgId
 
-const serviceAccount = new DfnsApiClient({
-  baseUrl,
-  orgId,
-  authToken: boot.serviceAccount.token,
-  signer: new AsymmetricKeySigner({
-    credId: boot.serviceAccount.credId,
-    privateKey: boot.serviceAccount.privateKeyPem,
-  }),
-})
+const serviceAccount = serviceAccountClient(boot)
 
 const NETWORK = 'EthereumSepolia'
 const FUNDING = 10n ** 18n // 1 ETH, in wei

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
-from dfns_sdk import DfnsClient, DfnsClientConfig
+import unittest
+
+from dfns_sdk import DfnsClient, DfnsClientConfig, KeySigner
 
 
 def load_bootstrap() -> dict:
@@ -127,3 +129,30 @@ def secp256k1_signature_verifies(public_key_hex: str, digest: bytes, r: str, s: 
     except InvalidSignature:
         return False
     return True
+
+
+class EmulatorTestCase(unittest.TestCase):
+    """Tests that run in order against one emulator as an application backend would: the
+    service account (the SDK's KeySigner, default origin) and a dict earlier tests fill in."""
+
+    shared: dict = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = {}
+        cls.boot = load_bootstrap()
+        cls.base_url = cls.boot["apiUrl"]
+        account = cls.boot["serviceAccount"]
+        cls.signer = KeySigner(credential_id=account["credId"], private_key=account["privateKeyPem"])
+        cls.service_account = DfnsClient(
+            DfnsClientConfig(auth_token=account["token"], base_url=cls.base_url, signer=cls.signer)
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.service_account.close()
+
+    def need(self, key):
+        if key not in self.shared:
+            self.fail(f"needs {key} from an earlier test")
+        return self.shared[key]

@@ -16,33 +16,16 @@ from dfns_sdk import (
     KeySigner,
 )
 
-from sdk_support import KeyPair, key_credential, load_bootstrap
+from sdk_support import EmulatorTestCase, KeyPair, key_credential
 
 
-class DelegatedEndUserLifecycle(unittest.TestCase):
-    shared: dict = {}  # filled in by earlier tests
+class DelegatedEndUserLifecycle(EmulatorTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.boot = load_bootstrap()
-        cls.base_url = cls.boot["apiUrl"]
-        account = cls.boot["serviceAccount"]
-        # The application backend: the service account with the SDK's KeySigner, default origin.
-        cls.signer = KeySigner(credential_id=account["credId"], private_key=account["privateKeyPem"])
-        cls.service_account = DfnsClient(
-            DfnsClientConfig(auth_token=account["token"], base_url=cls.base_url, signer=cls.signer)
-        )
+        super().setUpClass()
         cls.email = f"python-{uuid.uuid4()}@example.test"
         cls.first_keys = KeyPair()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.service_account.close()
-
-    def need(self, key):
-        if key not in self.shared:
-            self.fail(f"needs {key} from an earlier test")
-        return self.shared[key]
 
     def delegated(self, token):
         return DfnsDelegatedClient(DfnsDelegatedClientConfig(auth_token=token, base_url=self.base_url))

@@ -20,7 +20,7 @@ from dfns_sdk import (
     KeySigner,
 )
 
-from sdk_support import faucet, load_bootstrap, register_end_user, secp256k1_signature_verifies
+from sdk_support import EmulatorTestCase, faucet, register_end_user, secp256k1_signature_verifies
 
 NETWORK = "EthereumSepolia"
 FUNDING = 10**18  # 1 ETH, in wei
@@ -29,27 +29,7 @@ RECIPIENT = "0x000000000000000000000000000000000000dead"  # all lower case: no c
 HEX_32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
-class DelegatedWalletLifecycle(unittest.TestCase):
-    shared: dict = {}  # filled in by earlier tests
-
-    @classmethod
-    def setUpClass(cls):
-        cls.boot = load_bootstrap()
-        cls.base_url = cls.boot["apiUrl"]
-        account = cls.boot["serviceAccount"]
-        signer = KeySigner(credential_id=account["credId"], private_key=account["privateKeyPem"])
-        cls.service_account = DfnsClient(
-            DfnsClientConfig(auth_token=account["token"], base_url=cls.base_url, signer=signer)
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.service_account.close()
-
-    def need(self, key):
-        if key not in self.shared:
-            self.fail(f"needs {key} from an earlier test")
-        return self.shared[key]
+class DelegatedWalletLifecycle(EmulatorTestCase):
 
     def end_user_client(self):
         token = self.need("end_user").token
