@@ -6,7 +6,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dfns_client::models::DelegatedLoginRequest;
+use dfns_client::Method;
+use dfns_client::models::{
+    CreateWalletRequest, DelegatedLoginRequest, SignaturePayload, SignatureRequest, Transfer,
+    TransferRequest,
+};
 use dfns_client::{ClientConfig, DelegatedClient, KeySigner, Secret, ServiceAccountClient};
 use dfns_emulator::{Bootstrap, read_bootstrap};
 
@@ -27,7 +31,14 @@ impl Drop for Running {
 async fn start(data_dir: &Path) -> (Running, Bootstrap) {
     let _ = std::fs::remove_file(data_dir.join("bootstrap.json"));
     let child = Command::new(BINARY)
-        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--emulator-api",
+            "--confirm-after-ms",
+            "0",
+            "--data-dir",
+        ])
         .arg(data_dir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -88,9 +99,54 @@ async fn state_survives_a_stop_and_a_start_of_the_binary() {
         )
         .await
         .expect("registered");
+    // A custodial wallet with money, a confirmed transfer and a signature.
+    let wallet = client
+        .create_wallet(&CreateWalletRequest {
+            network: "EthereumSepolia".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("wallet");
+    let funding = serde_json::json!({"network": "EthereumSepolia", "address": wallet.address, "amount": "1000000000000000000"});
+    let funded = reqwest::Client::new()
+        .post(format!("{}/_emulator/faucet", first.api_url))
+        .json(&funding)
+        .send()
+        .await
+        .expect("faucet");
+    assert!(funded.status().is_success());
+    let transfer = TransferRequest::Native {
+        to: "0x000000000000000000000000000000000000dEaD".to_owned(),
+        amount: "1000".to_owned(),
+        memo: None,
+        priority: None,
+        external_id: Some("kept-transfer".to_owned()),
+    };
+    let path = format!("/wallets/{}/transfers", wallet.id);
+    let sent: Transfer = client.signed(Method::POST, &path, &transfer).await.expect("transfer");
+    let assets_before = client.get_wallet_assets(&wallet.id).await.expect("assets");
     stop(running);
 
     let (_running, second) = start(dir.path()).await;
+    let client = service_account(&second);
+    assert_eq!(
+        client.get_wallet(&wallet.id).await.expect("the wallet is kept").address,
+        wallet.address
+    );
+    assert_eq!(client.get_wallet_assets(&wallet.id).await.expect("assets"), assets_before);
+    let kept = client.get_transfer(&wallet.id, &sent.id).await.expect("the transfer is kept");
+    assert_eq!(kept.status, dfns_client::models::RequestStatus::Confirmed);
+    // The sealed key opens again: the wallet still signs.
+    let hash = SignatureRequest {
+        payload: SignaturePayload::Hash { hash: format!("0x{}", "ab".repeat(32)) },
+        blockchain_kind: None,
+        network: None,
+        external_id: None,
+    };
+    let path = format!("/wallets/{}/signatures", wallet.id);
+    let signature: dfns_client::models::Signature =
+        client.signed(Method::POST, &path, &hash).await.expect("signs");
+    assert!(signature.signature.is_some());
     assert_eq!(second.org_id, first.org_id);
     assert_eq!(second.service_account, first.service_account);
     let login = service_account(&second)
