@@ -98,16 +98,7 @@ async fn create(
     if let Some(external_id) = &external_id
         && let Some(existing) = state.store.signature_by_external_id(external_id).await?
     {
-        let original: Signature =
-            serde_json::from_str(&existing.body).map_err(ApiError::internal)?;
-        if existing.request_path == path && original.request_body == body {
-            return Ok(original);
-        }
-        return Err(ApiError::conflict("Conflicting signature with same externalId").with_details(
-            json!({
-                "duplicate": { "id": existing.id, "externalId": external_id }
-            }),
-        ));
+        return same_or_conflict(&existing, path, &body, external_id);
     }
     let key = state.vault.open(&target.key.sealed).map_err(ApiError::internal)?;
     let output = sign(&key, &request);
@@ -134,20 +125,42 @@ async fn create(
         date_signed: Some(now),
         external_id: external_id.clone(),
     };
-    state
-        .store
-        .insert_signature(&SignatureRow {
-            seq: 0,
-            id: signature.id.clone(),
-            key_id: target.key.id,
-            wallet_id: target.wallet_id,
-            external_id,
-            request_path: path.to_owned(),
-            body: serde_json::to_string(&signature).map_err(ApiError::internal)?,
-        })
-        .await?;
+    let row = SignatureRow {
+        seq: 0,
+        id: signature.id.clone(),
+        key_id: target.key.id,
+        wallet_id: target.wallet_id,
+        external_id,
+        request_path: path.to_owned(),
+        body: serde_json::to_string(&signature).map_err(ApiError::internal)?,
+    };
+    if let Err(error) = state.store.insert_signature(&row).await {
+        // Two requests racing with one externalId: the loser answers like a retry.
+        if let Some(external_id) = &row.external_id
+            && let Some(existing) = state.store.signature_by_external_id(external_id).await?
+        {
+            return same_or_conflict(&existing, path, &signature.request_body, external_id);
+        }
+        return Err(error.into());
+    }
     tracing::info!(signature = %signature.id, kind = request.kind(), "signed");
     Ok(signature)
+}
+
+/// The same `externalId`: the same path and body get the original back, anything else 409.
+fn same_or_conflict(
+    existing: &SignatureRow,
+    path: &str,
+    body: &Value,
+    external_id: &str,
+) -> ApiResult<Signature> {
+    let original: Signature = serde_json::from_str(&existing.body).map_err(ApiError::internal)?;
+    if existing.request_path == path && original.request_body == *body {
+        return Ok(original);
+    }
+    Err(ApiError::conflict("Conflicting signature with same externalId").with_details(json!({
+        "duplicate": { "id": existing.id, "externalId": external_id }
+    })))
 }
 
 async fn key_row(state: &AppState, key_id: &str) -> ApiResult<KeyRow> {

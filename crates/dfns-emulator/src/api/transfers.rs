@@ -149,7 +149,16 @@ pub async fn create(
         confirm_at,
         settled: false,
     };
-    debit_and_record(&state, &row, &checked).await?;
+    if let Err(error) = debit_and_record(&state, &row, &checked).await {
+        // Two requests racing with one externalId: the loser answers like a retry.
+        if error.status.is_server_error()
+            && let Some(external_id) = &checked.external_id
+            && let Some(existing) = state.store.transfer_by_external_id(external_id).await?
+        {
+            return same_or_conflict(&state, &existing, &wallet.id, &row.request_body).await;
+        }
+        return Err(error);
+    }
     tracing::info!(transfer = %row.id, wallet = %wallet.id, amount = %row.amount, "transfer accepted");
     settle(&state).await?;
     let row = state.store.transfer(&row.id).await?.unwrap_or(row);

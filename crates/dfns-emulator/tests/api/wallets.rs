@@ -664,3 +664,58 @@ async fn the_faucet_is_off_unless_the_emulator_api_is_on() {
         assert_eq!(answer.status, 400, "{why}: {answer:?}");
     }
 }
+
+#[tokio::test]
+async fn eight_racing_requests_with_one_external_id_move_the_funds_once() {
+    let emulator = TestEmulator::start().await;
+    let mut ada = EndUser::register(&emulator, "ada@example.com").await;
+    let eth = provision(&emulator, &ada, "EthereumSepolia").await;
+    let address = eth.address.clone().expect("address");
+    faucet(
+        &emulator,
+        json!({"network": "EthereumSepolia", "address": address, "amount": ETH.to_string()}),
+    )
+    .await;
+    let request = TransferRequest::Native {
+        to: "0x000000000000000000000000000000000000dEaD".to_owned(),
+        amount: "5000".to_owned(),
+        memo: None,
+        priority: None,
+        external_id: Some("race-1".to_owned()),
+    };
+    // Eight signed user actions for the same request, then eight requests at once.
+    let token = emulator.login_token("ada@example.com").await;
+    let mut sends = Vec::new();
+    for _ in 0..8 {
+        let pending = ada.client.transfer_asset_init(&eth.id, &request).await.expect("init");
+        let factor = ada.passkey.assert(pending.challenge()).await;
+        let body = serde_json::to_string(&signed(&pending, factor)).expect("json");
+        let action = emulator
+            .http()
+            .send(Method::POST, "/auth/action", Some(token.expose()), None, &body)
+            .await;
+        let user_action = action.body["userAction"].as_str().expect("user action").to_owned();
+        sends.push((user_action, pending.body().to_owned()));
+    }
+    let path = format!("/wallets/{}/transfers", eth.id);
+    let answers = futures::future::join_all(sends.iter().map(|(user_action, body)| {
+        let http = emulator.http();
+        let (path, token) = (path.clone(), token.clone());
+        async move {
+            http.send(Method::POST, &path, Some(token.expose()), Some(user_action), body).await
+        }
+    }))
+    .await;
+    let ids: std::collections::HashSet<_> = answers
+        .iter()
+        .map(|answer| {
+            assert_eq!(answer.status, 200, "{answer:?}");
+            answer.body["id"].as_str().expect("an id").to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every request got the one transfer");
+    let transfers = ada.client.list_transfers(&eth.id, None).await.expect("list");
+    assert_eq!(transfers.items.len(), 1);
+    let fee = fee(&transfers.items[0]);
+    assert_eq!(balance(&ada.client, &eth, "ETH").await, ETH - 5000 - fee, "debited once");
+}
