@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DATA_DIR ?= .data
 EMULATOR_PORT ?= 8787
 
-.PHONY: run test deps deps-test build lint test-rust test-keyring test-sdk bench
+.PHONY: run test deps deps-test build lint test-rust test-keyring test-postgres test-sdk bench
 
 ## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)).
 run: deps
@@ -13,7 +13,7 @@ run: deps
 	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator --emulator-api
 
 ## make test: every test (formatting, lints, Rust tests, real-keyring tests, official-SDK conformance).
-test: deps-test lint test-rust test-keyring test-sdk
+test: deps-test lint test-rust test-keyring test-postgres test-sdk
 
 deps:
 	scripts/install-deps.sh run
@@ -32,6 +32,11 @@ test-rust:
 ## session with a throw-away, unlocked gnome-keyring. Same build as test-rust, nothing recompiled.
 test-keyring: deps-test
 	scripts/with-secret-service.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-store) | package(sigil-authn)'
+
+## The companion's store suite (#[ignore]d in test-rust) against a real PostgreSQL server: a
+## throw-away cluster on a unix socket in a temporary folder. Same build as test-rust.
+test-postgres: deps-test
+	scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion)'
 
 ## The official Dfns SDKs (npm and PyPI) against a fresh emulator. The emulator binary comes
 ## from the same build as the Rust tests (same features), so nothing is compiled twice.

@@ -16,6 +16,9 @@ for pkg in libssl-dev libudev-dev libclang-dev libpcsclite-dev; do want "$pkg"; 
 # under dbus-run-session with a throw-away, unlocked gnome-keyring).
 if [ "${1:-}" = test ]; then
   for pkg in gnome-keyring dbus-daemon dbus-bin dbus-user-session; do want "$pkg"; done
+  # A real PostgreSQL server for sigil-companion's store tests (`make test-postgres` starts a
+  # throw-away cluster with scripts/with-postgres.sh; the packaged cluster is not used).
+  want postgresql
 fi
 # The official Dfns SDKs check the emulator in `make test`: Node.js with npm, Python with venv.
 command -v node >/dev/null 2>&1 || want nodejs

@@ -1,0 +1,43 @@
+use super::*;
+
+#[test]
+fn emails_are_trimmed_and_lower_cased() {
+    assert_eq!(
+        Email::parse("  Ann.Lee@Example.ORG ").expect("email").as_str(),
+        "ann.lee@example.org"
+    );
+}
+
+#[test]
+fn malformed_emails_are_refused() {
+    for raw in [
+        "",
+        "   ",
+        "ann",
+        "@example.org",
+        "ann@",
+        "ann@@example.org",
+        "a b@example.org",
+        "ann@.org",
+        "ann@example.",
+        "ann\u{0}@example.org",
+    ] {
+        let error = Email::parse(raw).expect_err(raw);
+        assert_eq!(error.code(), "INVALID_INPUT", "{raw:?}");
+    }
+    let long = format!("{}@example.org", "a".repeat(250));
+    assert!(Email::parse(&long).is_err());
+}
+
+#[test]
+fn a_lock_in_the_past_does_not_lock() {
+    let user = User {
+        id: UserId::from_db("cu-00000000000000000000000000000000".into()),
+        email: Email::parse("a@b.c").expect("email"),
+        created_at: 0,
+        last_login_at: None,
+        locked_until: Some(1_000),
+    };
+    assert!(user.is_locked(999));
+    assert!(!user.is_locked(1_000));
+}
