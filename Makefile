@@ -12,7 +12,8 @@ run: deps
 	@echo "Service-account environment: cargo run -q -p dfns-emulator -- env --data-dir $(DATA_DIR)/dfns-emulator"
 	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator --emulator-api
 
-## make test: every test (formatting, lints, Rust tests, real-keyring tests, official-SDK conformance).
+## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests,
+## official-SDK conformance).
 test: deps-test lint test-rust test-keyring test-postgres test-sdk
 
 deps:
