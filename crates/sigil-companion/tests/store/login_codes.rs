@@ -5,6 +5,23 @@ use sigil_companion::{LoginCode, UserId};
 use crate::support::{Db, REDIRECT, T0, user, verifier};
 
 /// Redeems and expects a session.
+/// A store with one user and a code issued to them at `T0`.
+struct Issued {
+    store: sigil_companion::Store,
+    ann: sigil_companion::users::User,
+    verifier: sigil_companion::pkce::CodeVerifier,
+    code: sigil_companion::login_codes::IssuedCode,
+}
+
+async fn issue(db: &Db) -> Issued {
+    let store = db.store().await;
+    let ann = user(&store, "ann").await;
+    let verifier = verifier();
+    let code =
+        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    Issued { store, ann, verifier, code }
+}
+
 fn issued(redemption: Redemption) -> NewSession {
     match redemption {
         Redemption::Issued(new) => new,
@@ -45,11 +62,7 @@ pub async fn a_code_with_its_verifier_and_redirect_uri_opens_an_app_session(db: 
 }
 
 pub async fn a_code_redeemed_twice_revokes_the_session_it_made(db: Db) {
-    let store = db.store().await;
-    let ann = user(&store, "ann").await;
-    let verifier = verifier();
-    let code =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let Issued { store, verifier, code, .. } = issue(&db).await;
     let policy = SessionPolicy::APP;
     let first = issued(
         store.redeem_login_code(&code.code, &verifier, REDIRECT, &policy, T0).await.expect("first"),
@@ -98,11 +111,7 @@ pub async fn a_code_is_refused_from_its_sixtieth_second(db: Db) {
 }
 
 pub async fn a_wrong_verifier_is_refused_and_uses_the_code_up(db: Db) {
-    let store = db.store().await;
-    let ann = user(&store, "ann").await;
-    let verifier = verifier();
-    let code =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let Issued { store, verifier, code, .. } = issue(&db).await;
     let policy = SessionPolicy::APP;
     let wrong = crate::support::verifier();
     let refused =
@@ -116,11 +125,7 @@ pub async fn a_wrong_verifier_is_refused_and_uses_the_code_up(db: Db) {
 }
 
 pub async fn another_redirect_uri_is_refused_and_uses_the_code_up(db: Db) {
-    let store = db.store().await;
-    let ann = user(&store, "ann").await;
-    let verifier = verifier();
-    let code =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let Issued { store, verifier, code, .. } = issue(&db).await;
     let policy = SessionPolicy::APP;
     let refused = store
         .redeem_login_code(&code.code, &verifier, "sigil://auth/other", &policy, T0)
@@ -157,11 +162,7 @@ pub async fn a_code_for_an_unknown_user_is_not_issued(db: Db) {
 }
 
 pub async fn the_database_holds_only_hashes_of_codes_and_tokens(db: Db) {
-    let store = db.store().await;
-    let ann = user(&store, "ann").await;
-    let verifier = verifier();
-    let code =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let Issued { store, ann, verifier, code } = issue(&db).await;
     let code_text = code.code.expose().to_owned();
     let new = issued(
         store
