@@ -3,7 +3,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dfns_client::models::{
-    CredentialChallenge, FactorAssertion, NewCredential, RegistrationChallenge, UserActionChallenge,
+    CredentialChallenge, FactorAssertion, NewCredential, RegistrationOptions, UserActionChallenge,
 };
 
 use crate::webauthn::{CreationOptions, RelyingParty, RequestOptions};
@@ -47,7 +47,7 @@ impl Passkeys {
     /// A new passkey for a delegated registration challenge.
     pub async fn register(
         &self,
-        challenge: &RegistrationChallenge,
+        challenge: &RegistrationOptions,
         name: Option<String>,
         prompter: &dyn Prompter,
         cancel: &CancellationToken,

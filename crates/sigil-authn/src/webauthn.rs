@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use dfns_client::models::{
     CredentialChallenge, CredentialInfo, CredentialKind, FactorAssertion, Fido2Assertion,
-    NewCredential, PubKeyCredParam, RegistrationChallenge, UserActionChallenge, UserVerification,
+    NewCredential, PubKeyCredParam, RegistrationOptions, UserActionChallenge, UserVerification,
 };
 use serde_json::{Value, json};
 use url::Url;
@@ -102,7 +102,7 @@ impl CreationOptions {
     /// The options for a delegated registration challenge.
     pub fn for_registration(
         rp: &RelyingParty,
-        challenge: &RegistrationChallenge,
+        challenge: &RegistrationOptions,
     ) -> Result<Self, AuthnError> {
         let selection = &challenge.authenticator_selection;
         Ok(Self {

@@ -1,51 +1,23 @@
-//! Sigil's company backend ("companion"), storage layer.
+//! Sigil's company backend ("companion").
 //!
-//! The companion signs users in on the company website, hands the desktop app a session through
-//! a deep link (RFC 8252 with PKCE), and runs the Dfns service-account steps (DESIGN.md §2–3).
-//! This crate is what it stores, for now without the HTTP server:
+//! The companion runs next to the company website and holds the company's Dfns service account
+//! (DESIGN.md §2–3). It does only what needs that account:
 //!
-//! * [`users`]: accounts of the demo identity provider (normalised email, argon2id hash from
-//!   [`passwords`], lockout after repeated failed sign-ins);
-//! * [`login_codes`]: one-time deep-link codes, hashed, 60 s, PKCE S256 ([`pkce`]), single use,
-//!   redeemed for a session in one transaction; a replay revokes that session;
-//! * [`sessions`]: app and website sessions, hashed tokens, sliding expiry, revocation;
-//! * [`dfns`]: company user → Dfns user, and the registration in progress (Dfns temporary token);
-//! * [`provisioning`]: wallets provisioned with an idempotent `externalId`;
-//! * [`rate_limit`]: sliding-window counters per key;
-//! * [`maintenance`]: purging what expired.
+//! * the website: sign up and sign in ([`identity`], the demo provider behind a trait), and the
+//!   authorize page of the app's deep-link login (RFC 8252 with PKCE S256), which hands the app
+//!   a one-time code;
+//! * `/api/v1` for the app (types in `sigil-api`): the code redeemed for a session, then
+//!   delegated registration, wallet provisioning with `delegateTo`, and delegated login
+//!   ([`onboarding`]).
 //!
-//! One [`Store`] runs on SQLite (a file, the default) or PostgreSQL (production) from the same
-//! code and the same embedded migrations, through sqlx's `Any` driver. It keeps nothing in memory
-//! that another instance would need: every check-and-set is a single conditional statement (or
-//! one transaction), so any number of companions on one PostgreSQL behave as one.
-//!
-//! Times are Unix milliseconds passed in by the caller (`now_ms`), so tests control the clock;
-//! randomness comes from the operating system unless a test injects a [`RandomSource`].
-//! Secrets ([`LoginCode`], [`SessionToken`], [`DfnsTemporaryToken`], [`pkce::CodeVerifier`],
-//! [`passwords::PasswordHash`]) never show in `Debug` output or logs.
+//! It never sees a passkey and cannot move funds. State lives in the [`store`] (SQLite or
+//! PostgreSQL), never in memory, so any number of instances on one PostgreSQL behave as one.
+//! [`server::router`] is the whole HTTP surface; [`config::Settings`] its command line.
 
-pub mod dfns;
-mod error;
-mod ids;
-pub mod login_codes;
-pub mod maintenance;
-pub mod passwords;
-pub mod pkce;
-pub mod provisioning;
-pub mod rate_limit;
-mod secret;
-pub mod sessions;
-mod store;
-pub mod users;
-
-pub use error::{Result, StoreError};
-pub use ids::{SessionId, UserId};
-pub use secret::{DfnsTemporaryToken, LoginCode, OsRandom, RandomSource, SessionToken};
-pub use store::{Backend, Store, StoreOptions, redact_url};
-
-/// The current time as Unix milliseconds (for callers; operations take `now_ms` as an argument).
-pub fn now_ms() -> i64 {
-    let since_epoch =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
-}
+pub mod clock;
+pub mod config;
+pub mod identity;
+pub mod limits;
+pub mod onboarding;
+pub mod server;
+pub mod store;

@@ -269,14 +269,25 @@ pub struct PubKeyCredParam {
     pub alg: i64,
 }
 
-/// `POST /auth/registration/delegated` response (§3.1).
+/// `POST /auth/registration/delegated` response (§3.1): the temporary token, and the options a
+/// client turns into a WebAuthn creation call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationChallenge {
+    /// Bearer token for completing the registration. It stays with whoever holds the service
+    /// account; the client that makes the credential only needs [`Self::options`].
+    pub temporary_authentication_token: Secret,
+    /// Everything else in the answer.
+    #[serde(flatten)]
+    pub options: RegistrationOptions,
+}
+
+/// The part of a registration challenge that a client needs to make a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationOptions {
     /// The user being registered.
     pub user: ChallengeUser,
-    /// Bearer token for completing the registration.
-    pub temporary_authentication_token: Secret,
     /// The string every new credential signs.
     pub challenge: String,
     /// Deprecated: the client supplies its rp.

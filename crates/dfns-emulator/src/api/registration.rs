@@ -8,6 +8,7 @@ use dfns_client::models::{
     Authentication, AuthenticatorSelection, ChallengeUser, CredentialKind,
     DelegatedRegistrationRequest, EndUserRegistrationRequest, EndUserRegistrationResponse,
     PubKeyCredParam, RegisteredCredential, RegisteredUser, RegistrationChallenge,
+    RegistrationOptions,
     RegistrationRequest, RegistrationResponse, RelyingParty, SupportedFactorKinds, UserKind,
     UserVerification,
 };
@@ -106,8 +107,9 @@ pub async fn delegated(
     );
     let kinds = vec![CredentialKind::Fido2, CredentialKind::Key];
     Ok(Json(RegistrationChallenge {
-        user: challenge_user(&user),
         temporary_authentication_token: Secret::new(temporary),
+        options: RegistrationOptions {
+        user: challenge_user(&user),
         challenge: row.challenge,
         rp: Some(relying_party(&state)),
         supported_credential_kinds: SupportedFactorKinds {
@@ -119,6 +121,7 @@ pub async fn delegated(
         pub_key_cred_params: pub_key_cred_params(),
         exclude_credentials: Vec::new(),
         otp_url: Some(String::new()),
+        },
     }))
 }
 

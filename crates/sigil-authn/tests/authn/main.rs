@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use dfns_client::models::{
     AuthenticatorSelection, ChallengeUser, CreateCredentialRequest, CredentialKind,
-    DelegatedLoginRequest, DelegatedRegistrationRequest, PubKeyCredParam, RegistrationChallenge,
+    DelegatedLoginRequest, DelegatedRegistrationRequest, PubKeyCredParam, RegistrationOptions,
     RegistrationRequest, SignedChallenge, UserKind, UserVerification,
 };
 use dfns_client::{
@@ -60,14 +60,13 @@ fn device(store: Arc<dyn SecretStore>) -> Passkeys {
 }
 
 /// The contract's example registration challenge (§3.1), with the emulator's parameters.
-fn fixed_challenge() -> RegistrationChallenge {
-    RegistrationChallenge {
+fn fixed_challenge() -> RegistrationOptions {
+    RegistrationOptions {
         user: ChallengeUser {
             id: "us-2ba0h-lvp2q-8v1860pcj1bh5irf".to_owned(),
             name: "jane@example.co".to_owned(),
             display_name: "jane@example.co".to_owned(),
         },
-        temporary_authentication_token: Secret::new("unused"),
         challenge: "MmE5YzRmMzMwY2NlNGUyMjhjZWYzMzlhZDBhZmIxNzk".to_owned(),
         rp: None,
         supported_credential_kinds: Default::default(),

@@ -8,7 +8,7 @@
 use ciborium::Value;
 use dfns_client::models::{
     AllowCredential, CredentialInfo, CredentialKind, FactorAssertion, Fido2Assertion,
-    NewCredential, RegistrationChallenge, UserActionChallenge,
+    NewCredential, RegistrationOptions, UserActionChallenge,
 };
 use p256::ecdsa::signature::Signer as _;
 use passkey_authenticator::{Authenticator, MemoryStore, UiHint, UserCheck, UserValidationMethod};
@@ -75,7 +75,7 @@ impl Passkey {
     }
 
     /// `navigator.credentials.create` for a Dfns registration challenge.
-    pub async fn register(&mut self, challenge: &RegistrationChallenge) -> NewCredential {
+    pub async fn register(&mut self, challenge: &RegistrationOptions) -> NewCredential {
         let options = json!({ "publicKey": {
             "rp": { "id": self.rp_id, "name": "Sigil tests" },
             "user": {
@@ -201,7 +201,7 @@ impl Scripted {
         }
     }
 
-    pub fn register(&self, challenge: &RegistrationChallenge) -> NewCredential {
+    pub fn register(&self, challenge: &RegistrationOptions) -> NewCredential {
         self.register_ceremony(&self.ceremony("webauthn.create", &challenge.challenge))
     }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use dfns_client::keys::{KeyAlgorithm, PrivateKey};
 use dfns_client::models::{
     CredentialKind, DelegatedLoginRequest, DelegatedRegistrationRequest, FactorAssertion,
-    NewCredential, RegistrationChallenge, RegistrationRequest, RegistrationResponse,
+    NewCredential, RegistrationChallenge, RegistrationOptions, RegistrationRequest, RegistrationResponse,
     SignedChallenge, UserKind,
 };
 use dfns_client::{
@@ -105,10 +105,10 @@ impl TestEmulator {
     pub async fn register_with(
         &self,
         email: &str,
-        make: impl FnOnce(&RegistrationChallenge) -> NewCredential,
+        make: impl FnOnce(&RegistrationOptions) -> NewCredential,
     ) -> RegistrationResponse {
         let challenge = self.registration_challenge(email).await;
-        let credential = make(&challenge);
+        let credential = make(&challenge.options);
         self.service_account()
             .register(&challenge.temporary_authentication_token, &first_factor_only(credential))
             .await

@@ -1,0 +1,140 @@
+use clap::Parser as _;
+use dfns_client::keys::{KeyAlgorithm, PrivateKey};
+
+use super::*;
+
+fn pem() -> String {
+    PrivateKey::generate(KeyAlgorithm::P256).to_pkcs8_pem().expect("PEM").expose().to_owned()
+}
+
+/// Settings from `args` on top of a complete service account.
+fn settings(args: &[&str]) -> Settings {
+    let pem = pem();
+    let mut all = vec![
+        "sigil-companion",
+        "--dfns-service-account-token",
+        "token-1",
+        "--dfns-service-account-cred-id",
+        "cred-1",
+        "--dfns-service-account-private-key",
+    ];
+    all.push(&pem);
+    all.extend_from_slice(args);
+    Settings::try_parse_from(all).expect("flags parse")
+}
+
+fn refused(args: &[&str]) -> ConfigError {
+    Config::from_settings(settings(args)).expect_err("refused")
+}
+
+#[test]
+fn the_defaults_match_the_emulator_and_the_app() {
+    let config = Config::from_settings(settings(&[])).expect("valid");
+    assert_eq!(config.dfns_api_url.as_str(), "http://127.0.0.1:8787/");
+    assert_eq!(config.rp_id, "localhost");
+    assert_eq!(config.origin.as_str(), "https://localhost/");
+    assert_eq!(config.redirect_uris, ["sigil://auth/callback"]);
+    assert_eq!(config.default_networks, ["EthereumSepolia", "SolanaDevnet"]);
+    assert!(!config.secure_cookies());
+    assert_eq!(config.public_origin(), "http://127.0.0.1:8788");
+}
+
+#[test]
+fn a_missing_service_account_setting_is_named() {
+    let error = Config::from_settings(
+        Settings::try_parse_from(["sigil-companion", "--dfns-service-account-cred-id", "c"])
+            .expect("flags parse"),
+    )
+    .expect_err("no token");
+    assert_eq!(error.setting, "DFNS_SERVICE_ACCOUNT_TOKEN");
+    assert!(error.to_string().contains("missing"), "{error}");
+}
+
+#[test]
+fn a_private_key_that_is_not_pem_is_named_without_being_shown() {
+    let error = Config::from_settings(
+        Settings::try_parse_from([
+            "sigil-companion",
+            "--dfns-service-account-token",
+            "t",
+            "--dfns-service-account-cred-id",
+            "c",
+            "--dfns-service-account-private-key",
+            "not-a-key-SECRETVALUE",
+        ])
+        .expect("flags parse"),
+    )
+    .expect_err("bad key");
+    assert_eq!(error.setting, "DFNS_SERVICE_ACCOUNT_PRIVATE_KEY");
+    assert!(!error.to_string().contains("SECRETVALUE"), "{error}");
+}
+
+#[test]
+fn a_pem_with_escaped_line_breaks_is_accepted() {
+    let escaped = pem().replace('\n', "\\n");
+    let parsed = Settings::try_parse_from([
+        "sigil-companion",
+        "--dfns-service-account-token",
+        "t",
+        "--dfns-service-account-cred-id",
+        "c",
+        "--dfns-service-account-private-key",
+        &escaped,
+    ])
+    .expect("flags parse");
+    Config::from_settings(parsed).expect("one-line PEM from a .env file");
+}
+
+#[test]
+fn malformed_settings_are_refused_naming_the_setting() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--public-url", "ftp://example.org"], "--public-url / SIGIL_COMPANION_PUBLIC_URL"),
+        (&["--public-url", "https://example.org/?x=1"], "--public-url / SIGIL_COMPANION_PUBLIC_URL"),
+        (&["--dfns-api-url", "not a url"], "--dfns-api-url / DFNS_API_URL"),
+        (&["--database-url", "mysql://db"], "--database-url / SIGIL_COMPANION_DATABASE_URL"),
+        (&["--rp-id", "https://example.org"], "--rp-id / SIGIL_RP_ID"),
+        (&["--rp-id", "example.org:443"], "--rp-id / SIGIL_RP_ID"),
+        (&["--origin", "https://evil.example"], "--origin / SIGIL_ORIGIN"),
+        (&["--origin", "https://localhost/path"], "--origin / SIGIL_ORIGIN"),
+        (&["--networks", "Ethereum Sepolia"], "--networks / SIGIL_NETWORKS"),
+        (&["--networks", ","], "--networks / SIGIL_NETWORKS"),
+        (&["--default-networks", "Tron"], "--default-networks / SIGIL_DEFAULT_NETWORKS"),
+        (&["--redirect-uri", "not a uri"], "--redirect-uri / SIGIL_REDIRECT_URIS"),
+        (&["--redirect-uri", "sigil://auth/callback#x"], "--redirect-uri / SIGIL_REDIRECT_URIS"),
+        (&["--app-name", " "], "--app-name / SIGIL_APP_NAME"),
+    ];
+    for (args, setting) in cases {
+        assert_eq!(refused(args).setting, *setting, "{args:?}");
+    }
+}
+
+#[test]
+fn an_origin_on_a_subdomain_of_the_rp_id_is_accepted() {
+    let config = Config::from_settings(settings(&[
+        "--rp-id",
+        "example.org",
+        "--origin",
+        "https://wallet.example.org",
+    ]))
+    .expect("valid");
+    assert_eq!(config.origin.as_str(), "https://wallet.example.org/");
+}
+
+#[test]
+fn an_unparsable_listen_address_is_refused_by_the_command_line() {
+    let error = Settings::try_parse_from(["sigil-companion", "--listen", "localhost"])
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("--listen"), "{error}");
+}
+
+#[test]
+fn settings_never_show_the_service_account_secrets() {
+    let settings = settings(&["--database-url", "postgres://app:hunter2@db/companion"]);
+    let shown = format!("{settings:?}");
+    assert!(!shown.contains("token-1") && !shown.contains("PRIVATE KEY"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let config = Config::from_settings(settings).expect("valid");
+    let shown = format!("{:?}", config.service_account);
+    assert!(!shown.contains("token-1"), "{shown}");
+}

@@ -1,0 +1,157 @@
+//! `/api/v1`: what the desktop app calls (types in `sigil-api`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use sigil_api::{
+    Config, CreateWalletRequest, DfnsToken, ErrorCode, Me, Registered, RegistrationChallenge,
+    RegistrationCompleteRequest, SessionRequest, SessionResponse,
+};
+
+use super::error::ApiError;
+use super::extract::{ApiJson, AppSession, ClientIp};
+use super::state::AppState;
+use crate::onboarding::datetime;
+use crate::store::LoginCode;
+use crate::store::login_codes::Redemption;
+use crate::store::pkce::CodeVerifier;
+use crate::store::sessions::SessionPolicy;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// `GET /api/v1/config` (public).
+pub async fn config(State(state): State<AppState>) -> Json<Config> {
+    let config = state.config();
+    Json(Config {
+        dfns_api_url: config.dfns_api_url.to_string(),
+        rp_id: config.rp_id.clone(),
+        origin: config.origin.origin().ascii_serialization(),
+        app_name: config.app_name.clone(),
+        networks: config.networks.clone(),
+        default_networks: config.default_networks.clone(),
+    })
+}
+
+/// `POST /api/v1/session`: a login code and its PKCE verifier for an app session.
+pub async fn create_session(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<SessionRequest>,
+) -> ApiResult<Json<SessionResponse>> {
+    state.rate_limit(&[(format!("ip:{ip}:redeem"), state.config().limits.redeem_per_ip)]).await?;
+    let verifier = CodeVerifier::parse(body.code_verifier.expose())?;
+    let code = body.code.expose();
+    if code.is_empty() || code.len() > 256 {
+        return Err(ApiError::new(ErrorCode::InvalidRequest, "code: expected the code of the deep link"));
+    }
+    let store = state.store();
+    let redemption = store
+        .redeem_login_code(
+            &LoginCode::new(code),
+            &verifier,
+            &body.redirect_uri,
+            &SessionPolicy::APP,
+            state.now_ms(),
+        )
+        .await?;
+    let new = match redemption {
+        Redemption::Issued(new) => new,
+        Redemption::Rejected(rejection) => return Err(rejection.into()),
+    };
+    let user = store
+        .user_by_id(&new.session.user_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(&"the user of a new session is gone"))?;
+    Ok(Json(SessionResponse {
+        session_token: dfns_client::Secret::new(new.token.expose()),
+        expires_at: datetime(new.session.expires_at),
+        user: sigil_api::User { id: user.id.to_string(), email: user.email.to_string() },
+    }))
+}
+
+/// `POST /api/v1/logout`: ends this session.
+pub async fn logout(State(state): State<AppState>, session: AppSession) -> ApiResult<StatusCode> {
+    state.store().revoke_session(&session.session.id, state.now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(State(state): State<AppState>, session: AppSession) -> ApiResult<Json<Me>> {
+    Ok(Json(state.onboarding().me(&session.user).await?))
+}
+
+/// `POST /api/v1/registration/init`.
+pub async fn registration_init(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: AppSession,
+) -> ApiResult<Json<RegistrationChallenge>> {
+    registration_limits(&state, &ip, &session).await?;
+    let challenge = state
+        .onboarding()
+        .start_registration(&session.user, &session.session, state.now_ms())
+        .await?;
+    Ok(Json(challenge))
+}
+
+/// `POST /api/v1/registration/complete`.
+pub async fn registration_complete(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: AppSession,
+    ApiJson(body): ApiJson<RegistrationCompleteRequest>,
+) -> ApiResult<Json<Registered>> {
+    registration_limits(&state, &ip, &session).await?;
+    let registered = state
+        .onboarding()
+        .complete_registration(&session.user, &session.session, body, state.now_ms())
+        .await?;
+    Ok(Json(registered))
+}
+
+async fn registration_limits(state: &AppState, ip: &str, session: &AppSession) -> ApiResult<()> {
+    let limits = state.config().limits;
+    state
+        .rate_limit(&[
+            (format!("ip:{ip}:registration"), limits.registration_per_ip),
+            (format!("user:{}:registration", session.user.id), limits.registration_per_account),
+        ])
+        .await
+}
+
+/// `POST /api/v1/dfns-token`.
+pub async fn dfns_token(
+    State(state): State<AppState>,
+    session: AppSession,
+) -> ApiResult<Json<DfnsToken>> {
+    Ok(Json(state.onboarding().dfns_token(&session.user, state.now_ms()).await?))
+}
+
+/// `POST /api/v1/wallets`.
+pub async fn create_wallet(
+    State(state): State<AppState>,
+    session: AppSession,
+    ApiJson(body): ApiJson<CreateWalletRequest>,
+) -> ApiResult<Json<dfns_client::models::Wallet>> {
+    let wallet = state
+        .onboarding()
+        .create_wallet(
+            &session.user,
+            &body.network,
+            body.name,
+            body.request_id.as_deref(),
+            state.now_ms(),
+        )
+        .await?;
+    Ok(Json(wallet))
+}
+
+/// Unknown paths under `/api/v1`.
+pub async fn not_found(uri: Uri) -> ApiError {
+    ApiError::new(ErrorCode::NotFound, format!("no endpoint {}", uri.path()))
+}
+
+/// Known paths with another method.
+pub async fn method_not_allowed(uri: Uri) -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed, format!("{} does not take this method", uri.path()))
+}

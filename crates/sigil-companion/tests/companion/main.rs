@@ -1,0 +1,6 @@
+//! The companion's test binary: the store's suite on SQLite and PostgreSQL, and the HTTP server
+//! (website and `/api/v1`) against the dfns-emulator.
+
+mod http;
+mod store;
+mod support;

@@ -1,0 +1,79 @@
+use sigil_companion::store::DfnsTemporaryToken;
+use sigil_companion::store::login_codes::Redemption;
+use sigil_companion::store::maintenance::{PurgeReport, RETENTION_MS};
+use sigil_companion::store::rate_limit::RateLimit;
+use sigil_companion::store::sessions::{SessionKind, SessionPolicy};
+
+use crate::support::{Db, REDIRECT, T0, user, verifier};
+
+pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
+    let store = db.store().await;
+    let now = T0 + 2 * RETENTION_MS;
+    let short = SessionPolicy { idle_timeout_ms: 10_000, max_lifetime_ms: 10_000 };
+    let ann = user(&store, "ann").await;
+    let bob = user(&store, "bob").await;
+    let verifier = verifier();
+    let challenge = verifier.challenge();
+    // Gone: a code expired long ago, a session expired long ago, a pending registration whose
+    // temporary token expired, a rate-limit counter of long ago.
+    store.issue_login_code(&ann.id, &challenge, REDIRECT, T0).await.expect("old code");
+    store.create_session(&ann.id, SessionKind::App, &short, T0).await.expect("old session");
+    let live = store
+        .create_session(&ann.id, SessionKind::App, &SessionPolicy::APP, now - 1)
+        .await
+        .expect("live");
+    let token = DfnsTemporaryToken::new("tmp");
+    store
+        .start_dfns_registration(
+            &ann.id,
+            &live.session.id,
+            &crate::support::started(&token, now - 1),
+            now - 100,
+        )
+        .await
+        .expect("stale registration");
+    let limit = RateLimit { limit: 5, window_ms: 10_000 };
+    store.hit_rate_limit("old", &limit, T0).await.expect("old hit");
+    // Kept: a fresh code, a live session, a session revoked recently, a registration in
+    // progress, a current counter.
+    let fresh =
+        store.issue_login_code(&ann.id, &challenge, REDIRECT, now - 1_000).await.expect("code");
+    let revoked = store
+        .create_session(&bob.id, SessionKind::Web, &SessionPolicy::WEB, now - 5_000)
+        .await
+        .expect("web");
+    store.revoke_session(&revoked.session.id, now - 4_000).await.expect("revoke");
+    let bobs = store
+        .create_session(&bob.id, SessionKind::App, &SessionPolicy::APP, now - 1)
+        .await
+        .expect("bob");
+    store
+        .start_dfns_registration(
+            &bob.id,
+            &bobs.session.id,
+            &crate::support::started(&token, now + 600_000),
+            now - 1,
+        )
+        .await
+        .expect("registration");
+    store.hit_rate_limit("new", &limit, now - 1).await.expect("new hit");
+
+    let report = store.purge_expired(now).await.expect("purge");
+    assert_eq!(
+        report,
+        PurgeReport { login_codes: 1, sessions: 1, pending_registrations: 1, rate_limits: 1 }
+    );
+    assert!(
+        store.session_by_token(SessionKind::App, &live.token, now).await.expect("live").is_some()
+    );
+    assert!(store.session_by_id(&revoked.session.id).await.expect("revoked").is_some());
+    assert!(
+        store.pending_dfns_registration(&bob.id, &bobs.session.id, now).await.expect("p").is_some()
+    );
+    let redeemed = store
+        .redeem_login_code(&fresh.code, &verifier, REDIRECT, &SessionPolicy::APP, now)
+        .await
+        .expect("redeem");
+    assert!(matches!(redeemed, Redemption::Issued(_)), "{redeemed:?}");
+    assert_eq!(store.purge_expired(now).await.expect("again"), PurgeReport::default());
+}
