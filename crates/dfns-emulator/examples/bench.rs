@@ -131,7 +131,7 @@ async fn register_user(client: &ServiceAccountClient) -> anyhow::Result<String> 
     let registration = RegistrationRequest {
         first_factor_credential: NewCredential {
             credential_kind: CredentialKind::Key,
-            credential_info: key.credential_info(&challenge.challenge)?,
+            credential_info: key.credential_info(&challenge.options.challenge)?,
             credential_name: None,
             encrypted_private_key: None,
         },

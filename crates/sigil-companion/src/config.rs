@@ -195,10 +195,15 @@ impl Config {
         }
         let networks = network_list("--networks / SIGIL_NETWORKS", &settings.networks)?;
         if networks.is_empty() {
-            return Err(ConfigError::new("--networks / SIGIL_NETWORKS", "name at least one network"));
+            return Err(ConfigError::new(
+                "--networks / SIGIL_NETWORKS",
+                "name at least one network",
+            ));
         }
-        let default_networks =
-            network_list("--default-networks / SIGIL_DEFAULT_NETWORKS", &settings.default_networks)?;
+        let default_networks = network_list(
+            "--default-networks / SIGIL_DEFAULT_NETWORKS",
+            &settings.default_networks,
+        )?;
         if let Some(stray) = default_networks.iter().find(|n| !networks.contains(n)) {
             return Err(ConfigError::new(
                 "--default-networks / SIGIL_DEFAULT_NETWORKS",
@@ -285,10 +290,7 @@ fn service_account(settings: &Settings) -> Result<ServiceAccount, ConfigError> {
     let signer = KeySigner::from_pem(cred_id, &pem).map_err(|error| {
         ConfigError::new(KEY, format!("not a private key in PEM form: {error}"))
     })?;
-    Ok(ServiceAccount {
-        token: Secret::new(token.expose().trim()),
-        signer: Arc::new(signer),
-    })
+    Ok(ServiceAccount { token: Secret::new(token.expose().trim()), signer: Arc::new(signer) })
 }
 
 /// A bare domain: what a WebAuthn rp id is.
@@ -356,8 +358,9 @@ fn redirect_uris(raw: &[String]) -> Result<Vec<String>, ConfigError> {
         return Err(ConfigError::new(SETTING, "name at least one, e.g. sigil://auth/callback"));
     }
     for uri in &uris {
-        let parsed = Url::parse(uri)
-            .map_err(|error| ConfigError::new(SETTING, format!("{uri:?} is not a URI ({error})")))?;
+        let parsed = Url::parse(uri).map_err(|error| {
+            ConfigError::new(SETTING, format!("{uri:?} is not a URI ({error})"))
+        })?;
         if parsed.fragment().is_some() {
             return Err(ConfigError::new(SETTING, format!("{uri:?}: no fragment allowed")));
         }

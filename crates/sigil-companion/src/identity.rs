@@ -65,12 +65,20 @@ impl IdentityError {
 #[async_trait]
 pub trait IdentityProvider: Send + Sync + fmt::Debug {
     /// Makes an account; the person is signed in afterwards.
-    async fn sign_up(&self, email: &str, password: &str, now_ms: i64)
-    -> Result<User, IdentityError>;
+    async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<User, IdentityError>;
 
     /// Checks a sign-in.
-    async fn sign_in(&self, email: &str, password: &str, now_ms: i64)
-    -> Result<User, IdentityError>;
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<User, IdentityError>;
 }
 
 /// The demo identity provider: accounts in the companion's store, argon2id password hashes
@@ -92,7 +100,9 @@ impl DemoIdentity {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, IdentityError> {
-    tokio::task::spawn_blocking(work).await.map_err(|error| IdentityError::Hashing(error.to_string()))
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| IdentityError::Hashing(error.to_string()))
 }
 
 #[async_trait]

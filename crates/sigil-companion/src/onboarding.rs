@@ -339,7 +339,8 @@ fn is_deactivated(error: &DfnsClientError) -> bool {
 /// The `exp` claim of a JWT, in Unix ms, read without verifying (only to know when to refresh).
 pub fn jwt_expiry_ms(token: &str) -> Option<i64> {
     let payload = token.split('.').nth(1)?;
-    let claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     claims.get("exp")?.as_i64()?.checked_mul(1000)
 }
 
@@ -354,4 +355,3 @@ fn random_request_id() -> Result<String, OnboardingError> {
     getrandom::fill(&mut bytes).map_err(|error| StoreError::Randomness(error.to_string()))?;
     Ok(hex::encode(bytes))
 }
-

@@ -106,4 +106,3 @@ async fn security_headers(mut response: Response) -> Response {
     }
     response
 }
-

@@ -8,9 +8,8 @@ use dfns_client::models::{
     Authentication, AuthenticatorSelection, ChallengeUser, CredentialKind,
     DelegatedRegistrationRequest, EndUserRegistrationRequest, EndUserRegistrationResponse,
     PubKeyCredParam, RegisteredCredential, RegisteredUser, RegistrationChallenge,
-    RegistrationOptions,
-    RegistrationRequest, RegistrationResponse, RelyingParty, SupportedFactorKinds, UserKind,
-    UserVerification,
+    RegistrationOptions, RegistrationRequest, RegistrationResponse, RelyingParty,
+    SupportedFactorKinds, UserKind, UserVerification,
 };
 
 use super::challenges::{ChallengeKind, already_answered, load_open, new_challenge};
@@ -109,18 +108,18 @@ pub async fn delegated(
     Ok(Json(RegistrationChallenge {
         temporary_authentication_token: Secret::new(temporary),
         options: RegistrationOptions {
-        user: challenge_user(&user),
-        challenge: row.challenge,
-        rp: Some(relying_party(&state)),
-        supported_credential_kinds: SupportedFactorKinds {
-            first_factor: kinds.clone(),
-            second_factor: kinds,
-        },
-        authenticator_selection: authenticator_selection(),
-        attestation: "direct".to_owned(),
-        pub_key_cred_params: pub_key_cred_params(),
-        exclude_credentials: Vec::new(),
-        otp_url: Some(String::new()),
+            user: challenge_user(&user),
+            challenge: row.challenge,
+            rp: Some(relying_party(&state)),
+            supported_credential_kinds: SupportedFactorKinds {
+                first_factor: kinds.clone(),
+                second_factor: kinds,
+            },
+            authenticator_selection: authenticator_selection(),
+            attestation: "direct".to_owned(),
+            pub_key_cred_params: pub_key_cred_params(),
+            exclude_credentials: Vec::new(),
+            otp_url: Some(String::new()),
         },
     }))
 }

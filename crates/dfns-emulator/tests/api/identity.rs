@@ -18,7 +18,7 @@ async fn a_user_registers_with_a_software_passkey_and_signs_with_it() {
     let emulator = TestEmulator::start().await;
     let mut passkey = Passkey::new("localhost", "https://localhost");
     let challenge = emulator.registration_challenge("ada@example.com").await;
-    let credential = passkey.register(&challenge).await;
+    let credential = passkey.register(&challenge.options).await;
     let registered = emulator
         .service_account()
         .register(&challenge.temporary_authentication_token, &first_factor_only(credential))
@@ -173,7 +173,7 @@ async fn end_user_registration_returns_a_login_token() {
     let signer = new_key_signer(KeyAlgorithm::Ed25519);
     let challenge = emulator.registration_challenge("eve@example.com").await;
     let request = EndUserRegistrationRequest {
-        first_factor_credential: key_credential(&signer, &challenge.challenge),
+        first_factor_credential: key_credential(&signer, &challenge.options.challenge),
         second_factor_credential: None,
         recovery_credential: None,
         wallets: Vec::new(),
@@ -193,15 +193,15 @@ async fn a_user_who_abandoned_registration_can_start_again() {
     let emulator = TestEmulator::start().await;
     let abandoned = emulator.registration_challenge("sam@example.com").await;
     let again = emulator.registration_challenge("sam@example.com").await;
-    assert_eq!(abandoned.user.id, again.user.id);
-    assert_ne!(abandoned.challenge, again.challenge);
+    assert_eq!(abandoned.options.user.id, again.options.user.id);
+    assert_ne!(abandoned.options.challenge, again.options.challenge);
 
     let passkey = Scripted::new("localhost", "https://localhost");
     emulator
         .service_account()
         .register(
             &again.temporary_authentication_token,
-            &first_factor_only(passkey.register(&again)),
+            &first_factor_only(passkey.register(&again.options)),
         )
         .await
         .expect("the new challenge completes");

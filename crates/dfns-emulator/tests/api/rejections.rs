@@ -450,22 +450,22 @@ async fn registration_refuses_bad_attestations_and_keeps_the_challenge() {
     };
     let cases = [
         ("origin", {
-            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.challenge);
+            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.options.challenge);
             ceremony.origin = "https://evil.example".into();
             ceremony
         }),
         ("rpIdHash", {
-            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.challenge);
+            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.options.challenge);
             ceremony.rp_id = "example.com".into();
             ceremony
         }),
         ("user verification", {
-            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.challenge);
+            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.options.challenge);
             ceremony.flags &= !FLAG_UV;
             ceremony
         }),
         ("clientData.type", {
-            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.challenge);
+            let mut ceremony = passkey.ceremony("webauthn.create", &challenge.options.challenge);
             ceremony.client_data_type = "webauthn.get".into();
             ceremony
         }),
@@ -478,9 +478,10 @@ async fn registration_refuses_bad_attestations_and_keeps_the_challenge() {
         assert!(details.contains(reason), "{details} lacks {reason}");
     }
     // Nothing was spent: the honest credential still completes, once.
-    register(passkey.register(&challenge)).await.expect("registered");
-    let error =
-        register(passkey.register(&challenge)).await.expect_err("the user is registered now");
+    register(passkey.register(&challenge.options)).await.expect("registered");
+    let error = register(passkey.register(&challenge.options))
+        .await
+        .expect_err("the user is registered now");
     assert_eq!(error.status(), Some(401));
     let again = emulator
         .service_account()
@@ -519,7 +520,7 @@ async fn end_user_registration_refuses_an_unsupported_network_before_spending_an
     let challenge = emulator.registration_challenge("t@example.com").await;
     let passkey = Scripted::new("localhost", "https://localhost");
     let mut request = EndUserRegistrationRequest {
-        first_factor_credential: passkey.register(&challenge),
+        first_factor_credential: passkey.register(&challenge.options),
         second_factor_credential: None,
         recovery_credential: None,
         wallets: vec![WalletSpec { network: "NotAChain".to_owned(), name: None }],
@@ -562,7 +563,7 @@ async fn a_leftover_temporary_token_cannot_add_credentials_to_a_registered_user(
     client
         .register(
             &first.temporary_authentication_token,
-            &first_factor_only(passkey.register(&first)),
+            &first_factor_only(passkey.register(&first.options)),
         )
         .await
         .expect("registered");
@@ -570,7 +571,7 @@ async fn a_leftover_temporary_token_cannot_add_credentials_to_a_registered_user(
     let error = client
         .register(
             &leftover.temporary_authentication_token,
-            &first_factor_only(intruder.register(&leftover)),
+            &first_factor_only(intruder.register(&leftover.options)),
         )
         .await
         .expect_err("already registered");
@@ -590,7 +591,7 @@ async fn an_attestation_format_the_emulator_cannot_check_is_refused_by_name() {
         .service_account()
         .register(
             &challenge.temporary_authentication_token,
-            &first_factor_only(passkey.register(&challenge)),
+            &first_factor_only(passkey.register(&challenge.options)),
         )
         .await
         .expect_err("tpm is not checked");

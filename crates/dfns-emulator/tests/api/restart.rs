@@ -95,7 +95,7 @@ async fn state_survives_a_stop_and_a_start_of_the_binary() {
     let registered = client
         .register(
             &challenge.temporary_authentication_token,
-            &first_factor_only(passkey.register(&challenge)),
+            &first_factor_only(passkey.register(&challenge.options)),
         )
         .await
         .expect("registered");

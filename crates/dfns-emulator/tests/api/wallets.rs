@@ -30,7 +30,7 @@ impl EndUser {
     async fn register(emulator: &TestEmulator, email: &str) -> Self {
         let mut passkey = Passkey::new("localhost", "https://localhost");
         let challenge = emulator.registration_challenge(email).await;
-        let credential = passkey.register(&challenge).await;
+        let credential = passkey.register(&challenge.options).await;
         let request = RegistrationRequest {
             first_factor_credential: credential,
             second_factor_credential: None,

@@ -186,7 +186,7 @@ impl Dfns {
         let challenge =
             service.create_delegated_registration_challenge(&request).await.expect("challenge");
         let credential = passkeys
-            .register(&challenge, None, &Person::default(), &CancellationToken::new())
+            .register(&challenge.options, None, &Person::default(), &CancellationToken::new())
             .await
             .expect("created");
         let registration = RegistrationRequest {

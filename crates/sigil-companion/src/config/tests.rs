@@ -9,16 +9,16 @@ fn pem() -> String {
 
 /// Settings from `args` on top of a complete service account.
 fn settings(args: &[&str]) -> Settings {
-    let pem = pem();
+    // `--flag=VALUE`: a PEM starts with dashes.
+    let key = format!("--dfns-service-account-private-key={}", pem());
     let mut all = vec![
         "sigil-companion",
         "--dfns-service-account-token",
         "token-1",
         "--dfns-service-account-cred-id",
         "cred-1",
-        "--dfns-service-account-private-key",
+        &key,
     ];
-    all.push(&pem);
     all.extend_from_slice(args);
     Settings::try_parse_from(all).expect("flags parse")
 }
@@ -72,14 +72,14 @@ fn a_private_key_that_is_not_pem_is_named_without_being_shown() {
 #[test]
 fn a_pem_with_escaped_line_breaks_is_accepted() {
     let escaped = pem().replace('\n', "\\n");
+    let key = format!("--dfns-service-account-private-key={escaped}");
     let parsed = Settings::try_parse_from([
         "sigil-companion",
         "--dfns-service-account-token",
         "t",
         "--dfns-service-account-cred-id",
         "c",
-        "--dfns-service-account-private-key",
-        &escaped,
+        &key,
     ])
     .expect("flags parse");
     Config::from_settings(parsed).expect("one-line PEM from a .env file");
@@ -89,7 +89,10 @@ fn a_pem_with_escaped_line_breaks_is_accepted() {
 fn malformed_settings_are_refused_naming_the_setting() {
     let cases: &[(&[&str], &str)] = &[
         (&["--public-url", "ftp://example.org"], "--public-url / SIGIL_COMPANION_PUBLIC_URL"),
-        (&["--public-url", "https://example.org/?x=1"], "--public-url / SIGIL_COMPANION_PUBLIC_URL"),
+        (
+            &["--public-url", "https://example.org/?x=1"],
+            "--public-url / SIGIL_COMPANION_PUBLIC_URL",
+        ),
         (&["--dfns-api-url", "not a url"], "--dfns-api-url / DFNS_API_URL"),
         (&["--database-url", "mysql://db"], "--database-url / SIGIL_COMPANION_DATABASE_URL"),
         (&["--rp-id", "https://example.org"], "--rp-id / SIGIL_RP_ID"),
@@ -123,8 +126,7 @@ fn an_origin_on_a_subdomain_of_the_rp_id_is_accepted() {
 #[test]
 fn an_unparsable_listen_address_is_refused_by_the_command_line() {
     let error = Settings::try_parse_from(["sigil-companion", "--listen", "localhost"])
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(error.to_string().contains("--listen"), "{error}");
 }
 

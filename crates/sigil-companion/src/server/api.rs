@@ -42,7 +42,10 @@ pub async fn create_session(
     let verifier = CodeVerifier::parse(body.code_verifier.expose())?;
     let code = body.code.expose();
     if code.is_empty() || code.len() > 256 {
-        return Err(ApiError::new(ErrorCode::InvalidRequest, "code: expected the code of the deep link"));
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            "code: expected the code of the deep link",
+        ));
     }
     let store = state.store();
     let redemption = store

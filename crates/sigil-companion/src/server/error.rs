@@ -73,14 +73,18 @@ impl From<StoreError> for ApiError {
         match error {
             error if error.is_transient() => {
                 tracing::warn!(%error, "the database is unavailable");
-                Self::new(ErrorCode::StoreUnavailable, "the companion's database is unavailable: retry shortly")
+                Self::new(
+                    ErrorCode::StoreUnavailable,
+                    "the companion's database is unavailable: retry shortly",
+                )
             }
             StoreError::InvalidInput { field, reason } => {
                 Self::new(ErrorCode::InvalidRequest, format!("{field}: {reason}"))
             }
-            StoreError::UnsupportedPkceMethod => {
-                Self::new(ErrorCode::PkceMethodUnsupported, StoreError::UnsupportedPkceMethod.to_string())
-            }
+            StoreError::UnsupportedPkceMethod => Self::new(
+                ErrorCode::PkceMethodUnsupported,
+                StoreError::UnsupportedPkceMethod.to_string(),
+            ),
             StoreError::AlreadyRegistered => {
                 Self::new(ErrorCode::AlreadyRegistered, "you are registered with Dfns already")
             }
@@ -92,7 +96,9 @@ impl From<StoreError> for ApiError {
 impl From<CodeRejection> for ApiError {
     fn from(rejection: CodeRejection) -> Self {
         let (code, message) = match rejection {
-            CodeRejection::Unknown => (ErrorCode::CodeUnknown, "this login code is unknown: sign in again"),
+            CodeRejection::Unknown => {
+                (ErrorCode::CodeUnknown, "this login code is unknown: sign in again")
+            }
             CodeRejection::Expired => {
                 (ErrorCode::CodeExpired, "this login code expired (codes last 60 s): sign in again")
             }
@@ -139,7 +145,10 @@ impl From<OnboardingError> for ApiError {
                 if unavailable {
                     Self::new(ErrorCode::DfnsUnavailable, "Dfns is unavailable: retry shortly")
                 } else {
-                    Self::new(ErrorCode::DfnsFailed, "Dfns refused the request; the companion's log has the details")
+                    Self::new(
+                        ErrorCode::DfnsFailed,
+                        "Dfns refused the request; the companion's log has the details",
+                    )
                 }
             }
         }

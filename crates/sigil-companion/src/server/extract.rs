@@ -38,7 +38,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 ),
                 _ => ApiError::new(
                     ErrorCode::InvalidRequest,
-                    format!("the JSON body is not what this endpoint takes: {}", rejection.body_text()),
+                    format!(
+                        "the JSON body is not what this endpoint takes: {}",
+                        rejection.body_text()
+                    ),
                 ),
             }),
         }

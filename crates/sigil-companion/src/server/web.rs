@@ -66,7 +66,8 @@ impl PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let title = if self.status.is_server_error() { "Something went wrong" } else { "Cannot continue" };
+        let title =
+            if self.status.is_server_error() { "Something went wrong" } else { "Cannot continue" };
         pages::page(
             self.status,
             title,
@@ -104,7 +105,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, PageError> {
         Form::<T>::from_request(request, state).await.map(|Form(value)| Self(value)).map_err(
             |rejection| {
-                PageError::bad_request("FORM_INVALID", format!("the form could not be read: {}", rejection.body_text()))
+                PageError::bad_request(
+                    "FORM_INVALID",
+                    format!("the form could not be read: {}", rejection.body_text()),
+                )
             },
         )
     }
@@ -136,10 +140,7 @@ struct NextParam {
 }
 
 /// The signed-in person of this browser, if any.
-async fn web_user(
-    state: &AppState,
-    jar: &CookieJar,
-) -> Result<Option<(Session, User)>, PageError> {
+async fn web_user(state: &AppState, jar: &CookieJar) -> Result<Option<(Session, User)>, PageError> {
     let Some(token) = Cookies::of(state).session(jar) else { return Ok(None) };
     let store = state.store();
     let Some(session) = store.session_by_token(SessionKind::Web, &token, state.now_ms()).await?
@@ -215,7 +216,9 @@ async fn sign_up(
     ClientIp(ip): ClientIp,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    Cookies::of(&state).check_csrf(&jar, &headers, fields.csrf.as_deref()).map_err(|e| e.in_app(&state))?;
+    Cookies::of(&state)
+        .check_csrf(&jar, &headers, fields.csrf.as_deref())
+        .map_err(|e| e.in_app(&state))?;
     let next = fields.next.as_deref().and_then(authorize::continuation);
     let limit = state.config().limits.sign_up_per_ip;
     if let Err(limited) = state.rate_limit(&[(format!("ip:{ip}:sign-up"), limit)]).await {
@@ -226,12 +229,22 @@ async fn sign_up(
         Err(error) => {
             let status = match &error {
                 IdentityError::EmailTaken => StatusCode::CONFLICT,
-                IdentityError::InvalidEmail(_) | IdentityError::WeakPassword(_) => StatusCode::BAD_REQUEST,
+                IdentityError::InvalidEmail(_) | IdentityError::WeakPassword(_) => {
+                    StatusCode::BAD_REQUEST
+                }
                 _ => return Err(identity_failure(error)),
             };
             let message = error.to_string();
             let failed = Some((error.code(), message.as_str()));
-            credentials_page(&state, jar, Page::SignUp, status, &fields.email, next.as_deref(), failed)
+            credentials_page(
+                &state,
+                jar,
+                Page::SignUp,
+                status,
+                &fields.email,
+                next.as_deref(),
+                failed,
+            )
         }
     }
 }
@@ -244,7 +257,9 @@ async fn sign_in(
     ClientIp(ip): ClientIp,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    Cookies::of(&state).check_csrf(&jar, &headers, fields.csrf.as_deref()).map_err(|e| e.in_app(&state))?;
+    Cookies::of(&state)
+        .check_csrf(&jar, &headers, fields.csrf.as_deref())
+        .map_err(|e| e.in_app(&state))?;
     let next = fields.next.as_deref().and_then(authorize::continuation);
     let limits = state.config().limits;
     let account = fields.email.trim().to_lowercase();
@@ -270,7 +285,15 @@ async fn sign_in(
                 _ => return Err(identity_failure(error)),
             };
             let failed = Some((error.code(), message.as_str()));
-            credentials_page(&state, jar, Page::SignIn, status, &fields.email, next.as_deref(), failed)
+            credentials_page(
+                &state,
+                jar,
+                Page::SignIn,
+                status,
+                &fields.email,
+                next.as_deref(),
+                failed,
+            )
         }
     }
 }
@@ -308,7 +331,12 @@ fn minute_utc(unix_ms: i64) -> String {
 
 /// After a successful sign-in or sign-up: the website session, then either the hand-off to the
 /// app (when the sign-in was for an authorize request: signing in was the consent) or home.
-async fn signed_in(state: &AppState, jar: CookieJar, user: &User, next: Option<&str>) -> PageResult {
+async fn signed_in(
+    state: &AppState,
+    jar: CookieJar,
+    user: &User,
+    next: Option<&str>,
+) -> PageResult {
     let new = state
         .store()
         .create_session(&user.id, SessionKind::Web, &SessionPolicy::WEB, state.now_ms())
@@ -367,8 +395,8 @@ async fn authorize_confirmed(
     let csrf = fields.iter().find(|(name, _)| name == "csrf").map(|(_, value)| value.as_str());
     Cookies::of(&state).check_csrf(&jar, &headers, csrf).map_err(|e| e.in_app(&state))?;
     let pairs = fields.iter().filter(|(name, _)| name != "csrf");
-    let request =
-        AuthorizeRequest::from_pairs(pairs, state.config()).map_err(|error| error.in_app(&state))?;
+    let request = AuthorizeRequest::from_pairs(pairs, state.config())
+        .map_err(|error| error.in_app(&state))?;
     let Some((_, user)) = web_user(&state, &jar).await? else {
         let here = request.continuation();
         return credentials_page(&state, jar, Page::SignIn, StatusCode::OK, "", Some(&here), None);
@@ -405,6 +433,10 @@ pub async fn not_found(State(state): State<AppState>) -> PageError {
 
 /// Known pages with another method.
 pub async fn method_not_allowed(State(state): State<AppState>) -> PageError {
-    PageError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "This page does not take that method.")
-        .in_app(&state)
+    PageError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "This page does not take that method.",
+    )
+    .in_app(&state)
 }

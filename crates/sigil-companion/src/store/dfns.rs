@@ -1,9 +1,9 @@
 //! The mapping company user → Dfns user, and the delegated registration in progress.
 
+use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::{SessionId, UserId};
 use crate::store::secret::DfnsTemporaryToken;
-use crate::store::Store;
 
 /// A company user registered with Dfns.
 #[derive(Debug, Clone, PartialEq, Eq)]

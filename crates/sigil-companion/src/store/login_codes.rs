@@ -3,12 +3,12 @@
 //! a code makes the app session in the same transaction; a code redeemed twice revokes the
 //! session it made.
 
+use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::{SessionId, UserId};
 use crate::store::pkce::{CodeChallenge, CodeVerifier};
 use crate::store::secret::{LoginCode, random_token, secret_hash};
 use crate::store::sessions::{NewSession, SessionKind, SessionPolicy};
-use crate::store::Store;
 
 /// How long a login code can be redeemed, ms.
 pub const LOGIN_CODE_TTL_MS: i64 = 60_000;

@@ -1,7 +1,7 @@
 //! Housekeeping: deleting rows nobody can use any more.
 
-use crate::store::error::Result;
 use crate::store::Store;
+use crate::store::error::Result;
 
 /// How long used or expired login codes and dead sessions are kept after they stop working, ms:
 /// a code replayed within this time still revokes the session it made.

@@ -5,9 +5,9 @@
 //! yet, create the wallet at Dfns with that `externalId` (Dfns answers with the existing wallet
 //! for a known `externalId`) → [`Store::finish_provisioning`] with the wallet id.
 
+use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::UserId;
-use crate::store::Store;
 
 /// One wallet provisioned (or being provisioned) for a user.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! window allows at its edge, with two integers per key. Refused hits count too, so a client
 //! that keeps hammering stays limited.
 
-use crate::store::error::{Result, StoreError};
 use crate::store::Store;
+use crate::store::error::{Result, StoreError};
 
 /// A limit: at most `limit` hits per `window_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

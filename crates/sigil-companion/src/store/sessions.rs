@@ -3,10 +3,10 @@
 
 use sqlx::AnyConnection;
 
+use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::{SessionId, UserId};
 use crate::store::secret::{SessionToken, random_token, secret_hash};
-use crate::store::Store;
 
 /// Who holds a session. A token of one kind is never accepted as the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

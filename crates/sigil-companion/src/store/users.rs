@@ -2,10 +2,10 @@
 
 use std::fmt;
 
+use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::UserId;
 use crate::store::passwords::PasswordHash;
-use crate::store::Store;
 
 /// An email address as accounts are keyed: trimmed and lower-cased, so `Ann@Example.org` and
 /// `ann@example.org` are one account.

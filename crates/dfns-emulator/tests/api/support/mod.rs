@@ -9,8 +9,8 @@ use std::time::Duration;
 use dfns_client::keys::{KeyAlgorithm, PrivateKey};
 use dfns_client::models::{
     CredentialKind, DelegatedLoginRequest, DelegatedRegistrationRequest, FactorAssertion,
-    NewCredential, RegistrationChallenge, RegistrationOptions, RegistrationRequest, RegistrationResponse,
-    SignedChallenge, UserKind,
+    NewCredential, RegistrationChallenge, RegistrationOptions, RegistrationRequest,
+    RegistrationResponse, SignedChallenge, UserKind,
 };
 use dfns_client::{
     ClientConfig, DelegatedClient, KeySigner, PendingAction, Secret, ServiceAccountClient,

@@ -24,7 +24,8 @@ pub struct AuthorizeRequest {
 impl AuthorizeRequest {
     /// From the query string of `GET /login`.
     pub fn from_query(query: &str, config: &Config) -> Result<Self, PageError> {
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         Self::from_pairs(pairs.iter(), config)
     }
 
@@ -72,7 +73,9 @@ impl AuthorizeRequest {
         // did not ask for, so it is required.
         let state = state.ok_or_else(|| missing("state"))?;
         // RFC 6749 Appendix A.5: state = 1*VSCHAR.
-        if state.is_empty() || state.len() > 1024 || !state.bytes().all(|b| (0x20..=0x7e).contains(&b))
+        if state.is_empty()
+            || state.len() > 1024
+            || !state.bytes().all(|b| (0x20..=0x7e).contains(&b))
         {
             return Err(PageError::bad_request(
                 "AUTHORIZE_PARAMETER_INVALID",
@@ -123,7 +126,8 @@ impl AuthorizeRequest {
 
     /// `/login?…`: where sign-in continues to.
     pub fn continuation(&self) -> String {
-        let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(self.fields()).finish();
+        let query =
+            form_urlencoded::Serializer::new(String::new()).extend_pairs(self.fields()).finish();
         format!("{PATH}?{query}")
     }
 
@@ -131,7 +135,9 @@ impl AuthorizeRequest {
     pub fn callback(&self, code: &LoginCode) -> String {
         match Url::parse(&self.redirect_uri) {
             Ok(mut url) => {
-                url.query_pairs_mut().append_pair("code", code.expose()).append_pair("state", &self.state);
+                url.query_pairs_mut()
+                    .append_pair("code", code.expose())
+                    .append_pair("state", &self.state);
                 url.to_string()
             }
             // Checked at start (config) and against the allow-list: unreachable in practice.
@@ -147,4 +153,3 @@ pub fn continuation(next: &str) -> Option<String> {
     let clean = !next.contains(['\\', '\r', '\n', '#']) && next.len() <= 4096;
     (is_authorize && clean).then(|| next.to_owned())
 }
-

@@ -72,7 +72,11 @@ impl Cookies {
         }
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|error| {
-            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "RANDOMNESS_UNAVAILABLE", error.to_string())
+            PageError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "RANDOMNESS_UNAVAILABLE",
+                error.to_string(),
+            )
         })?;
         let token = URL_SAFE_NO_PAD.encode(bytes);
         Ok((jar.add(self.build(self.csrf, token.clone())), token))
@@ -99,10 +103,16 @@ impl Cookies {
             return forbidden("CSRF_ORIGIN_MISMATCH", "This form was sent from another site.");
         }
         let Some(field) = field.filter(|field| !field.is_empty()) else {
-            return forbidden("CSRF_TOKEN_MISSING", "This form arrived without its security token.");
+            return forbidden(
+                "CSRF_TOKEN_MISSING",
+                "This form arrived without its security token.",
+            );
         };
         let Some(cookie) = jar.get(self.csrf).map(Cookie::value) else {
-            return forbidden("CSRF_TOKEN_MISSING", "This browser sent no security cookie with the form.");
+            return forbidden(
+                "CSRF_TOKEN_MISSING",
+                "This browser sent no security cookie with the form.",
+            );
         };
         let same = cookie.len() == field.len()
             && cookie.bytes().zip(field.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;

@@ -96,19 +96,31 @@ pub struct CredentialsForm<'a> {
 
 /// The sign-in form.
 pub fn sign_in(form: &CredentialsForm<'_>) -> Markup {
-    credentials(form, "/signin", "current-password", "Sign in", &html! {
-        p { "No account yet? " a href=(with_next("/signup", form.next)) { "Create one" } }
-    })
+    credentials(
+        form,
+        "/signin",
+        "current-password",
+        "Sign in",
+        &html! {
+            p { "No account yet? " a href=(with_next("/signup", form.next)) { "Create one" } }
+        },
+    )
 }
 
 /// The sign-up form.
 pub fn sign_up(form: &CredentialsForm<'_>) -> Markup {
-    credentials(form, "/signup", "new-password", "Create account", &html! {
-        p.hint id="password-hint" {
-            "At least " (crate::identity::PASSWORD_LENGTH.start()) " characters."
-        }
-        p { "Have an account? " a href=(with_next("/signin", form.next)) { "Sign in" } }
-    })
+    credentials(
+        form,
+        "/signup",
+        "new-password",
+        "Create account",
+        &html! {
+            p.hint id="password-hint" {
+                "At least " (crate::identity::PASSWORD_LENGTH.start()) " characters."
+            }
+            p { "Have an account? " a href=(with_next("/signin", form.next)) { "Sign in" } }
+        },
+    )
 }
 
 fn credentials(
@@ -139,9 +151,10 @@ fn credentials(
 
 fn with_next(path: &str, next: Option<&str>) -> String {
     match next {
-        Some(next) => format!("{path}?{}", url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("next", next)
-            .finish()),
+        Some(next) => format!(
+            "{path}?{}",
+            url::form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish()
+        ),
         None => path.to_owned(),
     }
 }

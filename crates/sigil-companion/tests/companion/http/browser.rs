@@ -1,0 +1,1 @@
+//! The login pages in headless Chromium: placeholder replaced below.
