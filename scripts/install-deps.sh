@@ -19,6 +19,8 @@ if [ "${1:-}" = test ]; then
   # A real PostgreSQL server for sigil-companion's store tests (`make test-postgres` starts a
   # throw-away cluster with scripts/with-postgres.sh; the packaged cluster is not used).
   want postgresql
+  # Headless Chromium and its WebDriver for the companion's login pages (`make test-browser`).
+  for pkg in chromium chromium-driver; do want "$pkg"; done
 fi
 # The official Dfns SDKs check the emulator in `make test`: Node.js with npm, Python with venv.
 command -v node >/dev/null 2>&1 || want nodejs

@@ -87,13 +87,15 @@ async fn health(State(state): State<AppState>) -> Response {
 }
 
 /// Headers every answer carries: nothing is cached (answers hold codes, tokens and personal
-/// data), no referrer leaks a URL with a `state`, and no page can be framed.
+/// data), no other site gets a referrer (the authorize URL holds a `state`), and no page can be
+/// framed. `same-origin` rather than `no-referrer`: with the latter Chromium sends `Origin: null`
+/// on the site's own forms, which the CSRF check must refuse.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     for (name, value) in [
         (header::CACHE_CONTROL, "no-store"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));

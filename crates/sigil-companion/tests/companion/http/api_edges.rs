@@ -109,7 +109,7 @@ async fn pages_forbid_scripts_and_framing_and_keep_the_state_out_of_referrers() 
     let page = Browser::new(&companion).get("/signin").await;
     let csp = page.header(header::CONTENT_SECURITY_POLICY).expect("CSP");
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert_eq!(page.header(header::REFERRER_POLICY), Some("no-referrer"));
+    assert_eq!(page.header(header::REFERRER_POLICY), Some("same-origin"));
     assert_eq!(page.header(header::X_FRAME_OPTIONS), Some("DENY"));
     assert!(page.text().contains(r#"<label for="email">"#), "labelled fields");
     assert!(!page.text().contains("<script"), "no scripts");
