@@ -3,18 +3,18 @@ SHELL := /bin/bash
 DATA_DIR ?= .data
 EMULATOR_PORT ?= 8787
 
-.PHONY: run test deps deps-test build lint test-rust test-keyring test-postgres test-sdk bench
+COMPANION_PORT ?= 8788
 
-## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)).
+.PHONY: run test deps deps-test build lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion
+
+## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)
+## and the companion website on 127.0.0.1:$(COMPANION_PORT), wired together; Ctrl-C stops both).
 run: deps
-	cargo build -p dfns-emulator
-	@echo "Dfns emulator on http://127.0.0.1:$(EMULATOR_PORT), data in $(DATA_DIR)/dfns-emulator"
-	@echo "Service-account environment: cargo run -q -p dfns-emulator -- env --data-dir $(DATA_DIR)/dfns-emulator"
-	cargo run -q -p dfns-emulator -- --listen 127.0.0.1:$(EMULATOR_PORT) --data-dir $(DATA_DIR)/dfns-emulator --emulator-api
+	DATA_DIR=$(DATA_DIR) EMULATOR_PORT=$(EMULATOR_PORT) COMPANION_PORT=$(COMPANION_PORT) scripts/run-stack.sh
 
-## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests,
-## official-SDK conformance).
-test: deps-test lint test-rust test-keyring test-postgres test-sdk
+## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests, the
+## companion's pages in headless Chromium, official-SDK conformance).
+test: deps-test lint test-rust test-keyring test-postgres test-browser test-sdk
 
 deps:
 	scripts/install-deps.sh run
@@ -34,10 +34,16 @@ test-rust:
 test-keyring: deps-test
 	scripts/with-secret-service.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-store) | package(sigil-authn)'
 
-## The companion's store suite (#[ignore]d in test-rust) against a real PostgreSQL server: a
-## throw-away cluster on a unix socket in a temporary folder. Same build as test-rust.
+## The companion's store and HTTP suites (#[ignore]d in test-rust) against a real PostgreSQL
+## server: a throw-away cluster on a unix socket in a temporary folder. Same build as test-rust.
 test-postgres: deps-test
-	scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion)'
+	scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion) & test(/postgres/)'
+
+## The companion's login pages in headless Chromium over WebDriver (Debian chromium and
+## chromium-driver). Screenshots land in $(or $(CARGO_TARGET_DIR),target)/tmp/companion-pages.
+test-browser: deps-test
+	cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion) & test(/browser/)'
+	@echo "screenshots of the login pages: $(or $(CARGO_TARGET_DIR),target)/tmp/companion-pages"
 
 ## The official Dfns SDKs (npm and PyPI) against a fresh emulator. The emulator binary comes
 ## from the same build as the Rust tests (same features), so nothing is compiled twice.
@@ -45,6 +51,14 @@ test-sdk:
 	cargo nextest run --workspace --no-run
 	tests/sdk/run.sh
 
-## Benchmark: service-account user actions against a fresh release emulator (p50/p99, throughput).
-bench: deps
+## Benchmarks (release builds, medians and p99): the emulator, then the companion.
+bench: bench-emulator bench-companion
+
+## Service-account user actions against a fresh release emulator (p50/p99, throughput).
+bench-emulator: deps
 	scripts/bench.sh $(BENCH_ARGS)
+
+## The app's login chain through the companion (sign-in, code, session, Dfns token), on SQLite
+## and on PostgreSQL.
+bench-companion: deps-test
+	scripts/bench-companion.sh $(BENCH_ARGS)

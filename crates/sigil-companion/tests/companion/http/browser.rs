@@ -38,7 +38,8 @@ impl ChromeDriver {
         let url = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
         for _ in 0..200 {
-            if http.get(format!("{url}/status")).send().await.is_ok_and(|r| r.status().is_success()) {
+            if http.get(format!("{url}/status")).send().await.is_ok_and(|r| r.status().is_success())
+            {
                 return Self { url, _process: process };
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -79,7 +80,13 @@ async fn fill(browser: &Client, id: &str, text: &str) {
 }
 
 async fn submit(browser: &Client) {
-    browser.find(Locator::Css("main form button[type=submit]")).await.expect("button").click().await.expect("click");
+    browser
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
 }
 
 /// Waits for the element `css` (the next page has loaded) and returns it.
@@ -125,7 +132,13 @@ async fn browser_sign_up_sign_in_and_the_redirect_to_the_app_with_code_and_state
     screenshot(&browser, "2-home-signed-in").await;
 
     // Sign out.
-    browser.find(Locator::Css("form[action='/signout'] button")).await.expect("sign out").click().await.expect("click");
+    browser
+        .find(Locator::Css("form[action='/signout'] button"))
+        .await
+        .expect("sign out")
+        .click()
+        .await
+        .expect("click");
     wait_for(&browser, "a[href='/signup']").await;
     assert!(text(&browser, "main").await.contains("Create account"), "signed out");
 
@@ -140,8 +153,12 @@ async fn browser_sign_up_sign_in_and_the_redirect_to_the_app_with_code_and_state
     let link = wait_for(&browser, "#open-app").await;
     let href = link.attr("href").await.expect("href").expect("a deep link");
     let deep_link = url::Url::parse(&href).expect("a URL");
-    assert_eq!((deep_link.scheme(), deep_link.host_str(), deep_link.path()), ("sigil", Some("auth"), "/callback"));
-    let query: std::collections::BTreeMap<String, String> = deep_link.query_pairs().into_owned().collect();
+    assert_eq!(
+        (deep_link.scheme(), deep_link.host_str(), deep_link.path()),
+        ("sigil", Some("auth"), "/callback")
+    );
+    let query: std::collections::BTreeMap<String, String> =
+        deep_link.query_pairs().into_owned().collect();
     assert_eq!(query.get("state"), Some(&login.state), "the app's state comes back");
     let code = query.get("code").expect("a code").clone();
     let refresh = browser

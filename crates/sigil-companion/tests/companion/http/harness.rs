@@ -28,6 +28,7 @@ use sigil_companion::store::OsRandom;
 use sigil_companion::store::pkce::CodeVerifier;
 use tower::ServiceExt as _;
 
+use super::html::{attribute_after, field};
 use crate::support::Db;
 
 /// The password every test account uses.
@@ -173,7 +174,7 @@ impl Answer {
 
     /// The value of the hidden field `name` of a page's form.
     pub fn hidden(&self, name: &str) -> Option<String> {
-        attribute_after(self.text(), &format!(r#"name="{name}""#), "value")
+        field(self.text(), name)
     }
 
     pub fn header(&self, name: header::HeaderName) -> Option<&str> {
@@ -186,24 +187,6 @@ impl Answer {
             .unwrap_or_else(|| panic!("no hand-off link: {} {}", self.status, self.text()));
         url::Url::parse(&href).expect("a URL")
     }
-}
-
-/// The value of `attribute` in the tag that contains `marker`, HTML-unescaped.
-fn attribute_after(html: &str, marker: &str, attribute: &str) -> Option<String> {
-    let at = html.find(marker)?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag_end = at + html[at..].find('>')?;
-    let tag = &html[tag_start..tag_end];
-    let key = format!(r#"{attribute}=""#);
-    let value_start = tag.find(&key)? + key.len();
-    let value_end = value_start + tag[value_start..].find('"')?;
-    Some(
-        tag[value_start..value_end]
-            .replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
 }
 
 /// A browser: keeps the cookies the companion sets and sends them back; forms carry the

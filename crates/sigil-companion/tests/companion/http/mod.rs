@@ -3,8 +3,10 @@
 //! the rejections on SQLite; the login pages also in headless Chromium (`make test-browser`).
 
 mod api_edges;
+mod binary;
 mod browser;
 mod harness;
+mod html;
 mod instances;
 mod journey;
 mod rejections;
