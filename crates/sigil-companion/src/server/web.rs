@@ -216,37 +216,7 @@ async fn sign_up(
     ClientIp(ip): ClientIp,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    Cookies::of(&state)
-        .check_csrf(&jar, &headers, fields.csrf.as_deref())
-        .map_err(|e| e.in_app(&state))?;
-    let next = fields.next.as_deref().and_then(authorize::continuation);
-    let limit = state.config().limits.sign_up_per_ip;
-    if let Err(limited) = state.rate_limit(&[(format!("ip:{ip}:sign-up"), limit)]).await {
-        return refused(&state, jar, Page::SignUp, &fields.email, next.as_deref(), &limited);
-    }
-    match state.identity().sign_up(&fields.email, &fields.password, state.now_ms()).await {
-        Ok(user) => signed_in(&state, jar, &user, next.as_deref()).await,
-        Err(error) => {
-            let status = match &error {
-                IdentityError::EmailTaken => StatusCode::CONFLICT,
-                IdentityError::InvalidEmail(_) | IdentityError::WeakPassword(_) => {
-                    StatusCode::BAD_REQUEST
-                }
-                _ => return Err(identity_failure(error)),
-            };
-            let message = error.to_string();
-            let failed = Some((error.code(), message.as_str()));
-            credentials_page(
-                &state,
-                jar,
-                Page::SignUp,
-                status,
-                &fields.email,
-                next.as_deref(),
-                failed,
-            )
-        }
-    }
+    credentials_submitted(&state, jar, &headers, &ip, fields, Page::SignUp).await
 }
 
 /// `POST /signin`.
@@ -257,45 +227,66 @@ async fn sign_in(
     ClientIp(ip): ClientIp,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    Cookies::of(&state)
-        .check_csrf(&jar, &headers, fields.csrf.as_deref())
-        .map_err(|e| e.in_app(&state))?;
+    credentials_submitted(&state, jar, &headers, &ip, fields, Page::SignIn).await
+}
+
+/// A sign-up or sign-in form: CSRF, rate limits, the identity provider, then the website session
+/// (and the hand-off when the form continues an authorize request) or the form again with why.
+async fn credentials_submitted(
+    state: &AppState,
+    jar: CookieJar,
+    headers: &HeaderMap,
+    ip: &str,
+    fields: CredentialsFields,
+    which: Page,
+) -> PageResult {
+    Cookies::of(state)
+        .check_csrf(&jar, headers, fields.csrf.as_deref())
+        .map_err(|e| e.in_app(state))?;
     let next = fields.next.as_deref().and_then(authorize::continuation);
     let limits = state.config().limits;
-    let account = fields.email.trim().to_lowercase();
-    let buckets = [
-        (format!("ip:{ip}:sign-in"), limits.sign_in_per_ip),
-        (format!("acct:{account}:sign-in"), limits.sign_in_per_account),
-    ];
+    let buckets = match which {
+        Page::SignUp => vec![(format!("ip:{ip}:sign-up"), limits.sign_up_per_ip)],
+        Page::SignIn => vec![
+            (format!("ip:{ip}:sign-in"), limits.sign_in_per_ip),
+            (
+                format!("acct:{}:sign-in", fields.email.trim().to_lowercase()),
+                limits.sign_in_per_account,
+            ),
+        ],
+    };
     if let Err(limited) = state.rate_limit(&buckets).await {
-        return refused(&state, jar, Page::SignIn, &fields.email, next.as_deref(), &limited);
+        return refused(state, jar, which, &fields.email, next.as_deref(), &limited);
     }
-    match state.identity().sign_in(&fields.email, &fields.password, state.now_ms()).await {
-        Ok(user) => signed_in(&state, jar, &user, next.as_deref()).await,
-        Err(error) => {
-            let (status, message) = match &error {
-                IdentityError::InvalidCredentials => (StatusCode::UNAUTHORIZED, error.to_string()),
-                IdentityError::Locked { until_ms } => (
-                    StatusCode::FORBIDDEN,
-                    format!(
-                        "Too many failed sign-ins: this account is locked until {} UTC.",
-                        minute_utc(*until_ms)
-                    ),
-                ),
-                _ => return Err(identity_failure(error)),
-            };
-            let failed = Some((error.code(), message.as_str()));
-            credentials_page(
-                &state,
-                jar,
-                Page::SignIn,
-                status,
-                &fields.email,
-                next.as_deref(),
-                failed,
-            )
+    let identity = state.identity();
+    let (email, password, now) = (&fields.email, &fields.password, state.now_ms());
+    let outcome = match which {
+        Page::SignUp => identity.sign_up(email, password, now).await,
+        Page::SignIn => identity.sign_in(email, password, now).await,
+    };
+    let error = match outcome {
+        Ok(user) => return signed_in(state, jar, &user, next.as_deref()).await,
+        Err(error) => error,
+    };
+    let (status, message) = match &error {
+        IdentityError::EmailTaken => (StatusCode::CONFLICT, error.to_string()),
+        IdentityError::InvalidEmail(_) | IdentityError::WeakPassword(_) => {
+            (StatusCode::BAD_REQUEST, error.to_string())
         }
-    }
+        IdentityError::InvalidCredentials => (StatusCode::UNAUTHORIZED, error.to_string()),
+        IdentityError::Locked { until_ms } => (
+            StatusCode::FORBIDDEN,
+            format!(
+                "Too many failed sign-ins: this account is locked until {} UTC.",
+                minute_utc(*until_ms)
+            ),
+        ),
+        IdentityError::Store(_) | IdentityError::Hashing(_) => {
+            return Err(identity_failure(error));
+        }
+    };
+    let failed = Some((error.code(), message.as_str()));
+    credentials_page(state, jar, which, status, email, next.as_deref(), failed)
 }
 
 /// A form refused by a rate limit: the form again, 429, `Retry-After`.
