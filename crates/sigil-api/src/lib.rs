@@ -7,6 +7,7 @@
 //! [`ErrorCode`] and stable, and `message` is for people.
 
 mod error;
+pub mod pkce;
 
 use dfns_client::Secret;
 use dfns_client::models::{NewCredential, RegistrationOptions, Wallet};

@@ -29,8 +29,8 @@ use sigil_authn::webauthn::RelyingParty;
 use sigil_authn::{Approval, CancellationToken, DevicePasskey, Passkeys, Prompt, Prompter};
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::server::{self, AppState};
+use sigil_companion::store::Store;
 use sigil_companion::store::pkce::CodeVerifier;
-use sigil_companion::store::{OsRandom, Store};
 
 const PASSWORD: &str = "bench password 1234";
 
@@ -158,8 +158,8 @@ fn browser() -> anyhow::Result<reqwest::Client> {
 /// asks for a Dfns token.
 async fn login_chain(base: &str, email: &str) -> anyhow::Result<Chain> {
     let browser = browser()?;
-    let verifier = CodeVerifier::generate(&OsRandom)?;
-    let state = CodeVerifier::generate(&OsRandom)?.expose().to_owned();
+    let verifier = CodeVerifier::generate()?;
+    let state = CodeVerifier::generate()?.expose().to_owned();
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("state", &state)
         .append_pair("code_challenge", verifier.challenge().as_str())
@@ -232,7 +232,7 @@ async fn sign_up_and_register(base: &str, email: &str) -> anyhow::Result<()> {
     );
 
     let chain_app = reqwest::Client::new();
-    let verifier = CodeVerifier::generate(&OsRandom)?;
+    let verifier = CodeVerifier::generate()?;
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("state", "setup")
         .append_pair("code_challenge", verifier.challenge().as_str())

@@ -27,7 +27,7 @@ mod ids;
 pub mod login_codes;
 pub mod maintenance;
 pub mod passwords;
-pub mod pkce;
+pub use sigil_api::pkce;
 pub mod provisioning;
 pub mod rate_limit;
 mod secret;

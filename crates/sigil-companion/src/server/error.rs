@@ -9,6 +9,7 @@ use sigil_api::{ErrorBody, ErrorCode};
 use crate::onboarding::OnboardingError;
 use crate::store::StoreError;
 use crate::store::login_codes::CodeRejection;
+use crate::store::pkce::PkceError;
 
 /// An error answer of `/api/v1`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,14 +82,24 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidInput { field, reason } => {
                 Self::new(ErrorCode::InvalidRequest, format!("{field}: {reason}"))
             }
-            StoreError::UnsupportedPkceMethod => Self::new(
-                ErrorCode::PkceMethodUnsupported,
-                StoreError::UnsupportedPkceMethod.to_string(),
-            ),
             StoreError::AlreadyRegistered => {
                 Self::new(ErrorCode::AlreadyRegistered, "you are registered with Dfns already")
             }
             other => Self::internal(&other),
+        }
+    }
+}
+
+impl From<PkceError> for ApiError {
+    fn from(error: PkceError) -> Self {
+        match error {
+            PkceError::UnsupportedMethod => {
+                Self::new(ErrorCode::PkceMethodUnsupported, error.to_string())
+            }
+            PkceError::Randomness(_) => Self::internal(&error),
+            PkceError::InvalidChallenge | PkceError::InvalidVerifier => {
+                Self::new(ErrorCode::InvalidRequest, error.to_string())
+            }
         }
     }
 }

@@ -75,9 +75,6 @@ pub enum StoreError {
         /// What is wrong with it.
         reason: &'static str,
     },
-    /// A PKCE method other than S256 was asked for (RFC 7636 `plain` is refused).
-    #[error("unsupported PKCE code_challenge_method: only S256 is accepted")]
-    UnsupportedPkceMethod,
     /// A row holds a value this version cannot read.
     #[error("the database holds a value this version cannot read: {what}")]
     Corrupt {
@@ -107,7 +104,6 @@ impl StoreError {
             Self::AccountLocked { .. } => "ACCOUNT_LOCKED",
             Self::AlreadyRegistered => "ALREADY_REGISTERED",
             Self::InvalidInput { .. } => "INVALID_INPUT",
-            Self::UnsupportedPkceMethod => "PKCE_METHOD_UNSUPPORTED",
             Self::Corrupt { .. } => "STORE_CORRUPT",
             Self::Randomness(_) => "RANDOMNESS_UNAVAILABLE",
             Self::PasswordHashing(_) => "PASSWORD_HASHING_FAILED",

@@ -133,7 +133,10 @@ impl Store {
         };
         let user_id = UserId::from_db(user_id);
         // RFC 7636 §4.6: the server verifies the code_verifier against the code_challenge.
-        if !verifier.matches(&CodeChallenge::from_db(challenge)) {
+        // A stored challenge that no longer parses answers no verifier.
+        let answered = CodeChallenge::parse(&challenge, Some("S256"))
+            .is_ok_and(|challenge| verifier.matches(&challenge));
+        if !answered {
             tx.commit().await?;
             tracing::warn!(user_id = %user_id, "login code redeemed with a wrong PKCE verifier");
             return Ok(Redemption::Rejected(CodeRejection::VerifierMismatch));

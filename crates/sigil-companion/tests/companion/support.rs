@@ -89,7 +89,7 @@ pub async fn user(store: &Store, name: &str) -> User {
 
 /// A fresh PKCE verifier.
 pub fn verifier() -> CodeVerifier {
-    CodeVerifier::generate(&OsRandom).expect("verifier")
+    CodeVerifier::generate().expect("verifier")
 }
 
 /// Random bytes that are always the same: every identifier and token repeats.

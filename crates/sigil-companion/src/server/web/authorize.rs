@@ -8,7 +8,7 @@ use url::form_urlencoded;
 use super::PageError;
 use crate::config::Config;
 use crate::store::LoginCode;
-use crate::store::pkce::CodeChallenge;
+use crate::store::pkce::{CodeChallenge, PkceError};
 
 /// Where the authorize page lives; the only place sign-in may continue to.
 const PATH: &str = "/login";
@@ -92,7 +92,7 @@ impl AuthorizeRequest {
         }
         let challenge = challenge.ok_or_else(|| missing("code_challenge"))?;
         let challenge = CodeChallenge::parse(challenge, method).map_err(|error| match error {
-            crate::store::StoreError::UnsupportedPkceMethod => PageError::bad_request(
+            PkceError::UnsupportedMethod => PageError::bad_request(
                 "PKCE_METHOD_UNSUPPORTED",
                 "The sign-in link asks for a PKCE method other than S256, which this site refuses.",
             ),

@@ -24,7 +24,6 @@ use sigil_companion::clock::{Clock, SystemClock};
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::identity::DemoIdentity;
 use sigil_companion::server::{AppState, Parts, router};
-use sigil_companion::store::OsRandom;
 use sigil_companion::store::pkce::CodeVerifier;
 use tower::ServiceExt as _;
 
@@ -314,10 +313,10 @@ pub struct Login {
 
 impl Login {
     pub fn new() -> Self {
-        let state = CodeVerifier::generate(&OsRandom).expect("random").expose().to_owned();
+        let state = CodeVerifier::generate().expect("random").expose().to_owned();
         Self {
             state,
-            verifier: CodeVerifier::generate(&OsRandom).expect("verifier"),
+            verifier: CodeVerifier::generate().expect("verifier"),
             redirect_uri: sigil_api::DEFAULT_REDIRECT_URI.to_owned(),
         }
     }

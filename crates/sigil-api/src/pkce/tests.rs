@@ -1,5 +1,4 @@
 use super::*;
-use crate::store::secret::OsRandom;
 
 #[test]
 fn the_rfc_7636_example_verifier_answers_its_challenge() {
@@ -15,8 +14,8 @@ fn the_rfc_7636_example_verifier_answers_its_challenge() {
 
 #[test]
 fn another_verifier_does_not_answer_the_challenge() {
-    let verifier = CodeVerifier::generate(&OsRandom).expect("verifier");
-    let other = CodeVerifier::generate(&OsRandom).expect("verifier");
+    let verifier = CodeVerifier::generate().expect("verifier");
+    let other = CodeVerifier::generate().expect("verifier");
     assert!(!other.matches(&verifier.challenge()));
 }
 
@@ -38,7 +37,7 @@ fn malformed_challenges_and_verifiers_are_refused() {
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cMx",
     ] {
         let error = CodeChallenge::parse(challenge, Some("S256")).expect_err("refused");
-        assert_eq!(error.code(), "INVALID_INPUT", "{challenge}");
+        assert_eq!(error.code(), "PKCE_CHALLENGE_INVALID", "{challenge}");
     }
     let too_short = "a".repeat(42);
     let too_long = "a".repeat(129);
@@ -51,6 +50,6 @@ fn malformed_challenges_and_verifiers_are_refused() {
 
 #[test]
 fn a_verifier_never_shows_in_debug_output() {
-    let verifier = CodeVerifier::generate(&OsRandom).expect("verifier");
+    let verifier = CodeVerifier::generate().expect("verifier");
     assert!(!format!("{verifier:?}").contains(verifier.expose()));
 }
