@@ -14,9 +14,6 @@
 // A benchmark reports on standard output.
 #![allow(clippy::print_stdout)]
 
-#[path = "../tests/companion/http/html.rs"]
-mod html;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +28,7 @@ use sigil_companion::config::{Config, Settings};
 use sigil_companion::server::{self, AppState};
 use sigil_companion::store::Store;
 use sigil_companion::store::pkce::CodeVerifier;
+use sigil_companion::testing::Website;
 
 const PASSWORD: &str = "bench password 1234";
 
@@ -147,17 +145,10 @@ fn email(index: usize) -> String {
     format!("bench-{index}@example.org")
 }
 
-fn browser() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
-}
-
 /// One app login: the browser signs in on the authorize page, the app redeems the code and
 /// asks for a Dfns token.
 async fn login_chain(base: &str, email: &str) -> anyhow::Result<Chain> {
-    let browser = browser()?;
+    let website = Website::new(base)?;
     let verifier = CodeVerifier::generate()?;
     let state = CodeVerifier::generate()?.expose().to_owned();
     let query = url::form_urlencoded::Serializer::new(String::new())
@@ -168,19 +159,15 @@ async fn login_chain(base: &str, email: &str) -> anyhow::Result<Chain> {
         .finish();
 
     let t = Instant::now();
-    let page = expect_ok(browser.get(format!("{base}/login?{query}")).send().await?).await?;
+    let page = website.get(&format!("/login?{query}")).await?;
     let authorize_page = t.elapsed();
-    let csrf = html::field(&page, "csrf").context("no CSRF field")?;
-    let next = html::field(&page, "next").context("no next field")?;
+    let (csrf, next) = (page.field("csrf")?, page.field("next")?);
 
     let t = Instant::now();
     let fields =
         [("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD), ("next", &next)];
-    let hand_off = browser.post(format!("{base}/signin")).header("origin", base).form(&fields);
-    let hand_off = expect_ok(hand_off.send().await?).await?;
+    let link = website.post_form("/signin", &fields).await?.deep_link()?;
     let sign_in = t.elapsed();
-    let link = html::attribute_after(&hand_off, r#"id="open-app""#, "href").context("no link")?;
-    let link = url::Url::parse(&link)?;
     let param =
         |name: &str| link.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     ensure!(param("state").as_deref() == Some(state.as_str()), "state changed");
@@ -219,19 +206,8 @@ async fn expect_ok(response: reqwest::Response) -> anyhow::Result<String> {
 
 /// Signs a user up and registers them with a device passkey (setup, not measured).
 async fn sign_up_and_register(base: &str, email: &str) -> anyhow::Result<()> {
-    let browser = browser()?;
-    let page = expect_ok(browser.get(format!("{base}/signup")).send().await?).await?;
-    let csrf = html::field(&page, "csrf").context("no CSRF field")?;
-    let fields = [("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)];
-    let signed_up = browser.post(format!("{base}/signup")).header("origin", base).form(&fields);
-    let signed_up = signed_up.send().await?;
-    ensure!(
-        signed_up.status() == reqwest::StatusCode::SEE_OTHER,
-        "sign-up: {}",
-        signed_up.status()
-    );
-
-    let chain_app = reqwest::Client::new();
+    let website = Website::new(base)?;
+    website.sign_up(email, PASSWORD).await?;
     let verifier = CodeVerifier::generate()?;
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("state", "setup")
@@ -239,27 +215,19 @@ async fn sign_up_and_register(base: &str, email: &str) -> anyhow::Result<()> {
         .append_pair("code_challenge_method", "S256")
         .append_pair("redirect_uri", sigil_api::DEFAULT_REDIRECT_URI)
         .finish();
-    let consent = expect_ok(browser.get(format!("{base}/login?{query}")).send().await?).await?;
-    let names = ["csrf", "state", "code_challenge", "code_challenge_method", "redirect_uri"];
-    let mut fields = Vec::new();
-    for name in names {
-        fields.push((name, html::field(&consent, name).context("consent field")?));
-    }
-    let hand_off = browser.post(format!("{base}/login")).header("origin", base).form(&fields);
-    let hand_off = expect_ok(hand_off.send().await?).await?;
-    let link = html::attribute_after(&hand_off, r#"id="open-app""#, "href").context("no link")?;
-    let link = url::Url::parse(&link)?;
+    let link = website.confirm_at(&format!("/login?{query}")).await?;
     let code = link.query_pairs().find(|(k, _)| k == "code").context("no code")?.1.into_owned();
+    let app = reqwest::Client::new();
     let body = json!({
         "code": code,
         "codeVerifier": verifier.expose(),
         "redirectUri": sigil_api::DEFAULT_REDIRECT_URI,
     });
-    let session = chain_app.post(format!("{base}/api/v1/session")).json(&body).send().await?;
+    let session = app.post(format!("{base}/api/v1/session")).json(&body).send().await?;
     let session: SessionResponse = serde_json::from_str(&expect_ok(session).await?)?;
     let bearer = session.session_token.expose().to_owned();
 
-    let init = chain_app.post(format!("{base}/api/v1/registration/init")).bearer_auth(&bearer);
+    let init = app.post(format!("{base}/api/v1/registration/init")).bearer_auth(&bearer);
     let challenge: RegistrationChallenge =
         serde_json::from_str(&expect_ok(init.send().await?).await?)?;
     let passkeys = Passkeys::new(
@@ -268,7 +236,7 @@ async fn sign_up_and_register(base: &str, email: &str) -> anyhow::Result<()> {
     );
     let credential =
         passkeys.register(&challenge.options, None, &Approve, &CancellationToken::new()).await?;
-    let complete = chain_app
+    let complete = app
         .post(format!("{base}/api/v1/registration/complete"))
         .bearer_auth(&bearer)
         .json(&json!({ "firstFactorCredential": credential }));

@@ -21,3 +21,5 @@ pub mod limits;
 pub mod onboarding;
 pub mod server;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,11 +1,15 @@
 //! `MemoryStore` and `KeyringStore` against one behaviour suite, and `KeyringStore` against a real
-//! Secret Service and against none.
+//! Secret Service and against none; the cache and the operation journal on real SQLite files
+//! (`cache`, `journal`).
 //!
 //! The real-keyring tests are `#[ignore]`d, so a plain `cargo nextest run` lists them as skipped
 //! (with the reason) instead of failing for want of a session bus; `make test-keyring` runs them
 //! with `--run-ignored only` inside a private D-Bus session whose gnome-keyring is unlocked
 //! (`scripts/with-secret-service.sh`).
 
+mod cache;
+mod fixtures;
+mod journal;
 mod suite;
 
 use sigil_store::{KeyringStore, MemoryStore, SecretBytes, SecretStore};

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -20,15 +19,15 @@ use serde_json::{Value, json};
 use sigil_api::{RegistrationChallenge, SessionResponse};
 use sigil_authn::webauthn::RelyingParty;
 use sigil_authn::{Approval, CancellationToken, DevicePasskey, Passkeys, Prompt, Prompter};
-use sigil_companion::clock::{Clock, SystemClock};
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::identity::DemoIdentity;
 use sigil_companion::server::{AppState, Parts, router};
 use sigil_companion::store::pkce::CodeVerifier;
 use tower::ServiceExt as _;
 
-use super::html::{attribute_after, field};
 use crate::support::Db;
+use sigil_companion::testing::OffsetClock;
+use sigil_companion::testing::html::{attribute_after, field};
 
 /// The password every test account uses.
 pub const PASSWORD: &str = "correct horse battery";
@@ -66,24 +65,6 @@ impl Drop for TestDfns {
     }
 }
 
-/// The system clock plus an offset tests can move forward.
-#[derive(Debug, Default)]
-pub struct TestClock {
-    offset_ms: AtomicI64,
-}
-
-impl TestClock {
-    pub fn advance_ms(&self, ms: i64) {
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
-    }
-}
-
-impl Clock for TestClock {
-    fn now_ms(&self) -> i64 {
-        SystemClock.now_ms() + self.offset_ms.load(Ordering::SeqCst)
-    }
-}
-
 /// The checked configuration of a companion for `dfns`, with `flags` added.
 pub fn config_for(dfns: &TestDfns, flags: &[&str]) -> Config {
     let account = &dfns.bootstrap.service_account;
@@ -107,7 +88,7 @@ pub fn config_for(dfns: &TestDfns, flags: &[&str]) -> Config {
 pub struct Companion {
     pub router: Router,
     pub state: AppState,
-    pub clock: Arc<TestClock>,
+    pub clock: Arc<OffsetClock>,
 }
 
 impl Companion {
@@ -119,7 +100,7 @@ impl Companion {
     /// An instance with `config` on `db`.
     pub async fn start_with(config: Config, db: &Db) -> Self {
         let store = db.store().await;
-        let clock = Arc::new(TestClock::default());
+        let clock = Arc::new(OffsetClock::default());
         let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
         let state = AppState::from_parts(Parts { config, store, identity, clock: clock.clone() })
             .expect("state");

@@ -6,7 +6,6 @@ mod api_edges;
 mod binary;
 mod browser;
 mod harness;
-mod html;
 mod instances;
 mod journey;
 mod rejections;

@@ -1,5 +1,5 @@
 //! Reading the companion's pages the way a test or the benchmark needs: one attribute of one
-//! tag. (Shared with `examples/bench.rs` through `#[path]`.)
+//! tag.
 
 /// The value of `attribute` in the tag that contains `marker`, HTML-unescaped.
 pub fn attribute_after(html: &str, marker: &str, attribute: &str) -> Option<String> {

@@ -1,0 +1,257 @@
+//! Test support for crates that need a real companion (feature `testing`): a dfns-emulator and a
+//! companion serving on loopback ports ([`TestStack`]), and a person using the website through
+//! a cookie-keeping HTTP client ([`Website`]).
+
+pub mod html;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use clap::Parser as _;
+use dfns_emulator::{Bootstrap, Emulator};
+use url::Url;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, Settings};
+use crate::identity::DemoIdentity;
+use crate::server::{self, AppState, Parts};
+use crate::store::Store;
+
+/// The system clock plus an offset a test can move forward.
+#[derive(Debug, Default)]
+pub struct OffsetClock {
+    offset_ms: AtomicI64,
+}
+
+impl OffsetClock {
+    /// Moves the clock forward by `ms`.
+    pub fn advance_ms(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.offset_ms.load(Ordering::SeqCst)
+    }
+}
+
+/// Why a test-support step failed (tests `expect` these).
+#[derive(Debug, thiserror::Error)]
+pub enum TestingError {
+    /// Starting a server failed.
+    #[error("starting the test stack failed: {0}")]
+    Start(String),
+    /// An HTTP call failed.
+    #[error("HTTP: {0}")]
+    Http(#[from] reqwest::Error),
+    /// A page was not what the step expected.
+    #[error("unexpected page ({status}): {detail}")]
+    Page {
+        /// HTTP status.
+        status: u16,
+        /// What was missing, and the page.
+        detail: String,
+    },
+}
+
+/// A dfns-emulator and a companion on 127.0.0.1 ports, each with its own scratch folder.
+#[derive(Debug)]
+pub struct TestStack {
+    /// The emulator's service account and URL.
+    pub dfns: Bootstrap,
+    /// The companion's base URL (`http://127.0.0.1:PORT`).
+    pub companion_url: String,
+    /// The companion's state (its store and configuration).
+    pub companion: AppState,
+    /// The companion's clock.
+    pub clock: Arc<OffsetClock>,
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _scratch: tempfile::TempDir,
+}
+
+impl TestStack {
+    /// Both servers, transfers confirming at once, faucet on, companion on SQLite.
+    pub async fn start() -> Result<Self, TestingError> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Both servers, with `adjust` applied to the emulator's configuration first.
+    pub async fn start_with(
+        adjust: impl FnOnce(&mut dfns_emulator::Config),
+    ) -> Result<Self, TestingError> {
+        let start = |error: &dyn std::fmt::Display| TestingError::Start(error.to_string());
+        let scratch = tempfile::tempdir().map_err(|e| start(&e))?;
+        let mut config = dfns_emulator::Config::new(scratch.path().join("dfns"));
+        config.confirm_after_ms = 0;
+        config.emulator_api = true;
+        adjust(&mut config);
+        let emulator = Emulator::open(config).await.map_err(|e| start(&e))?;
+        let (listener, address) = loopback().await?;
+        let dfns = emulator.bootstrap(&format!("http://{address}"));
+        let mut tasks = vec![tokio::spawn(emulator.serve(listener, std::future::pending()))];
+
+        let (listener, address) = loopback().await?;
+        let companion_url = format!("http://{address}");
+        let database =
+            format!("sqlite://{}?mode=rwc", scratch.path().join("companion.db").display());
+        let key =
+            format!("--dfns-service-account-private-key={}", dfns.service_account.private_key_pem);
+        let settings = Settings::try_parse_from([
+            "sigil-companion",
+            "--public-url",
+            &companion_url,
+            "--database-url",
+            &database,
+            "--dfns-api-url",
+            &dfns.api_url,
+            "--dfns-service-account-token",
+            &dfns.service_account.token,
+            "--dfns-service-account-cred-id",
+            &dfns.service_account.cred_id,
+            &key,
+        ])
+        .map_err(|e| start(&e))?;
+        let config = Config::from_settings(settings).map_err(|e| start(&e))?;
+        let store = Store::connect(&config.database_url).await.map_err(|e| start(&e))?;
+        let clock = Arc::new(OffsetClock::default());
+        let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
+        let parts = Parts { config, store, identity, clock: clock.clone() };
+        let companion = AppState::from_parts(parts).map_err(|e| start(&e))?;
+        tasks.push(tokio::spawn(server::serve(
+            listener,
+            companion.clone(),
+            std::future::pending(),
+        )));
+        Ok(Self { dfns, companion_url, companion, clock, tasks, _scratch: scratch })
+    }
+}
+
+impl Drop for TestStack {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn loopback() -> Result<(tokio::net::TcpListener, SocketAddr), TestingError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| TestingError::Start(e.to_string()))?;
+    let address = listener.local_addr().map_err(|e| TestingError::Start(e.to_string()))?;
+    Ok((listener, address))
+}
+
+/// A person on the company website: a browser-like HTTP client that keeps cookies, sends the
+/// site's `Origin` with forms and does not follow redirects.
+#[derive(Debug, Clone)]
+pub struct Website {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A page as received.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// HTTP status.
+    pub status: u16,
+    /// The HTML.
+    pub html: String,
+}
+
+impl Page {
+    /// The value of form field `name`.
+    pub fn field(&self, name: &str) -> Result<String, TestingError> {
+        html::field(&self.html, name).ok_or_else(|| self.unexpected(&format!("no field {name}")))
+    }
+
+    /// The deep link of a hand-off page.
+    pub fn deep_link(&self) -> Result<Url, TestingError> {
+        let href = html::attribute_after(&self.html, r#"id="open-app""#, "href")
+            .ok_or_else(|| self.unexpected("no hand-off link"))?;
+        Url::parse(&href).map_err(|_| self.unexpected("a hand-off link that is not a URL"))
+    }
+
+    fn unexpected(&self, detail: &str) -> TestingError {
+        TestingError::Page { status: self.status, detail: format!("{detail}: {}", self.html) }
+    }
+}
+
+impl Website {
+    /// A new browser for the site at `base` (no cookies yet).
+    pub fn new(base: &str) -> Result<Self, TestingError> {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self { http, base: base.trim_end_matches('/').to_owned() })
+    }
+
+    /// `GET` a URL (absolute, or a path on the site).
+    pub async fn get(&self, url: &str) -> Result<Page, TestingError> {
+        let url = if url.starts_with('/') { format!("{}{url}", self.base) } else { url.to_owned() };
+        let response = self.http.get(url).send().await?;
+        Ok(Page { status: response.status().as_u16(), html: response.text().await? })
+    }
+
+    /// Posts a form to a path on the site, as from one of its pages.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Page, TestingError> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::ORIGIN, &self.base)
+            .form(fields)
+            .send()
+            .await?;
+        Ok(Page { status: response.status().as_u16(), html: response.text().await? })
+    }
+
+    /// Signs up (no authorize request): the browser is signed in afterwards.
+    pub async fn sign_up(&self, email: &str, password: &str) -> Result<(), TestingError> {
+        let form = self.get("/signup").await?;
+        let csrf = form.field("csrf")?;
+        let done = self
+            .post_form("/signup", &[("csrf", &csrf), ("email", email), ("password", password)])
+            .await?;
+        if done.status != 303 {
+            return Err(done.unexpected("sign-up did not finish"));
+        }
+        Ok(())
+    }
+
+    /// Opens the app's authorize URL and signs in (or up, with `new_account`) on it; returns
+    /// the deep link the site hands to the app.
+    pub async fn sign_in_at(
+        &self,
+        authorize_url: &str,
+        email: &str,
+        password: &str,
+        new_account: bool,
+    ) -> Result<Url, TestingError> {
+        let form = self.get(authorize_url).await?;
+        let (csrf, next) = (form.field("csrf")?, form.field("next")?);
+        let path = if new_account { "/signup" } else { "/signin" };
+        let fields =
+            [("csrf", csrf.as_str()), ("email", email), ("password", password), ("next", &next)];
+        self.post_form(path, &fields).await?.deep_link()
+    }
+
+    /// Signed in already: opens the authorize URL and confirms; returns the deep link.
+    pub async fn confirm_at(&self, authorize_url: &str) -> Result<Url, TestingError> {
+        let consent = self.get(authorize_url).await?;
+        let names = ["csrf", "state", "code_challenge", "code_challenge_method", "redirect_uri"];
+        let mut values = Vec::with_capacity(names.len());
+        for name in names {
+            values.push(consent.field(name)?);
+        }
+        let fields: Vec<(&str, &str)> =
+            names.iter().zip(&values).map(|(name, value)| (*name, value.as_str())).collect();
+        self.post_form("/login", &fields).await?.deep_link()
+    }
+}

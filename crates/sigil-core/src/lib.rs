@@ -1,0 +1,25 @@
+//! What the Sigil desktop app does for its user, without Tauri (DESIGN.md §1): the shell only
+//! adapts this crate to IPC.
+//!
+//! * [`deep_link`]: the app's `sigil://` links, parsed into types before anything acts on them;
+//! * [`login`]: sign-in through the company website (RFC 8252 + PKCE), the companion session in
+//!   the OS keyring, sign-out;
+//! * [`companion`]: the company backend's `/api/v1`;
+//! * [`onboarding`]: registration with the chosen authenticator and the default wallets, as one
+//!   resumable step;
+//! * [`dfns_session`]: the end-user token for Dfns, in memory, refreshed before it expires;
+//! * [`reads`]: wallets, assets, history and transfers from the local cache, synced from Dfns.
+//!
+//! Every edge is a seam: the companion and Dfns are base URLs, secrets go through
+//! `sigil_store::SecretStore`, time through [`clock::Clock`].
+
+pub mod clock;
+pub mod companion;
+pub mod deep_link;
+pub mod dfns_session;
+mod error;
+pub mod login;
+pub mod onboarding;
+pub mod reads;
+
+pub use error::{Error, Result};

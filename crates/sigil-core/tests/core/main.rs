@@ -1,0 +1,6 @@
+//! sigil-core against a real companion and dfns-emulator on loopback.
+
+mod login;
+mod onboarding;
+mod reads;
+mod support;

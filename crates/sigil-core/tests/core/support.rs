@@ -1,0 +1,122 @@
+//! The app's core wired to a test stack: secrets in memory (or a failing keyring), the system
+//! clock plus an offset.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use dfns_client::Secret;
+use sigil_authn::webauthn::RelyingParty;
+use sigil_authn::{Approval, DevicePasskey, Passkeys, Prompt, Prompter};
+use sigil_companion::testing::{TestStack, Website};
+use sigil_core::clock::{Clock, SystemClock};
+use sigil_core::companion::CompanionClient;
+use sigil_core::login::Auth;
+use sigil_store::{Journal, MemoryStore, SecretBytes, SecretStore, StoreError};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The system clock plus an offset a test moves forward.
+#[derive(Debug, Default)]
+pub struct AppClock(AtomicI64);
+
+impl AppClock {
+    pub fn advance_ms(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for AppClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// One installation of the app: its keyring, journal, device passkey and clock.
+pub struct App {
+    pub auth: Auth,
+    pub secrets: Arc<MemoryStore>,
+    pub clock: Arc<AppClock>,
+    pub journal: Journal,
+    pub passkeys: Passkeys,
+    pub dir: tempfile::TempDir,
+}
+
+impl App {
+    pub async fn new(stack: &TestStack) -> Self {
+        let secrets = Arc::new(MemoryStore::new());
+        let clock = Arc::new(AppClock::default());
+        let companion = CompanionClient::new(&stack.companion_url).expect("companion URL");
+        let auth = Auth::new(companion, secrets.clone(), clock.clone());
+        let dir = tempfile::tempdir().expect("app data dir");
+        let journal = Journal::open(&dir.path().join("journal.db")).await.expect("journal");
+        let rp = RelyingParty::new(&stack.dfns.rp_id, "Sigil tests").expect("rp");
+        let device = DevicePasskey::new(secrets.clone(), "device-passkeys");
+        let passkeys = Passkeys::new(Arc::new(device), rp);
+        Self { auth, secrets, clock, journal, passkeys, dir }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Signs in as a new account `email`.
+    pub async fn signed_in(stack: &TestStack, email: &str) -> Self {
+        let app = Self::new(stack).await;
+        let link = app.website_login(stack, email, true).await;
+        app.auth.accept_deep_link(&link).await.expect("signed in");
+        app
+    }
+
+    /// Which keyring entries exist.
+    pub fn stored(&self) -> Vec<&'static str> {
+        ["pending-login", "companion-session"]
+            .into_iter()
+            .filter(|key| self.secrets.get(key).expect("memory store").is_some())
+            .collect()
+    }
+
+    /// Signs in as `email` (a new account when `new_account`) through the website; returns the
+    /// deep link the app receives.
+    pub async fn website_login(&self, stack: &TestStack, email: &str, new_account: bool) -> String {
+        let url = self.auth.start_login().await.expect("login starts");
+        let website = Website::new(&stack.companion_url).expect("browser");
+        let link = website.sign_in_at(url.as_str(), email, PASSWORD, new_account).await;
+        link.expect("the website hands back a deep link").to_string()
+    }
+}
+
+/// A keyring that is not there.
+#[derive(Debug)]
+pub struct NoKeyring;
+
+impl SecretStore for NoKeyring {
+    fn get(&self, _key: &str) -> Result<Option<SecretBytes>, StoreError> {
+        Err(StoreError::NoKeyring("no Secret Service on the session bus".into()))
+    }
+
+    fn set(&self, _key: &str, _value: &SecretBytes) -> Result<(), StoreError> {
+        Err(StoreError::NoKeyring("no Secret Service on the session bus".into()))
+    }
+
+    fn delete(&self, _key: &str) -> Result<bool, StoreError> {
+        Err(StoreError::NoKeyring("no Secret Service on the session bus".into()))
+    }
+}
+
+/// A person who answers every prompt: approves device-passkey operations, or declines them.
+#[derive(Debug, Default)]
+pub struct Person {
+    pub declines: bool,
+}
+
+impl Prompter for Person {
+    fn show(&self, _prompt: Prompt) {}
+
+    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
+        None
+    }
+
+    fn approve(&self, _approval: &Approval) -> bool {
+        !self.declines
+    }
+}
