@@ -111,13 +111,19 @@ impl Passkeys {
         cancel: &CancellationToken,
         ceremony: impl Future<Output = Result<T, AuthnError>>,
     ) -> Result<T, AuthnError> {
-        tokio::select! {
-            // A cancel that came while the ceremony was also finishing wins: the person said stop.
+        let outcome = tokio::select! {
             biased;
             () = cancel.cancelled() => Err(AuthnError::Cancelled),
             outcome = tokio::time::timeout(self.timeout, ceremony) => {
                 outcome.unwrap_or(Err(AuthnError::TimedOut(self.timeout)))
             }
+        };
+        // A cancel that came while the ceremony was finishing wins, even when both happened in
+        // one poll (a prompt answered "stop" and the authenticator answered at once): the
+        // person said stop.
+        if cancel.is_cancelled() {
+            return Err(AuthnError::Cancelled);
         }
+        outcome
     }
 }
