@@ -8,49 +8,58 @@ use bech32::segwit::{self, VERSION_0, VERSION_1};
 use ripemd::Ripemd160;
 use sha2::{Digest as _, Sha256};
 
-use super::keys::KeyPair;
-use super::networks::{Family, Network};
+use crate::networks::{Family, Network};
 
 #[cfg(test)]
 mod tests;
 
-/// Why an address is not valid for a network; the text tells the person what to fix.
+/// Why an address is not valid for a network, or why a public key has none there; the text tells
+/// the person what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct AddressError(pub String);
 
-/// The address of `key` on `network`:
+/// The address of `public_key` on `network`:
 /// - EVM: the EIP-55 checksummed `0x` address, the last 20 bytes of keccak256 of the
 ///   uncompressed public key (without its `04` prefix);
 /// - Bitcoin: P2WPKH, bech32 of hash160 of the compressed public key, `bc` on mainnet and `tb`
 ///   on the test networks;
 /// - Solana: base58 of the ed25519 public key.
 ///
-/// # Panics
+/// `public_key` is SEC1 for secp256k1, compressed (33 bytes, the form of Dfns's
+/// `signingKey.publicKey`) or uncompressed (65 bytes), and the 32-byte key for ed25519.
 ///
-/// If the key is not on the network's curve ([`Network::curve`]): a wallet's key is always
-/// generated for its network, so this is a bug in the caller.
-pub fn address(network: &Network, key: &KeyPair) -> String {
-    assert_eq!(
-        key.curve(),
-        network.curve(),
-        "a {} key has no {} address",
-        key.curve().name(),
-        network.name
-    );
+/// # Errors
+///
+/// If the bytes are not a public key on the network's curve ([`Network::curve`]): the wrong
+/// length (a key of another curve, for instance) or not a secp256k1 point. The message names the
+/// network.
+pub fn address(network: &Network, public_key: &[u8]) -> Result<String, AddressError> {
     match network.family {
         Family::Evm => {
-            let public = key.public_key_bytes();
-            evm_address(&public).to_checksum(None)
+            let key = secp256k1_key(network, public_key)?;
+            Ok(evm_address(&key).to_checksum(None))
         }
         Family::Bitcoin => {
-            let program = hash160(&key.public_key_bytes());
+            let key = secp256k1_key(network, public_key)?;
+            // P2WPKH commits to the compressed form, whichever form the caller has.
+            let program = hash160(key.to_sec1_point(true).as_bytes());
             #[allow(clippy::expect_used)]
             // A 20-byte version-0 program with a 2-letter hrp is always within bech32's limits.
-            segwit::encode_v0(bitcoin_params(network).0.hrp, &program)
-                .expect("a P2WPKH program always encodes")
+            let address = segwit::encode_v0(bitcoin_params(network).0.hrp, &program)
+                .expect("a P2WPKH program always encodes");
+            Ok(address)
         }
-        Family::Solana => bs58::encode(key.public_key_bytes()).into_string(),
+        Family::Solana => {
+            if public_key.len() != ED25519_KEY_LEN {
+                return Err(not_a_key(
+                    network,
+                    public_key,
+                    format!("{} addresses come from 32-byte ed25519 public keys", network.name),
+                ));
+            }
+            Ok(bs58::encode(public_key).into_string())
+        }
     }
 }
 
@@ -70,12 +79,42 @@ pub fn validate_address(network: &Network, address: &str) -> Result<String, Addr
     }
 }
 
-/// The EVM address of a secp256k1 public key in any SEC1 form.
-fn evm_address(public_key: &[u8]) -> Address {
-    #[allow(clippy::expect_used)]
-    // Our own key's bytes: always a valid point.
-    let key = k256::ecdsa::VerifyingKey::from_sec1_bytes(public_key)
-        .expect("a key pair's public key is a valid point");
+const ED25519_KEY_LEN: usize = 32;
+const SEC1_COMPRESSED_LEN: usize = 33;
+const SEC1_UNCOMPRESSED_LEN: usize = 65;
+
+/// The secp256k1 public key in `public_key` (SEC1, either form), or why `network` has no address
+/// for those bytes.
+fn secp256k1_key(
+    network: &Network,
+    public_key: &[u8],
+) -> Result<k256::ecdsa::VerifyingKey, AddressError> {
+    if !matches!(public_key.len(), SEC1_COMPRESSED_LEN | SEC1_UNCOMPRESSED_LEN) {
+        return Err(not_a_key(
+            network,
+            public_key,
+            format!(
+                "{} addresses come from secp256k1 public keys, 33 (compressed) or 65 \
+                 (uncompressed) bytes of SEC1",
+                network.name
+            ),
+        ));
+    }
+    k256::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| {
+        not_a_key(network, public_key, "the bytes are not a point on the secp256k1 curve")
+    })
+}
+
+fn not_a_key(network: &Network, public_key: &[u8], reason: impl std::fmt::Display) -> AddressError {
+    AddressError(format!(
+        "a {}-byte key has no {} address: {reason}",
+        public_key.len(),
+        network.name
+    ))
+}
+
+/// The EVM address of a secp256k1 public key.
+fn evm_address(key: &k256::ecdsa::VerifyingKey) -> Address {
     let uncompressed = key.to_sec1_point(false);
     Address::from_slice(&keccak256(&uncompressed.as_bytes()[1..])[12..])
 }

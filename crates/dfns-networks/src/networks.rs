@@ -1,6 +1,6 @@
-//! The networks the emulator supports, with what the rest of the chain module needs to know about
-//! each: its family (which decides keys, addresses and signature kinds), its EVM chain id and its
-//! native asset.
+//! The networks Sigil and the emulator support, with what their users need to know about each:
+//! its family (which decides keys, addresses and signature kinds), its EVM chain id and its native
+//! asset.
 
 #[cfg(test)]
 mod tests;
@@ -26,7 +26,7 @@ impl Family {
         }
     }
 
-    /// The family of a `blockchainKind` value, if the emulator supports it.
+    /// The family of a `blockchainKind` value, if it is supported.
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "Evm" => Some(Self::Evm),
@@ -72,7 +72,7 @@ impl Curve {
     }
 }
 
-/// A network the emulator supports.
+/// A supported network.
 #[derive(Debug)]
 pub struct Network {
     /// The Dfns network name, e.g. `EthereumSepolia`.
@@ -147,9 +147,9 @@ static NETWORKS: [Network; 14] = [
     solana("SolanaDevnet"),
 ];
 
-/// The networks the emulator supports: Ethereum, EthereumSepolia, Base, BaseSepolia, Polygon,
-/// PolygonAmoy, ArbitrumOne, ArbitrumSepolia, Bitcoin, BitcoinTestnet4, BitcoinSignet,
-/// BitcoinTestnet3, Solana, SolanaDevnet.
+/// The supported network named `name` (Dfns's spelling, case-sensitive): one of Ethereum,
+/// EthereumSepolia, Base, BaseSepolia, Polygon, PolygonAmoy, ArbitrumOne, ArbitrumSepolia,
+/// Bitcoin, BitcoinTestnet4, BitcoinSignet, BitcoinTestnet3, Solana, SolanaDevnet.
 pub fn network(name: &str) -> Option<&'static Network> {
     NETWORKS.iter().find(|network| network.name == name)
 }

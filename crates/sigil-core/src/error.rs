@@ -47,6 +47,52 @@ pub enum Error {
     /// The company server refused or could not be reached.
     #[error(transparent)]
     Companion(#[from] CompanionError),
+    /// Another action is running; one at a time.
+    #[error("another action is in progress: wait for it to finish")]
+    Busy,
+    /// The wallet's network is not one Sigil knows.
+    #[error("Sigil cannot send on {0}")]
+    NetworkUnsupported(String),
+    /// The recipient is not an address of the wallet's network.
+    #[error("{0}")]
+    AddressInvalid(String),
+    /// The amount cannot be sent.
+    #[error(transparent)]
+    Amount(#[from] crate::actions::AmountError),
+    /// More than the balance.
+    #[error("the balance is {balance} {symbol}: send at most that (the fee may need some too)")]
+    InsufficientFunds {
+        /// The balance, in whole units.
+        balance: String,
+        /// The asset.
+        symbol: String,
+    },
+    /// The wallet is not (yet) known to this app.
+    #[error("wallet {0} is not among your wallets: refresh and try again")]
+    WalletUnknown(String),
+    /// The wallet holds no such asset.
+    #[error("this wallet holds no such asset")]
+    AssetUnknown,
+    /// The user's own daily limit would be passed.
+    #[error("this would pass your daily limit of {limit} {symbol} for this wallet")]
+    DailyLimitExceeded {
+        /// The limit, in whole units.
+        limit: String,
+        /// The asset.
+        symbol: String,
+    },
+    /// No such operation in the journal (for this user).
+    #[error("no such action: {0}")]
+    OperationUnknown(String),
+    /// The operation finished already.
+    #[error("this action is over already ({0})")]
+    OperationFinished(String),
+    /// The request may or may not have reached Dfns; it is looked up before anything is
+    /// signed again.
+    #[error(
+        "Sigil could not learn whether Dfns received the request ({0}): it will check before signing anything again"
+    )]
+    OutcomeUnknown(String),
     /// The authenticator failed, was cancelled or timed out.
     #[error(transparent)]
     Authn(#[from] sigil_authn::AuthnError),
@@ -98,6 +144,17 @@ impl Error {
                 None => "DFNS_FAILED",
             },
             Self::Config(_) => "CONFIG_INVALID",
+            Self::Busy => "BUSY",
+            Self::NetworkUnsupported(_) => "NETWORK_UNSUPPORTED",
+            Self::AddressInvalid(_) => "ADDRESS_INVALID",
+            Self::Amount(error) => error.code(),
+            Self::InsufficientFunds { .. } => "INSUFFICIENT_FUNDS",
+            Self::WalletUnknown(_) => "WALLET_UNKNOWN",
+            Self::AssetUnknown => "ASSET_UNKNOWN",
+            Self::DailyLimitExceeded { .. } => "DAILY_LIMIT_EXCEEDED",
+            Self::OperationUnknown(_) => "OPERATION_UNKNOWN",
+            Self::OperationFinished(_) => "OPERATION_FINISHED",
+            Self::OutcomeUnknown(_) => "OUTCOME_UNKNOWN",
             Self::Authn(error) => error.code(),
             Self::Cache(error) => error.code(),
             Self::Journal(error) => error.code(),

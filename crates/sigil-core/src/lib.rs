@@ -8,11 +8,14 @@
 //! * [`onboarding`]: registration with the chosen authenticator and the default wallets, as one
 //!   resumable step;
 //! * [`dfns_session`]: the end-user token for Dfns, in memory, refreshed before it expires;
-//! * [`reads`]: wallets, assets, history and transfers from the local cache, synced from Dfns.
+//! * [`reads`]: wallets, assets, history and transfers from the local cache, synced from Dfns;
+//! * [`actions`]: signed actions with an intent decoded from the exact body, journaled before
+//!   they are sent, reconciled by `externalId` after an unknown outcome, guardrails first.
 //!
 //! Every edge is a seam: the companion and Dfns are base URLs, secrets go through
 //! `sigil_store::SecretStore`, time through [`clock::Clock`].
 
+pub mod actions;
 pub mod clock;
 pub mod companion;
 pub mod deep_link;

@@ -167,6 +167,10 @@ pub async fn create_wallet(
     request_body: String,
 ) -> ApiResult<WalletRow> {
     let key = KeyPair::generate(network.curve());
+    #[allow(clippy::expect_used)]
+    // The key was just generated on the network's curve, so the network has an address for it.
+    let address = address(network, &key.public_key_bytes())
+        .expect("a key generated for a network has an address there");
     let now = state.clock.now_iso();
     let key_row = KeyRow {
         id: new_id("key"),
@@ -180,7 +184,7 @@ pub async fn create_wallet(
         seq: 0,
         id: new_id("wa"),
         network: network.name.to_owned(),
-        address: address(network, &key),
+        address,
         key_id: key_row.id.clone(),
         status: "Active".to_owned(),
         name: body.name.clone(),

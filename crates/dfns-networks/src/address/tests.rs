@@ -1,23 +1,70 @@
 use super::*;
-use crate::chain::keys::KeyPair;
-use crate::chain::networks::{Curve, network, networks};
+use crate::networks::{Curve, network, networks};
 
 fn net(name: &str) -> &'static Network {
     network(name).expect("a supported network")
 }
 
+/// The SEC1 public key of a secp256k1 secret; compressed is the form of a wallet's
+/// `signingKey.publicKey`.
+fn secp256k1_public(secret: &[u8; 32], compressed: bool) -> Vec<u8> {
+    k256::ecdsa::SigningKey::from_slice(secret)
+        .expect("a valid secp256k1 scalar")
+        .verifying_key()
+        .to_sec1_point(compressed)
+        .as_bytes()
+        .to_vec()
+}
+
+fn ed25519_public(seed: &[u8; 32]) -> Vec<u8> {
+    ed25519_dalek::SigningKey::from_bytes(seed).verifying_key().to_bytes().to_vec()
+}
+
+/// The public key of a random key on `curve`.
+fn random_public(curve: Curve) -> Vec<u8> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).expect("the operating system's random number generator");
+    match curve {
+        // Random bytes are not a valid scalar (zero or ≥ the group order) with odds about 2⁻¹²⁸.
+        Curve::Secp256k1 => secp256k1_public(&secret, true),
+        Curve::Ed25519 => ed25519_public(&secret),
+    }
+}
+
 /// The secp256k1 private key 1, whose addresses are published everywhere.
-fn key_one() -> KeyPair {
+const ONE: [u8; 32] = {
     let mut one = [0u8; 32];
     one[31] = 1;
-    KeyPair::from_secret(Curve::Secp256k1, &one).expect("1 is a valid scalar")
+    one
+};
+
+/// The public key of [`ONE`], compressed (33 bytes).
+fn key_one() -> Vec<u8> {
+    secp256k1_public(&ONE, true)
+}
+
+/// The same key, uncompressed (65 bytes, `04` ‖ x ‖ y).
+fn key_one_uncompressed() -> Vec<u8> {
+    secp256k1_public(&ONE, false)
 }
 
 /// RFC 8032 §7.1 TEST 1.
-fn rfc8032_key() -> KeyPair {
+fn rfc8032_key() -> Vec<u8> {
     let secret = hex::decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
         .expect("hex");
-    KeyPair::from_secret(Curve::Ed25519, &secret.try_into().expect("32 bytes")).expect("a seed")
+    ed25519_public(&secret.try_into().expect("32 bytes"))
+}
+
+fn derive(network: &Network, public_key: &[u8]) -> String {
+    address(network, public_key)
+        .unwrap_or_else(|error| panic!("{} has an address for the key: {error}", network.name))
+}
+
+fn no_address(network: &str, public_key: &[u8]) -> String {
+    let error = address(net(network), public_key)
+        .expect_err(&format!("{network} has no address for {}", hex::encode(public_key)));
+    assert!(error.0.contains(network), "the message names the network: {}", error.0);
+    error.0
 }
 
 fn refused(network: &str, address: &str) -> String {
@@ -30,16 +77,16 @@ fn refused(network: &str, address: &str) -> String {
 #[test]
 fn private_key_one_has_the_well_known_ethereum_address_on_every_evm_network() {
     for network in networks().iter().filter(|network| network.family == Family::Evm) {
-        assert_eq!(address(network, &key_one()), "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf");
+        assert_eq!(derive(network, &key_one()), "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf");
     }
 }
 
 #[test]
 fn private_key_one_has_the_bip_173_p2wpkh_addresses() {
-    assert_eq!(address(net("Bitcoin"), &key_one()), "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+    assert_eq!(derive(net("Bitcoin"), &key_one()), "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
     for testnet in ["BitcoinTestnet3", "BitcoinTestnet4", "BitcoinSignet"] {
         assert_eq!(
-            address(net(testnet), &key_one()),
+            derive(net(testnet), &key_one()),
             "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx",
             "{testnet}"
         );
@@ -51,7 +98,7 @@ fn a_solana_address_is_the_base58_public_key() {
     // Computed independently (a 15-line base58 encoder outside this code base).
     for network in ["Solana", "SolanaDevnet"] {
         assert_eq!(
-            address(net(network), &rfc8032_key()),
+            derive(net(network), &rfc8032_key()),
             "FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z"
         );
     }
@@ -60,16 +107,56 @@ fn a_solana_address_is_the_base58_public_key() {
 #[test]
 fn every_derived_address_validates_to_itself() {
     for network in networks() {
-        let key = KeyPair::generate(network.curve());
-        let derived = address(network, &key);
+        let derived = derive(network, &random_public(network.curve()));
         assert_eq!(validate_address(network, &derived).as_deref(), Ok(derived.as_str()));
     }
 }
 
 #[test]
-#[should_panic(expected = "has no Solana address")]
+fn an_uncompressed_secp256k1_key_has_the_addresses_of_its_compressed_form() {
+    for name in ["Ethereum", "Bitcoin", "BitcoinSignet"] {
+        let network = net(name);
+        assert_eq!(derive(network, &key_one_uncompressed()), derive(network, &key_one()), "{name}");
+    }
+}
+
+#[test]
 fn a_key_of_another_curve_has_no_address() {
-    let _ = address(net("Solana"), &key_one());
+    assert_eq!(
+        no_address("Solana", &key_one()),
+        "a 33-byte key has no Solana address: Solana addresses come from 32-byte ed25519 public \
+         keys"
+    );
+    for network in ["Ethereum", "BaseSepolia", "Bitcoin", "BitcoinTestnet4"] {
+        let message = no_address(network, &rfc8032_key());
+        assert!(
+            message.starts_with(&format!("a 32-byte key has no {network} address")),
+            "{message}"
+        );
+        assert!(message.contains("secp256k1"), "{message}");
+    }
+    no_address("Solana", &key_one_uncompressed());
+    no_address("Solana", &[]);
+}
+
+#[test]
+fn bytes_that_are_not_a_secp256k1_point_have_no_address() {
+    // x = 2²⁵⁶ − 1 is beyond the field; the uncompressed key of 1 with its y changed is off the
+    // curve; `04` announces an uncompressed key in 33 bytes.
+    let beyond_the_field = [&[0x02][..], &[0xff; 32]].concat();
+    let mut off_the_curve = key_one_uncompressed();
+    off_the_curve[64] ^= 1;
+    let mut wrong_tag = key_one();
+    wrong_tag[0] = 0x04;
+    for bytes in [beyond_the_field, off_the_curve, wrong_tag] {
+        for network in ["Ethereum", "Bitcoin"] {
+            let message = no_address(network, &bytes);
+            assert!(
+                message.ends_with("the bytes are not a point on the secp256k1 curve"),
+                "{message}"
+            );
+        }
+    }
 }
 
 #[test]

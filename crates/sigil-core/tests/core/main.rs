@@ -1,5 +1,6 @@
 //! sigil-core against a real companion and dfns-emulator on loopback.
 
+mod actions;
 mod login;
 mod onboarding;
 mod reads;

@@ -116,7 +116,8 @@ fn mail_signing_hash(body: &Value) -> String {
 fn the_eip712_mail_example_gives_the_specification_digest_and_signature() {
     let cow = secp_key(keccak256(b"cow").0);
     assert_eq!(
-        address(network("Ethereum").expect("Ethereum"), &cow),
+        address(network("Ethereum").expect("Ethereum"), &cow.public_key_bytes())
+            .expect("a secp256k1 key has an Ethereum address"),
         "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
     );
     let request = parse(Family::Evm, &mail_body());

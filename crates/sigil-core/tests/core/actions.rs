@@ -1,0 +1,357 @@
+//! Signed transfers: journaled before they are signed, the exact bytes confirmed, reconciled by
+//! externalId after an unknown outcome, and every refusal before anything is signed.
+
+use std::sync::Arc;
+
+use dfns_client::models::SignedChallenge;
+use sigil_authn::{Approval, CancellationToken, Prompt, Prompter};
+use sigil_companion::testing::TestStack;
+use sigil_core::actions::{Actions, AssetRef, FeeTier, Guardrails, SendRequest, Warning};
+use sigil_core::dfns_session::DfnsSession;
+use sigil_core::onboarding::{Onboarded, register};
+use sigil_core::reads::Reads;
+use sigil_store::{Cache, OperationState};
+
+use crate::support::{App, Person};
+
+/// An EIP-55 address from the EIP's own examples (nobody's wallet here).
+const ELSEWHERE: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+
+/// A registered user with one ETH on Sepolia, their reads synced.
+struct Funded {
+    app: App,
+    owner: String,
+    reads: Reads,
+    dfns: Arc<DfnsSession>,
+    sepolia: String,
+}
+
+impl Funded {
+    async fn new(stack: &TestStack, email: &str) -> Self {
+        let app = App::signed_in(stack, email).await;
+        let cancel = CancellationToken::new();
+        let done = register(
+            &app.auth,
+            &app.journal,
+            &app.passkeys,
+            None,
+            &Person::default(),
+            &cancel,
+            app.now_ms(),
+        )
+        .await
+        .expect("registered");
+        let Onboarded::Registered(registered) = done else { panic!("a new user") };
+        let dfns_user = registered.me.dfns_user_id.expect("Dfns user");
+        let owner = registered.me.user.id;
+        let (cache, _) = Cache::open(&app.dir.path().join("cache.db")).await;
+        let dfns = Arc::new(
+            DfnsSession::new(app.auth.clone(), &stack.dfns.api_url, app.clock.clone())
+                .expect("session"),
+        );
+        let reads = Reads::new(cache, dfns.clone());
+        let sepolia =
+            registered.wallets.iter().find(|w| w.network == "EthereumSepolia").expect("Sepolia");
+        let address = sepolia.address.clone().expect("address");
+        let faucet = reqwest::Client::new()
+            .post(format!("{}/_emulator/faucet", stack.dfns.api_url))
+            .json(&serde_json::json!({"network": "EthereumSepolia", "address": address, "amount": "1000000000000000000"}))
+            .send()
+            .await
+            .expect("faucet");
+        assert!(faucet.status().is_success());
+        reads.sync(&dfns_user).await.expect("sync");
+        Self { sepolia: sepolia.id.clone(), app, owner, reads, dfns }
+    }
+
+    fn actions(&self, guardrails: Guardrails) -> Actions {
+        Actions::new(
+            self.dfns.clone(),
+            self.reads.clone(),
+            self.app.journal.clone(),
+            guardrails,
+            self.app.clock.clone(),
+        )
+    }
+
+    fn send(&self, to: &str, amount: &str) -> SendRequest {
+        SendRequest {
+            wallet_id: self.sepolia.clone(),
+            asset: AssetRef::Native,
+            to: to.to_owned(),
+            amount: amount.to_owned(),
+            fee_tier: None,
+        }
+    }
+}
+
+async fn transfers_at_dfns(funded: &Funded) -> Vec<dfns_client::models::Transfer> {
+    let wallet = funded.sepolia.clone();
+    funded
+        .dfns
+        .call(|dfns| {
+            let wallet = wallet.clone();
+            async move { dfns.list_transfers(&wallet, None).await }
+        })
+        .await
+        .expect("transfers")
+        .items
+}
+
+#[tokio::test]
+async fn a_send_is_journaled_shown_from_its_exact_body_signed_and_confirmed() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "ada@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let mut request = funded.send(ELSEWHERE, "0.25");
+    request.fee_tier = Some(FeeTier::Fast);
+    let prepared = actions.prepare_send(&funded.owner, &request).await.expect("prepared");
+    assert_eq!(
+        prepared.intent.summary(),
+        format!("Send 0.25 ETH to {ELSEWHERE} on EthereumSepolia (Fast fee)")
+    );
+    assert_eq!(prepared.warnings, [Warning::FirstSendToAddress]);
+    let journaled =
+        funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    assert_eq!(journaled.state, OperationState::Prepared);
+    assert!(journaled.body.contains("\"amount\":\"250000000000000000\""), "{}", journaled.body);
+    assert!(transfers_at_dfns(&funded).await.is_empty(), "nothing sent before the user confirms");
+
+    let transfer = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("sent");
+    assert_eq!(transfer.external_id.as_deref(), Some(prepared.intent.external_id.as_str()));
+    let done = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    assert_eq!(done.state, OperationState::Done);
+    let again = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("over");
+    assert_eq!(again.code(), "OPERATION_FINISHED");
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_transfer_whose_answer_was_lost_is_found_by_external_id_and_never_sent_twice() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "bob@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    // The app sent exactly the journaled bytes, then died before hearing the answer.
+    let client = funded.dfns.client().await.expect("client");
+    let request = serde_json::from_str(&op.body).expect("body");
+    let pending = client.transfer_asset_init(&funded.sepolia, &request).await.expect("init");
+    assert_eq!(pending.body(), op.body);
+    let assertion = funded
+        .app
+        .passkeys
+        .sign(pending.challenge(), &Person::default(), &CancellationToken::new())
+        .await
+        .expect("signed");
+    let signed = SignedChallenge {
+        challenge_identifier: pending.challenge().challenge_identifier.clone(),
+        first_factor: assertion,
+        second_factor: None,
+    };
+    funded
+        .app
+        .journal
+        .advance(&op.id, OperationState::Sent, None, funded.app.now_ms())
+        .await
+        .expect("sent");
+    client.complete(pending, &signed).await.expect("Dfns accepted it");
+
+    // Restarted: reconciliation finds it; confirming again signs nothing.
+    assert_eq!(actions.reconcile(&funded.owner).await.expect("reconciled"), 1);
+    let settled = funded.app.journal.get(&op.id).await.expect("journal").expect("op");
+    assert_eq!(settled.state, OperationState::Done);
+    let refuses = Person { declines: true };
+    let again = actions
+        .confirm(&funded.owner, &op.id, &funded.app.passkeys, &refuses, &CancellationToken::new())
+        .await
+        .expect_err("finished");
+    assert_eq!(again.code(), "OPERATION_FINISHED");
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1, "one transfer at Dfns");
+}
+
+#[tokio::test]
+async fn a_transfer_that_never_reached_dfns_is_signed_again_with_the_same_external_id() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "cat@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    // Marked sent, but the request died on the way: Dfns never saw it.
+    funded
+        .app
+        .journal
+        .advance(&prepared.operation_id, OperationState::Sent, None, funded.app.now_ms())
+        .await
+        .expect("sent");
+    assert_eq!(actions.reconcile(&funded.owner).await.expect("reconcile"), 0, "nothing found");
+    let transfer = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("sent now");
+    assert_eq!(transfer.external_id.as_deref(), Some(prepared.intent.external_id.as_str()));
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
+}
+
+#[tokio::test]
+async fn amounts_and_addresses_that_cannot_be_sent_are_refused_before_anything_is_journaled() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "dot@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let solana_address = "FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z";
+    let cases = [
+        (funded.send(ELSEWHERE, "0.0000000000000000001"), "AMOUNT_TOO_PRECISE"),
+        (funded.send(ELSEWHERE, "-1"), "AMOUNT_NEGATIVE"),
+        (funded.send(ELSEWHERE, "0"), "AMOUNT_ZERO"),
+        (funded.send(ELSEWHERE, &"9".repeat(90)), "AMOUNT_TOO_LARGE"),
+        (funded.send(ELSEWHERE, "1,5"), "AMOUNT_INVALID"),
+        (funded.send(ELSEWHERE, "2"), "INSUFFICIENT_FUNDS"),
+        (funded.send(solana_address, "0.1"), "ADDRESS_INVALID"),
+        (funded.send("0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAeD", "0.1"), "ADDRESS_INVALID"),
+        (
+            SendRequest { wallet_id: "wa-nope".into(), ..funded.send(ELSEWHERE, "0.1") },
+            "WALLET_UNKNOWN",
+        ),
+        (
+            SendRequest {
+                asset: AssetRef::Erc20 { contract: ELSEWHERE.into() },
+                ..funded.send(ELSEWHERE, "0.1")
+            },
+            "ASSET_UNKNOWN",
+        ),
+    ];
+    for (request, code) in cases {
+        let error = actions.prepare_send(&funded.owner, &request).await.expect_err(code);
+        assert_eq!(error.code(), code, "{request:?}: {error}");
+    }
+    let journaled = funded.app.journal.recent(&funded.owner, 10).await.expect("journal");
+    assert!(journaled.iter().all(|op| op.kind != "transfer"), "no transfer was journaled");
+}
+
+#[tokio::test]
+async fn the_daily_limit_refuses_what_would_pass_it_and_a_look_alike_address_is_flagged() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "eve@example.org").await;
+    let mut guardrails = Guardrails::default();
+    guardrails.daily_limits.insert(
+        funded.sepolia.clone(),
+        [("Native".to_owned(), "0.3".to_owned())].into_iter().collect(),
+    );
+    let actions = funded.actions(guardrails);
+    let first =
+        actions.prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.25")).await.expect("within");
+    actions
+        .confirm(
+            &funded.owner,
+            &first.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("sent");
+    let over = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect_err("over");
+    assert_eq!(over.code(), "DAILY_LIMIT_EXCEEDED");
+    let lookalike = "0x5aaeb600000000000000000000000000000beaed";
+    let flagged = actions
+        .prepare_send(&funded.owner, &funded.send(lookalike, "0.01"))
+        .await
+        .expect("prepared");
+    assert_eq!(
+        flagged.warnings,
+        [
+            Warning::FirstSendToAddress,
+            Warning::LooksLikeKnownAddress { known: ELSEWHERE.to_owned() }
+        ]
+    );
+    let known = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.01"))
+        .await
+        .expect("prepared");
+    assert!(known.warnings.is_empty(), "a known recipient: {:?}", known.warnings);
+}
+
+/// Approves once it is told to, and says when it is asked.
+struct Gate {
+    asked: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    go: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl Prompter for Gate {
+    fn show(&self, _prompt: Prompt) {}
+
+    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<dfns_client::Secret> {
+        None
+    }
+
+    fn approve(&self, _approval: &Approval) -> bool {
+        if let Some(asked) = self.asked.lock().expect("lock").take() {
+            let _ = asked.send(());
+        }
+        self.go.lock().expect("lock").recv().is_ok()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn a_second_request_while_an_action_runs_is_busy() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Arc::new(Funded::new(&stack, "fin@example.org").await);
+    let actions = Arc::new(funded.actions(Guardrails::default()));
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    let (asked_tx, asked) = tokio::sync::oneshot::channel();
+    let (go, go_rx) = std::sync::mpsc::channel();
+    let gate =
+        Gate { asked: std::sync::Mutex::new(Some(asked_tx)), go: std::sync::Mutex::new(go_rx) };
+    let running = {
+        let (actions, funded, id) =
+            (actions.clone(), funded.clone(), prepared.operation_id.clone());
+        tokio::spawn(async move {
+            actions
+                .confirm(&funded.owner, &id, &funded.app.passkeys, &gate, &CancellationToken::new())
+                .await
+        })
+    };
+    asked.await.expect("the passkey prompt is up");
+    let busy = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect_err("busy");
+    assert_eq!(busy.code(), "BUSY");
+    go.send(()).expect("approve");
+    running.await.expect("task").expect("the first action finishes");
+}
