@@ -116,6 +116,17 @@ impl DelegatedClient {
         self.transport.action_init(Method::PUT, "/auth/credentials/deactivate", &body).await
     }
 
+    /// Step 1 of any write whose body was built before (and kept, e.g. in a journal): `body`
+    /// must be the JSON text of the request; it is signed and later sent byte for byte.
+    pub async fn action_init_text<R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: String,
+    ) -> Result<PendingAction<R>, Error> {
+        self.transport.action_init_text(method, path, body).await
+    }
+
     /// Step 2 of any write: `POST /auth/action` with the user's signature, then the request
     /// with exactly the bytes step 1 signed.
     pub async fn complete<R: DeserializeOwned>(

@@ -127,7 +127,16 @@ impl Transport {
         path: &str,
         body: &B,
     ) -> Result<PendingAction<R>, Error> {
-        let body = to_body(body);
+        self.action_init_text(method, path, to_body(body)).await
+    }
+
+    /// Step 1 with a body already serialised: `body` is signed and sent byte for byte.
+    pub(crate) async fn action_init_text<R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: String,
+    ) -> Result<PendingAction<R>, Error> {
         let init = UserActionInitRequest {
             user_action_payload: body.clone(),
             user_action_http_method: method.to_string(),

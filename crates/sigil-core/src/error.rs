@@ -81,6 +81,18 @@ pub enum Error {
         /// The asset.
         symbol: String,
     },
+    /// A signature request Sigil will not build.
+    #[error("{0}")]
+    SignatureInvalid(String),
+    /// A passkey name that cannot be used.
+    #[error("a passkey name has 1 to 64 characters")]
+    PasskeyNameInvalid,
+    /// No such active passkey on the account.
+    #[error("no active passkey {0} on your account")]
+    PasskeyUnknown(String),
+    /// The Dfns session ended between the challenge and the signature; nothing happened.
+    #[error("your Dfns session ended while signing; nothing was sent: confirm again")]
+    SessionEndedDuringAction,
     /// No such operation in the journal (for this user).
     #[error("no such action: {0}")]
     OperationUnknown(String),
@@ -152,6 +164,10 @@ impl Error {
             Self::WalletUnknown(_) => "WALLET_UNKNOWN",
             Self::AssetUnknown => "ASSET_UNKNOWN",
             Self::DailyLimitExceeded { .. } => "DAILY_LIMIT_EXCEEDED",
+            Self::SignatureInvalid(_) => "SIGNATURE_REQUEST_INVALID",
+            Self::PasskeyNameInvalid => "PASSKEY_NAME_INVALID",
+            Self::PasskeyUnknown(_) => "PASSKEY_UNKNOWN",
+            Self::SessionEndedDuringAction => "SESSION_ENDED_RETRY",
             Self::OperationUnknown(_) => "OPERATION_UNKNOWN",
             Self::OperationFinished(_) => "OPERATION_FINISHED",
             Self::OutcomeUnknown(_) => "OUTCOME_UNKNOWN",

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sigil_store::{Operation, OperationState};
 
 use super::amount::BaseUnits;
-use super::intent::Intent;
+use super::intent::{Intent, TransferIntent};
 use crate::error::{Error, Result};
 
 /// A day, for the daily limit.
@@ -32,6 +32,9 @@ pub enum Warning {
         /// The address it imitates.
         known: String,
     },
+    /// Deactivating this passkey leaves the account without an active one: nothing could be
+    /// signed any more.
+    LastActivePasskey,
 }
 
 /// The user's guardrail settings.
@@ -59,7 +62,7 @@ impl Guardrails {
         let symbol = asset.symbol.clone().unwrap_or_else(|| "units".to_owned());
         // What may have left the wallet: signed at least (a prepared transfer the user never
         // confirmed spends nothing and vouches for no address).
-        let signed: Vec<(i64, OperationState, Intent)> = journal
+        let signed: Vec<(i64, OperationState, TransferIntent)> = journal
             .iter()
             .filter(|op| op.kind == "transfer")
             .filter(|op| {
@@ -71,12 +74,14 @@ impl Guardrails {
                         | OperationState::Done
                 )
             })
-            .filter_map(|op| {
-                let intent = serde_json::from_str::<Intent>(&op.intent).ok()?;
-                (intent.wallet_id == wallet.id).then_some((op.created_at_ms, op.state, intent))
+            .filter_map(|op| match serde_json::from_str::<Intent>(&op.intent).ok()? {
+                Intent::Send(intent) if intent.wallet_id == wallet.id => {
+                    Some((op.created_at_ms, op.state, intent))
+                }
+                _ => None,
             })
             .collect();
-        let today: Vec<&Intent> = signed
+        let today: Vec<&TransferIntent> = signed
             .iter()
             .filter(|(created, _, _)| now_ms - created < DAY_MS)
             .map(|(_, _, intent)| intent)

@@ -2,17 +2,19 @@
 //! is decoded from the exact body bytes that will be signed and sent, never from the form that
 //! produced them: what the user confirms is what Dfns receives.
 
-use dfns_client::models::{Asset, AssetKind, TransferRequest, Wallet};
+use dfns_client::models::{
+    Asset, AssetKind, CreateCredentialRequest, CreateWalletRequest, CredentialUuidRequest,
+    SignaturePayload, SignatureRequest, TransferRequest, Wallet,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::amount::BaseUnits;
 
 /// A transfer as the confirmation screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Intent {
-    /// What happens: `Send`.
-    pub action: String,
+pub struct TransferIntent {
     /// The Dfns network.
     pub network: String,
     /// The wallet it leaves from.
@@ -34,13 +36,95 @@ pub struct Intent {
     pub external_id: String,
 }
 
+/// A signature as the confirmation screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureIntent {
+    /// The Dfns network of the wallet.
+    pub network: String,
+    /// The wallet whose key signs.
+    pub wallet_id: String,
+    /// The wallet's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// What is signed: `Message`, `Typed data (EIP-712)` or `Hash`.
+    pub what: String,
+    /// A message as text when it is UTF-8, else its hex; the hash for a hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// EIP-712: the domain (name, version, chainId, verifyingContract).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Value>,
+    /// EIP-712: the message's fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Value>,
+    /// The idempotency id.
+    pub external_id: String,
+}
+
+/// Any signed action, decoded for confirmation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action")]
+pub enum Intent {
+    /// Send an asset.
+    Send(TransferIntent),
+    /// Sign a message, typed data or a hash.
+    Sign(SignatureIntent),
+    /// Create one more wallet.
+    #[serde(rename_all = "camelCase")]
+    CreateWallet {
+        /// The network.
+        network: String,
+        /// Its display name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// The idempotency id.
+        external_id: String,
+    },
+    /// Add a passkey to the account.
+    #[serde(rename_all = "camelCase")]
+    AddPasskey {
+        /// Its name.
+        name: String,
+        /// Its credential id (base64url).
+        credential_id: String,
+    },
+    /// Deactivate a passkey.
+    #[serde(rename_all = "camelCase")]
+    DeactivatePasskey {
+        /// Its uuid (`cr-…`).
+        credential_uuid: String,
+    },
+}
+
 impl Intent {
-    /// One line for people: "Send 1.5 ETH to 0x… on EthereumSepolia (Standard fee)".
+    /// One line for people, e.g. "Send 1.5 ETH to 0x… on EthereumSepolia (Standard fee)".
     pub fn summary(&self) -> String {
-        format!(
-            "{} {} {} to {} on {} ({} fee)",
-            self.action, self.amount, self.symbol, self.to, self.network, self.fee_tier
-        )
+        match self {
+            Self::Send(t) => format!(
+                "Send {} {} to {} on {} ({} fee)",
+                t.amount, t.symbol, t.to, t.network, t.fee_tier
+            ),
+            Self::Sign(s) => match &s.text {
+                Some(text) => format!("Sign {} with your {} wallet: {text}", s.what, s.network),
+                None => format!("Sign {} with your {} wallet", s.what, s.network),
+            },
+            Self::CreateWallet { network, .. } => format!("Create a wallet on {network}"),
+            Self::AddPasskey { name, .. } => format!("Add the passkey \u{201c}{name}\u{201d}"),
+            Self::DeactivatePasskey { credential_uuid } => {
+                format!("Deactivate the passkey {credential_uuid}")
+            }
+        }
+    }
+
+    /// The idempotency id, for the actions that have one.
+    pub fn external_id(&self) -> Option<&str> {
+        match self {
+            Self::Send(t) => Some(&t.external_id),
+            Self::Sign(s) => Some(&s.external_id),
+            Self::CreateWallet { external_id, .. } => Some(external_id),
+            Self::AddPasskey { .. } | Self::DeactivatePasskey { .. } => None,
+        }
     }
 }
 
@@ -49,24 +133,26 @@ impl Intent {
 #[error("the request cannot be shown for confirmation: {0}")]
 pub struct IntentError(pub String);
 
+fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, IntentError> {
+    serde_json::from_str(body).map_err(|error| IntentError(error.to_string()))
+}
+
 /// Decodes a transfer body for `wallet`, whose asset is `asset` (for decimals and symbol).
 pub fn transfer_intent(body: &str, wallet: &Wallet, asset: &Asset) -> Result<Intent, IntentError> {
-    let request: TransferRequest =
-        serde_json::from_str(body).map_err(|error| IntentError(error.to_string()))?;
-    let (to, amount, priority, external_id, token) = match &request {
+    let (to, amount, priority, external_id, token) = match parse(body)? {
         TransferRequest::Native { to, amount, priority, external_id, .. } => {
             (to, amount, priority, external_id, None)
         }
         TransferRequest::Erc20 { contract, to, amount, priority, external_id } => {
-            (to, amount, priority, external_id, Some(("Erc20", contract)))
+            (to, amount, priority, external_id, Some((AssetKind::Erc20, contract)))
         }
         TransferRequest::Spl { to, amount, mint, external_id, .. } => {
-            (to, amount, &None, external_id, Some(("Spl", mint)))
+            (to, amount, None, external_id, Some((AssetKind::Spl, mint)))
         }
     };
-    let matches_asset = match token {
+    let matches_asset = match &token {
         None => asset.kind == AssetKind::Native,
-        Some(("Erc20", contract)) => {
+        Some((AssetKind::Erc20, contract)) => {
             asset.kind == AssetKind::Erc20
                 && asset.contract.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(contract))
         }
@@ -75,20 +161,80 @@ pub fn transfer_intent(body: &str, wallet: &Wallet, asset: &Asset) -> Result<Int
     if !matches_asset {
         return Err(IntentError("the body names another asset than the one chosen".into()));
     }
-    let amount = BaseUnits::parse_base(amount)
+    let amount = BaseUnits::parse_base(&amount)
         .ok_or_else(|| IntentError(format!("amount {amount:?} is not base units")))?;
     let external_id =
-        external_id.clone().ok_or_else(|| IntentError("the body has no externalId".into()))?;
-    Ok(Intent {
-        action: "Send".to_owned(),
+        external_id.ok_or_else(|| IntentError("the body has no externalId".into()))?;
+    Ok(Intent::Send(TransferIntent {
         network: wallet.network.clone(),
         wallet_id: wallet.id.clone(),
         from: wallet.address.clone(),
-        to: to.clone(),
+        to,
         amount: amount.to_decimal_string(asset.decimals),
         symbol: asset.symbol.clone().unwrap_or_else(|| "units".to_owned()),
-        asset: token.map_or_else(|| "Native".to_owned(), |(_, id)| id.clone()),
-        fee_tier: priority.clone().unwrap_or_else(|| "Standard".to_owned()),
+        asset: token.map_or_else(|| "Native".to_owned(), |(_, id)| id),
+        fee_tier: priority.unwrap_or_else(|| "Standard".to_owned()),
         external_id,
+    }))
+}
+
+/// Decodes a signature body for `wallet`.
+pub fn signature_intent(body: &str, wallet: &Wallet) -> Result<Intent, IntentError> {
+    let request: SignatureRequest = parse(body)?;
+    let external_id =
+        request.external_id.ok_or_else(|| IntentError("the body has no externalId".into()))?;
+    let (what, text, domain, fields) = match request.payload {
+        SignaturePayload::Message { message } | SignaturePayload::Eip191 { message } => {
+            ("Message", Some(readable(&message)), None, None)
+        }
+        SignaturePayload::Eip712 { domain, message, .. } => {
+            ("Typed data (EIP-712)", None, Some(domain), Some(message))
+        }
+        SignaturePayload::Hash { hash } => ("Hash", Some(hash), None, None),
+        SignaturePayload::Transaction { transaction } => {
+            ("Transaction", Some(transaction), None, None)
+        }
+    };
+    Ok(Intent::Sign(SignatureIntent {
+        network: wallet.network.clone(),
+        wallet_id: wallet.id.clone(),
+        from: wallet.address.clone(),
+        what: what.to_owned(),
+        text,
+        domain,
+        fields,
+        external_id,
+    }))
+}
+
+/// Decodes a wallet-creation body.
+pub fn create_wallet_intent(body: &str) -> Result<Intent, IntentError> {
+    let request: CreateWalletRequest = parse(body)?;
+    let external_id =
+        request.external_id.ok_or_else(|| IntentError("the body has no externalId".into()))?;
+    Ok(Intent::CreateWallet { network: request.network, name: request.name, external_id })
+}
+
+/// Decodes a new-passkey body.
+pub fn add_passkey_intent(body: &str) -> Result<Intent, IntentError> {
+    let request: CreateCredentialRequest = parse(body)?;
+    Ok(Intent::AddPasskey {
+        name: request.credential_name,
+        credential_id: request.credential_info.cred_id,
     })
+}
+
+/// Decodes a deactivation body.
+pub fn deactivate_passkey_intent(body: &str) -> Result<Intent, IntentError> {
+    let request: CredentialUuidRequest = parse(body)?;
+    Ok(Intent::DeactivatePasskey { credential_uuid: request.credential_uuid })
+}
+
+/// A 0x-hex message as text when it is printable UTF-8, else as the hex.
+fn readable(hex_message: &str) -> String {
+    let bytes = hex_message.strip_prefix("0x").and_then(|digits| hex::decode(digits).ok());
+    match bytes.and_then(|bytes| String::from_utf8(bytes).ok()) {
+        Some(text) if !text.chars().any(|c| c.is_control() && c != '\n') => text,
+        _ => hex_message.to_owned(),
+    }
 }

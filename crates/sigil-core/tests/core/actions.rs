@@ -6,7 +6,7 @@ use std::sync::Arc;
 use dfns_client::models::SignedChallenge;
 use sigil_authn::{Approval, CancellationToken, Prompt, Prompter};
 use sigil_companion::testing::TestStack;
-use sigil_core::actions::{Actions, AssetRef, FeeTier, Guardrails, SendRequest, Warning};
+use sigil_core::actions::{Actions, AssetRef, FeeTier, Guardrails, Outcome, SendRequest, Warning};
 use sigil_core::dfns_session::DfnsSession;
 use sigil_core::onboarding::{Onboarded, register};
 use sigil_core::reads::Reads;
@@ -127,7 +127,11 @@ async fn a_send_is_journaled_shown_from_its_exact_body_signed_and_confirmed() {
         )
         .await
         .expect("sent");
-    assert_eq!(transfer.external_id.as_deref(), Some(prepared.intent.external_id.as_str()));
+    let Outcome::Transfer(transfer) = transfer else { panic!("{transfer:?}") };
+    assert_eq!(
+        transfer.external_id.as_deref(),
+        Some(prepared.intent.external_id().expect("an externalId"))
+    );
     let done = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
     assert_eq!(done.state, OperationState::Done);
     let again = actions
@@ -218,7 +222,11 @@ async fn a_transfer_that_never_reached_dfns_is_signed_again_with_the_same_extern
         )
         .await
         .expect("sent now");
-    assert_eq!(transfer.external_id.as_deref(), Some(prepared.intent.external_id.as_str()));
+    let Outcome::Transfer(transfer) = transfer else { panic!("{transfer:?}") };
+    assert_eq!(
+        transfer.external_id.as_deref(),
+        Some(prepared.intent.external_id().expect("an externalId"))
+    );
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
 }
 
