@@ -12,10 +12,13 @@
 //! * [`actions`]: signed actions with an intent decoded from the exact body, journaled before
 //!   they are sent, reconciled by `externalId` after an unknown outcome, guardrails first.
 //!
+//! [`app::Core`] holds them all on one data folder, as the desktop shell uses it.
+//!
 //! Every edge is a seam: the companion and Dfns are base URLs, secrets go through
 //! `sigil_store::SecretStore`, time through [`clock::Clock`].
 
 pub mod actions;
+pub mod app;
 pub mod clock;
 pub mod companion;
 pub mod deep_link;

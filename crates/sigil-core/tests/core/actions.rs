@@ -6,7 +6,9 @@ use std::sync::Arc;
 use dfns_client::models::SignedChallenge;
 use sigil_authn::{Approval, CancellationToken, Prompt, Prompter};
 use sigil_companion::testing::TestStack;
-use sigil_core::actions::{Actions, AssetRef, FeeTier, Guardrails, Outcome, SendRequest, Warning};
+use sigil_core::actions::{
+    Actions, AssetRef, FeeTier, Guardrails, Outcome, SendRequest, SignWhat, Warning,
+};
 use sigil_core::dfns_session::DfnsSession;
 use sigil_core::onboarding::{Onboarded, register};
 use sigil_core::reads::Reads;
@@ -362,4 +364,199 @@ async fn a_second_request_while_an_action_runs_is_busy() {
     assert_eq!(busy.code(), "BUSY");
     go.send(()).expect("approve");
     running.await.expect("task").expect("the first action finishes");
+}
+
+#[tokio::test]
+async fn an_action_killed_between_init_and_complete_is_replayed_from_the_journal_once() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "gil@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    // The process got the challenge and died before signing: Dfns received nothing.
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    let client = funded.dfns.client().await.expect("client");
+    let request = serde_json::from_str(&op.body).expect("body");
+    client
+        .transfer_asset_init(&funded.sepolia, &request)
+        .await
+        .expect("a challenge nobody answers");
+    funded
+        .app
+        .journal
+        .advance(&op.id, OperationState::Initiated, None, funded.app.now_ms())
+        .await
+        .expect("initiated");
+
+    // Restarted: a fresh engine on the same journal confirms it.
+    let restarted = funded.actions(Guardrails::default());
+    assert_eq!(restarted.reconcile(&funded.owner).await.expect("reconcile"), 0, "never sent");
+    let outcome = restarted
+        .confirm(
+            &funded.owner,
+            &op.id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("replayed");
+    assert!(matches!(outcome, Outcome::Transfer(_)));
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
+}
+
+#[tokio::test]
+async fn signature_requests_sigil_cannot_build_are_refused() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "hal@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let owner = &funded.owner;
+    let cases = [
+        (SignWhat::Message(String::new()), "SIGNATURE_REQUEST_INVALID"),
+        (SignWhat::Hash("0x1234".into()), "SIGNATURE_REQUEST_INVALID"),
+        (SignWhat::Hash(format!("0x{}", "zz".repeat(32))), "SIGNATURE_REQUEST_INVALID"),
+        (
+            SignWhat::TypedData(serde_json::json!({"domain": {}, "message": {}})),
+            "SIGNATURE_REQUEST_INVALID",
+        ),
+    ];
+    for (what, code) in cases {
+        let error = actions.prepare_signature(owner, &funded.sepolia, &what).await.expect_err(code);
+        assert_eq!(error.code(), code, "{what:?}");
+    }
+    let wallets = funded.reads.cached_wallets().await.expect("cached");
+    let solana = wallets.iter().find(|w| w.wallet.network == "SolanaDevnet").expect("Solana");
+    let typed = SignWhat::TypedData(serde_json::json!({"types": {}, "domain": {}, "message": {}}));
+    let error =
+        actions.prepare_signature(owner, &solana.wallet.id, &typed).await.expect_err("not EVM");
+    assert_eq!(error.code(), "SIGNATURE_REQUEST_INVALID");
+    let message = actions
+        .prepare_signature(owner, &solana.wallet.id, &SignWhat::Message("gm".into()))
+        .await
+        .expect("a Solana message");
+    assert_eq!(message.intent.summary(), "Sign Message with your SolanaDevnet wallet: gm");
+    let offered = vec!["EthereumSepolia".to_owned()];
+    let error = actions
+        .prepare_create_wallet(owner, "Dogecoin", None, &offered)
+        .await
+        .expect_err("unknown");
+    assert_eq!(error.code(), "NETWORK_UNSUPPORTED");
+    let error = actions
+        .prepare_create_wallet(owner, "BaseSepolia", None, &offered)
+        .await
+        .expect_err("not offered");
+    assert_eq!(error.code(), "NETWORK_UNSUPPORTED");
+}
+
+#[tokio::test]
+async fn deactivating_the_last_active_passkey_is_flagged_before_signing() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "ivo@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let credentials =
+        funded.dfns.call(|dfns| async move { dfns.list_credentials().await }).await.expect("list");
+    let only = credentials.items.iter().find(|c| c.is_active).expect("the registration passkey");
+    let prepared = actions
+        .prepare_deactivate_passkey(&funded.owner, &only.credential_uuid)
+        .await
+        .expect("prepared");
+    assert_eq!(prepared.warnings, [Warning::LastActivePasskey]);
+    actions.cancel(&funded.owner, &prepared.operation_id).await.expect("the user thinks again");
+    let unknown =
+        actions.prepare_deactivate_passkey(&funded.owner, "cr-nope").await.expect_err("unknown");
+    assert_eq!(unknown.code(), "PASSKEY_UNKNOWN");
+}
+
+#[tokio::test]
+async fn a_wallet_creation_whose_answer_was_lost_is_found_by_external_id() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "jay@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let offered = vec!["PolygonAmoy".to_owned()];
+    let prepared = actions
+        .prepare_create_wallet(&funded.owner, "PolygonAmoy", None, &offered)
+        .await
+        .expect("prepared");
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    let client = funded.dfns.client().await.expect("client");
+    let pending = client
+        .action_init_text::<serde_json::Value>(dfns_client::Method::POST, &op.path, op.body.clone())
+        .await
+        .expect("init");
+    let assertion = funded
+        .app
+        .passkeys
+        .sign(pending.challenge(), &Person::default(), &CancellationToken::new())
+        .await
+        .expect("signed");
+    let signed = SignedChallenge {
+        challenge_identifier: pending.challenge().challenge_identifier.clone(),
+        first_factor: assertion,
+        second_factor: None,
+    };
+    funded
+        .app
+        .journal
+        .advance(&op.id, OperationState::Sent, None, funded.app.now_ms())
+        .await
+        .expect("sent");
+    client.complete(pending, &signed).await.expect("created at Dfns");
+    let outcome = actions
+        .confirm(
+            &funded.owner,
+            &op.id,
+            &funded.app.passkeys,
+            &Person { declines: true },
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("found without signing");
+    let Outcome::Wallet(wallet) = outcome else { panic!("{outcome:?}") };
+    assert_eq!(wallet.network, "PolygonAmoy");
+    let wallets = funded
+        .dfns
+        .call(|dfns| async move { dfns.list_wallets(&Default::default()).await })
+        .await
+        .expect("list");
+    assert_eq!(wallets.items.iter().filter(|w| w.network == "PolygonAmoy").count(), 1);
+}
+
+#[tokio::test]
+async fn with_the_company_server_down_nothing_is_initiated() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "kim@example.org").await;
+    let prepared = funded
+        .actions(Guardrails::default())
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    // A new session (no Dfns token yet) whose company server is unreachable.
+    let down = sigil_core::companion::CompanionClient::new("http://127.0.0.1:9").expect("url");
+    let auth =
+        sigil_core::login::Auth::new(down, funded.app.secrets.clone(), funded.app.clock.clone());
+    let dfns = Arc::new(
+        DfnsSession::new(auth, &stack.dfns.api_url, funded.app.clock.clone()).expect("session"),
+    );
+    let actions = Actions::new(
+        dfns,
+        funded.reads.clone(),
+        funded.app.journal.clone(),
+        Guardrails::default(),
+        funded.app.clock.clone(),
+    );
+    let error = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("no token");
+    assert_eq!(error.code(), "COMPANION_UNREACHABLE");
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    assert_eq!(op.state, OperationState::Prepared, "nothing was initiated");
 }

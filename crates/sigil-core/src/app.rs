@@ -1,0 +1,133 @@
+//! The whole engine in one value, as the desktop shell holds it: sign-in, the Dfns session
+//! (made once the user is signed in, from the companion's configuration), cached reads and
+//! signed actions, all on one data folder.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sigil_api::Config;
+use sigil_store::{Cache, CacheOpened, Journal, SecretStore};
+use tokio::sync::Mutex;
+
+use crate::actions::{Actions, Guardrails};
+use crate::clock::Clock;
+use crate::companion::CompanionClient;
+use crate::dfns_session::DfnsSession;
+use crate::error::{Error, Result};
+use crate::login::Auth;
+use crate::reads::Reads;
+
+/// Where and with what the engine runs.
+#[derive(Debug, Clone)]
+pub struct CoreOptions {
+    /// The company's companion (`https://wallet.example.com`).
+    pub companion_url: String,
+    /// The app's data folder: `cache.db` and `journal.db` live here.
+    pub data_dir: PathBuf,
+    /// Where secrets go (the OS keyring).
+    pub secrets: Arc<dyn SecretStore>,
+    /// The time source.
+    pub clock: Arc<dyn Clock>,
+    /// The user's guardrails.
+    pub guardrails: Guardrails,
+}
+
+/// What exists once the user is signed in.
+#[derive(Debug)]
+pub struct Connected {
+    /// The company's configuration (Dfns URL, rp id, networks).
+    pub config: Config,
+    /// Dfns as the user.
+    pub dfns: Arc<DfnsSession>,
+    /// Cached reads.
+    pub reads: Reads,
+    /// Signed actions.
+    pub actions: Actions,
+}
+
+/// The engine.
+#[derive(Debug)]
+pub struct Core {
+    auth: Auth,
+    cache: Cache,
+    journal: Journal,
+    clock: Arc<dyn Clock>,
+    guardrails: Guardrails,
+    connected: Mutex<Option<Arc<Connected>>>,
+}
+
+impl Core {
+    /// Opens the data folder: the cache (rebuilt or in memory if it must be; how is returned)
+    /// and the journal (which must open: without it no action may run).
+    pub async fn open(options: CoreOptions) -> Result<(Self, CacheOpened)> {
+        let companion = CompanionClient::new(&options.companion_url)?;
+        let auth = Auth::new(companion, options.secrets, options.clock.clone());
+        let (cache, opened) = Cache::open(&options.data_dir.join("cache.db")).await;
+        let journal = Journal::open(&options.data_dir.join("journal.db")).await?;
+        let core = Self {
+            auth,
+            cache,
+            journal,
+            clock: options.clock,
+            guardrails: options.guardrails,
+            connected: Mutex::new(None),
+        };
+        Ok((core, opened))
+    }
+
+    /// Sign-in and the companion session.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// The cache (readable at once, before any network answers).
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// The journal.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// The signed-in engine: asks the companion for its configuration the first time.
+    /// `SIGNED_OUT` without a session.
+    pub async fn connected(&self) -> Result<Arc<Connected>> {
+        let mut connected = self.connected.lock().await;
+        if let Some(existing) = connected.as_ref() {
+            return Ok(existing.clone());
+        }
+        if self.auth.session().await?.is_none() {
+            return Err(Error::SignedOut);
+        }
+        let config = self.auth.companion().config().await?;
+        let dfns = Arc::new(DfnsSession::new(
+            self.auth.clone(),
+            &config.dfns_api_url,
+            self.clock.clone(),
+        )?);
+        let reads = Reads::new(self.cache.clone(), dfns.clone());
+        let actions = Actions::new(
+            dfns.clone(),
+            reads.clone(),
+            self.journal.clone(),
+            self.guardrails.clone(),
+            self.clock.clone(),
+        );
+        let fresh = Arc::new(Connected { config, dfns, reads, actions });
+        *connected = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Signs out: the companion ends the session, the keyring forgets it, the Dfns token is
+    /// dropped from memory, and the cache is emptied. The journal stays (it is the record of
+    /// what was signed).
+    pub async fn sign_out(&self) -> Result<()> {
+        if let Some(connected) = self.connected.lock().await.take() {
+            connected.dfns.forget().await;
+        }
+        self.auth.sign_out().await?;
+        self.cache.clear().await?;
+        Ok(())
+    }
+}
