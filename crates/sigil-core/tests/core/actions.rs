@@ -560,3 +560,210 @@ async fn with_the_company_server_down_nothing_is_initiated() {
     let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
     assert_eq!(op.state, OperationState::Prepared, "nothing was initiated");
 }
+
+const SEPOLIA_USDC: &str = "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238";
+const DEVNET_USDC: &str = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
+
+async fn faucet_token(stack: &TestStack, network: &str, address: &str, kind: &str, token: &str) {
+    let field = if kind == "Erc20" { "contract" } else { "mint" };
+    let answer = reqwest::Client::new()
+        .post(format!("{}/_emulator/faucet", stack.dfns.api_url))
+        .json(&serde_json::json!({"network": network, "address": address, "amount": "5000000", "kind": kind, field: token}))
+        .send()
+        .await
+        .expect("faucet");
+    assert!(answer.status().is_success(), "{}", answer.text().await.unwrap_or_default());
+}
+
+#[tokio::test]
+async fn tokens_are_sent_with_their_own_decimals_and_symbol() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "lou@example.org").await;
+    let wallets = funded.reads.cached_wallets().await.expect("cached");
+    let address = |network: &str| {
+        let view = wallets.iter().find(|w| w.wallet.network == network).expect("wallet");
+        (view.wallet.id.clone(), view.wallet.address.clone().expect("address"))
+    };
+    let (_, sepolia_address) = address("EthereumSepolia");
+    let (devnet, devnet_address) = address("SolanaDevnet");
+    faucet_token(&stack, "EthereumSepolia", &sepolia_address, "Erc20", SEPOLIA_USDC).await;
+    faucet_token(&stack, "SolanaDevnet", &devnet_address, "Spl", DEVNET_USDC).await;
+    // Solana fees are paid in SOL.
+    let sol = reqwest::Client::new()
+        .post(format!("{}/_emulator/faucet", stack.dfns.api_url))
+        .json(&serde_json::json!({"network": "SolanaDevnet", "address": devnet_address, "amount": "1000000000"}))
+        .send()
+        .await
+        .expect("faucet");
+    assert!(sol.status().is_success());
+    let me = funded
+        .app
+        .auth
+        .companion()
+        .me(&funded.app.auth.token().await.expect("token"))
+        .await
+        .expect("me");
+    funded.reads.sync(&me.dfns_user_id.expect("registered")).await.expect("sync");
+    let actions = funded.actions(Guardrails::default());
+
+    let usdc = SendRequest {
+        asset: AssetRef::Erc20 { contract: SEPOLIA_USDC.into() },
+        ..funded.send(ELSEWHERE, "1.25")
+    };
+    let too_precise = SendRequest { amount: "0.0000001".into(), ..usdc.clone() };
+    let error = actions.prepare_send(&funded.owner, &too_precise).await.expect_err("6 decimals");
+    assert_eq!(error.code(), "AMOUNT_TOO_PRECISE");
+    let prepared = actions.prepare_send(&funded.owner, &usdc).await.expect("prepared");
+    assert_eq!(
+        prepared.intent.summary(),
+        format!("Send 1.25 USDC to {ELSEWHERE} on EthereumSepolia (Standard fee)")
+    );
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    assert!(op.body.contains("\"amount\":\"1250000\""), "{}", op.body);
+    let sent = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("USDC sent");
+    assert!(matches!(sent, Outcome::Transfer(t) if t.request_body["kind"] == "Erc20"));
+
+    let spl = SendRequest {
+        wallet_id: devnet,
+        asset: AssetRef::Spl { mint: DEVNET_USDC.into() },
+        to: "FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z".into(),
+        amount: "2".into(),
+        fee_tier: None,
+    };
+    let prepared = actions.prepare_send(&funded.owner, &spl).await.expect("prepared");
+    assert!(
+        prepared.intent.summary().starts_with("Send 2 USDC to FVen3X"),
+        "{}",
+        prepared.intent.summary()
+    );
+    let sent = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("SPL sent");
+    assert!(matches!(sent, Outcome::Transfer(t) if t.request_body["kind"] == "Spl"));
+}
+
+#[tokio::test]
+async fn a_declined_passkey_prompt_sends_nothing_and_the_action_can_be_confirmed_later() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "max@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    let declined = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person { declines: true },
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("declined");
+    assert_eq!(declined.code(), "AUTHN_DECLINED");
+    assert!(transfers_at_dfns(&funded).await.is_empty());
+    let cancelled = CancellationToken::new();
+    cancelled.cancel();
+    let error = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &cancelled,
+        )
+        .await
+        .expect_err("cancelled");
+    assert_eq!(error.code(), "AUTHN_CANCELLED");
+    actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("confirmed later");
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
+}
+
+/// Approves, but first ends every Dfns session of the user (the token dies mid-action).
+struct EndsSessionsFirst {
+    client: std::sync::Mutex<Option<dfns_client::DelegatedClient>>,
+    handle: tokio::runtime::Handle,
+}
+
+impl Prompter for EndsSessionsFirst {
+    fn show(&self, _prompt: Prompt) {}
+
+    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<dfns_client::Secret> {
+        None
+    }
+
+    fn approve(&self, _approval: &Approval) -> bool {
+        if let Some(client) = self.client.lock().expect("lock").take() {
+            let handle = self.handle.clone();
+            std::thread::spawn(move || handle.block_on(client.logout(true)))
+                .join()
+                .expect("thread")
+                .expect("logout everywhere");
+        }
+        true
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_that_dies_between_init_and_complete_sends_nothing_and_a_retry_completes_once() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "ned@example.org").await;
+    let actions = funded.actions(Guardrails::default());
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    let killer = EndsSessionsFirst {
+        client: std::sync::Mutex::new(Some(funded.dfns.client().await.expect("client"))),
+        handle: tokio::runtime::Handle::current(),
+    };
+    let error = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &killer,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("the token died");
+    assert_eq!(error.code(), "SESSION_ENDED_RETRY");
+    assert!(transfers_at_dfns(&funded).await.is_empty(), "nothing happened");
+    actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("a fresh token, looked up, signed again");
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
+}
