@@ -767,3 +767,55 @@ async fn a_token_that_dies_between_init_and_complete_sends_nothing_and_a_retry_c
         .expect("a fresh token, looked up, signed again");
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dfns_dropping_the_connection_after_applying_a_transfer_never_leads_to_a_second_one() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "oli@example.org").await;
+    let proxy = crate::support::LossyProxy::start(&stack.dfns.api_url).await;
+    let dfns = Arc::new(
+        DfnsSession::new(funded.app.auth.clone(), &proxy.url, funded.app.clock.clone())
+            .expect("session"),
+    );
+    let actions = Actions::new(
+        dfns,
+        funded.reads.clone(),
+        funded.app.journal.clone(),
+        Guardrails::default(),
+        funded.app.clock.clone(),
+    );
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .await
+        .expect("prepared");
+    proxy.drop_next_transfer_answer();
+    let lost = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("the answer was lost");
+    assert_eq!(lost.code(), "OUTCOME_UNKNOWN", "{lost}");
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    assert_eq!(op.state, OperationState::Sent, "the outcome is unknown, not failed");
+
+    // The user presses confirm again: the transfer is found, nothing is signed.
+    let outcome = actions
+        .confirm(
+            &funded.owner,
+            &prepared.operation_id,
+            &funded.app.passkeys,
+            &Person { declines: true },
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("found at Dfns");
+    assert!(
+        matches!(outcome, Outcome::Transfer(t) if t.external_id.as_deref() == prepared.intent.external_id())
+    );
+    assert_eq!(transfers_at_dfns(&funded).await.len(), 1, "exactly one transfer");
+}

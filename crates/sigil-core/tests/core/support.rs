@@ -2,7 +2,7 @@
 //! clock plus an offset.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use dfns_client::Secret;
 use sigil_authn::webauthn::RelyingParty;
@@ -118,5 +118,89 @@ impl Prompter for Person {
 
     fn approve(&self, _approval: &Approval) -> bool {
         !self.declines
+    }
+}
+
+/// A proxy in front of Dfns that can lose the answer of the next signed transfer: the request
+/// reaches Dfns (which applies it), then the connection breaks before the answer is complete.
+pub struct LossyProxy {
+    pub url: String,
+    armed: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LossyProxy {
+    pub async fn start(upstream: &str) -> Self {
+        use axum::body::Body;
+        use axum::extract::{Request, State};
+        use axum::response::Response;
+
+        #[derive(Clone)]
+        struct Upstream {
+            base: String,
+            http: reqwest::Client,
+            armed: Arc<AtomicBool>,
+        }
+
+        async fn forward(State(up): State<Upstream>, request: Request) -> Response {
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, 1 << 20).await.expect("request body");
+            let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let mut outgoing = up.http.request(parts.method.clone(), format!("{}{path}", up.base));
+            for (name, value) in &parts.headers {
+                if name != axum::http::header::HOST && name != axum::http::header::CONTENT_LENGTH {
+                    outgoing = outgoing.header(name, value);
+                }
+            }
+            let answer = outgoing.body(bytes.to_vec()).send().await.expect("upstream answers");
+            let status = answer.status();
+            let body = answer.bytes().await.expect("upstream body");
+            let signed_transfer = parts.method == axum::http::Method::POST
+                && parts.uri.path().ends_with("/transfers")
+                && parts.headers.contains_key("x-dfns-useraction");
+            if signed_transfer && up.armed.swap(false, Ordering::SeqCst) {
+                // Dfns applied it; the client gets half an answer and a broken connection.
+                let half = body.slice(..body.len() / 2);
+                let stream = futures::stream::iter([
+                    Ok::<_, std::io::Error>(half),
+                    Err(std::io::Error::other("connection dropped")),
+                ]);
+                return Response::builder()
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .body(Body::from_stream(stream))
+                    .expect("response");
+            }
+            Response::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .expect("response")
+        }
+
+        let armed = Arc::new(AtomicBool::new(false));
+        let state = Upstream {
+            base: upstream.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+            armed: armed.clone(),
+        };
+        let app = axum::Router::new().fallback(forward).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self { url, armed, task }
+    }
+
+    /// Loses the answer of the next signed transfer.
+    pub fn drop_next_transfer_answer(&self) {
+        self.armed.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for LossyProxy {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
