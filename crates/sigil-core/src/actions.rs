@@ -12,6 +12,7 @@ pub mod amount;
 mod guardrails;
 pub mod intent;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use dfns_client::models::{
@@ -585,73 +586,37 @@ impl Actions {
         Ok(match kind {
             ActionKind::Transfer => {
                 let wallet_id = path_id(operation, "/transfers")?;
-                let mut token: Option<String> = None;
-                loop {
-                    let page = self
-                        .dfns
-                        .call(|dfns| {
-                            let (wallet_id, token) = (wallet_id.clone(), token.clone());
-                            async move { dfns.list_transfers(&wallet_id, token.as_deref()).await }
-                        })
-                        .await?;
-                    if let Some(found) =
-                        page.items.into_iter().find(|t| t.external_id == external_id)
-                    {
-                        break Some(Outcome::Transfer(found));
+                let fetch = |dfns: DelegatedClient, token: Option<String>| {
+                    let wallet_id = wallet_id.clone();
+                    async move {
+                        let page = dfns.list_transfers(&wallet_id, token.as_deref()).await?;
+                        Ok((page.items, page.next_page_token))
                     }
-                    token = page.next_page_token;
-                    if token.is_none() {
-                        break None;
-                    }
-                }
+                };
+                let found = self.find_in_pages(fetch, |t: &Transfer| t.external_id == external_id);
+                found.await?.map(Outcome::Transfer)
             }
             ActionKind::Signature => {
                 let wallet_id = path_id(operation, "/signatures")?;
-                let mut token: Option<String> = None;
-                loop {
-                    let page = self
-                        .dfns
-                        .call(|dfns| {
-                            let (wallet_id, token) = (wallet_id.clone(), token.clone());
-                            async move { dfns.list_signatures(&wallet_id, token.as_deref()).await }
-                        })
-                        .await?;
-                    if let Some(found) =
-                        page.items.into_iter().find(|s| s.external_id == external_id)
-                    {
-                        break Some(Outcome::Signature(found));
+                let fetch = |dfns: DelegatedClient, token: Option<String>| {
+                    let wallet_id = wallet_id.clone();
+                    async move {
+                        let page = dfns.list_signatures(&wallet_id, token.as_deref()).await?;
+                        Ok((page.items, page.next_page_token))
                     }
-                    token = page.next_page_token;
-                    if token.is_none() {
-                        break None;
-                    }
-                }
+                };
+                let found = self.find_in_pages(fetch, |s: &Signature| s.external_id == external_id);
+                found.await?.map(Outcome::Signature)
             }
             ActionKind::CreateWallet => {
-                let mut token: Option<String> = None;
-                loop {
-                    let query = ListWalletsQuery {
-                        limit: Some(100),
-                        pagination_token: token.clone(),
-                        owner: None,
-                    };
-                    let page = self
-                        .dfns
-                        .call(|dfns| {
-                            let query = query.clone();
-                            async move { dfns.list_wallets(&query).await }
-                        })
-                        .await?;
-                    if let Some(found) =
-                        page.items.into_iter().find(|w| w.external_id == external_id)
-                    {
-                        break Some(Outcome::Wallet(found));
-                    }
-                    token = page.next_page_token;
-                    if token.is_none() {
-                        break None;
-                    }
-                }
+                let fetch = |dfns: DelegatedClient, token: Option<String>| async move {
+                    let query =
+                        ListWalletsQuery { limit: Some(100), pagination_token: token, owner: None };
+                    let page = dfns.list_wallets(&query).await?;
+                    Ok((page.items, page.next_page_token))
+                };
+                let found = self.find_in_pages(fetch, |w: &Wallet| w.external_id == external_id);
+                found.await?.map(Outcome::Wallet)
             }
             ActionKind::AddPasskey => {
                 let credential_id = body["credentialInfo"]["credId"].as_str().unwrap_or_default();
@@ -670,6 +635,29 @@ impl Actions {
                     .then_some(Outcome::PasskeyDeactivated { credential_uuid: uuid })
             }
         })
+    }
+
+    /// The first item `wanted` picks, following the pages `fetch` returns.
+    async fn find_in_pages<T, F, Fut>(
+        &self,
+        fetch: F,
+        wanted: impl Fn(&T) -> bool,
+    ) -> Result<Option<T>>
+    where
+        F: Fn(DelegatedClient, Option<String>) -> Fut,
+        Fut: Future<Output = Result<(Vec<T>, Option<String>), dfns_client::Error>>,
+    {
+        let mut token: Option<String> = None;
+        loop {
+            let (items, next) = self.dfns.call(|dfns| fetch(dfns, token.clone())).await?;
+            if let Some(found) = items.into_iter().find(|item| wanted(item)) {
+                return Ok(Some(found));
+            }
+            token = next;
+            if token.is_none() {
+                return Ok(None);
+            }
+        }
     }
 
     async fn credentials(&self) -> Result<Vec<Credential>> {

@@ -10,7 +10,6 @@ use sigil_core::actions::{
     Actions, AssetRef, FeeTier, Guardrails, Outcome, SendRequest, SignWhat, Warning,
 };
 use sigil_core::dfns_session::DfnsSession;
-use sigil_core::onboarding::{Onboarded, register};
 use sigil_core::reads::Reads;
 use sigil_store::{Cache, OperationState};
 
@@ -30,21 +29,8 @@ struct Funded {
 
 impl Funded {
     async fn new(stack: &TestStack, email: &str) -> Self {
-        let app = App::signed_in(stack, email).await;
-        let cancel = CancellationToken::new();
-        let done = register(
-            &app.auth,
-            &app.journal,
-            &app.passkeys,
-            None,
-            &Person::default(),
-            &cancel,
-            app.now_ms(),
-        )
-        .await
-        .expect("registered");
-        let Onboarded::Registered(registered) = done else { panic!("a new user") };
-        let dfns_user = registered.me.dfns_user_id.expect("Dfns user");
+        let (app, registered) = crate::support::registered(stack, email).await;
+        let dfns_user = registered.me.dfns_user_id.clone().expect("Dfns user");
         let owner = registered.me.user.id;
         let (cache, _) = Cache::open(&app.dir.path().join("cache.db")).await;
         let dfns = Arc::new(
@@ -64,6 +50,18 @@ impl Funded {
         assert!(faucet.status().is_success());
         reads.sync(&dfns_user).await.expect("sync");
         Self { sepolia: sepolia.id.clone(), app, owner, reads, dfns }
+    }
+
+    /// Confirms an action with the user's device passkey, `person` answering its prompt.
+    async fn confirm(
+        &self,
+        actions: &Actions,
+        id: &str,
+        person: &dyn Prompter,
+    ) -> sigil_core::Result<Outcome> {
+        actions
+            .confirm(&self.owner, id, &self.app.passkeys, person, &CancellationToken::new())
+            .await
     }
 
     fn actions(&self, guardrails: Guardrails) -> Actions {
@@ -119,16 +117,8 @@ async fn a_send_is_journaled_shown_from_its_exact_body_signed_and_confirmed() {
     assert!(journaled.body.contains("\"amount\":\"250000000000000000\""), "{}", journaled.body);
     assert!(transfers_at_dfns(&funded).await.is_empty(), "nothing sent before the user confirms");
 
-    let transfer = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("sent");
+    let transfer =
+        funded.confirm(&actions, &prepared.operation_id, &Person::default()).await.expect("sent");
     let Outcome::Transfer(transfer) = transfer else { panic!("{transfer:?}") };
     assert_eq!(
         transfer.external_id.as_deref(),
@@ -136,14 +126,8 @@ async fn a_send_is_journaled_shown_from_its_exact_body_signed_and_confirmed() {
     );
     let done = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
     assert_eq!(done.state, OperationState::Done);
-    let again = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    let again = funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect_err("over");
     assert_eq!(again.code(), "OPERATION_FINISHED");
@@ -189,10 +173,7 @@ async fn a_transfer_whose_answer_was_lost_is_found_by_external_id_and_never_sent
     let settled = funded.app.journal.get(&op.id).await.expect("journal").expect("op");
     assert_eq!(settled.state, OperationState::Done);
     let refuses = Person { declines: true };
-    let again = actions
-        .confirm(&funded.owner, &op.id, &funded.app.passkeys, &refuses, &CancellationToken::new())
-        .await
-        .expect_err("finished");
+    let again = funded.confirm(&actions, &op.id, &refuses).await.expect_err("finished");
     assert_eq!(again.code(), "OPERATION_FINISHED");
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1, "one transfer at Dfns");
 }
@@ -214,14 +195,8 @@ async fn a_transfer_that_never_reached_dfns_is_signed_again_with_the_same_extern
         .await
         .expect("sent");
     assert_eq!(actions.reconcile(&funded.owner).await.expect("reconcile"), 0, "nothing found");
-    let transfer = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    let transfer = funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect("sent now");
     let Outcome::Transfer(transfer) = transfer else { panic!("{transfer:?}") };
@@ -279,16 +254,7 @@ async fn the_daily_limit_refuses_what_would_pass_it_and_a_look_alike_address_is_
     let actions = funded.actions(guardrails);
     let first =
         actions.prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.25")).await.expect("within");
-    actions
-        .confirm(
-            &funded.owner,
-            &first.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("sent");
+    funded.confirm(&actions, &first.operation_id, &Person::default()).await.expect("sent");
     let over = actions
         .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
         .await
@@ -350,11 +316,7 @@ async fn a_second_request_while_an_action_runs_is_busy() {
     let running = {
         let (actions, funded, id) =
             (actions.clone(), funded.clone(), prepared.operation_id.clone());
-        tokio::spawn(async move {
-            actions
-                .confirm(&funded.owner, &id, &funded.app.passkeys, &gate, &CancellationToken::new())
-                .await
-        })
+        tokio::spawn(async move { funded.confirm(&actions, &id, &gate).await })
     };
     asked.await.expect("the passkey prompt is up");
     let busy = actions
@@ -393,16 +355,7 @@ async fn an_action_killed_between_init_and_complete_is_replayed_from_the_journal
     // Restarted: a fresh engine on the same journal confirms it.
     let restarted = funded.actions(Guardrails::default());
     assert_eq!(restarted.reconcile(&funded.owner).await.expect("reconcile"), 0, "never sent");
-    let outcome = restarted
-        .confirm(
-            &funded.owner,
-            &op.id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("replayed");
+    let outcome = funded.confirm(&restarted, &op.id, &Person::default()).await.expect("replayed");
     assert!(matches!(outcome, Outcome::Transfer(_)));
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
 }
@@ -503,14 +456,8 @@ async fn a_wallet_creation_whose_answer_was_lost_is_found_by_external_id() {
         .await
         .expect("sent");
     client.complete(pending, &signed).await.expect("created at Dfns");
-    let outcome = actions
-        .confirm(
-            &funded.owner,
-            &op.id,
-            &funded.app.passkeys,
-            &Person { declines: true },
-            &CancellationToken::new(),
-        )
+    let outcome = funded
+        .confirm(&actions, &op.id, &Person { declines: true })
         .await
         .expect("found without signing");
     let Outcome::Wallet(wallet) = outcome else { panic!("{outcome:?}") };
@@ -546,14 +493,8 @@ async fn with_the_company_server_down_nothing_is_initiated() {
         Guardrails::default(),
         funded.app.clock.clone(),
     );
-    let error = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    let error = funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect_err("no token");
     assert_eq!(error.code(), "COMPANION_UNREACHABLE");
@@ -620,14 +561,8 @@ async fn tokens_are_sent_with_their_own_decimals_and_symbol() {
     );
     let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
     assert!(op.body.contains("\"amount\":\"1250000\""), "{}", op.body);
-    let sent = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    let sent = funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect("USDC sent");
     assert!(matches!(sent, Outcome::Transfer(t) if t.request_body["kind"] == "Erc20"));
@@ -645,14 +580,8 @@ async fn tokens_are_sent_with_their_own_decimals_and_symbol() {
         "{}",
         prepared.intent.summary()
     );
-    let sent = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    let sent = funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect("SPL sent");
     assert!(matches!(sent, Outcome::Transfer(t) if t.request_body["kind"] == "Spl"));
@@ -667,14 +596,8 @@ async fn a_declined_passkey_prompt_sends_nothing_and_the_action_can_be_confirmed
         .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
         .await
         .expect("prepared");
-    let declined = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person { declines: true },
-            &CancellationToken::new(),
-        )
+    let declined = funded
+        .confirm(&actions, &prepared.operation_id, &Person { declines: true })
         .await
         .expect_err("declined");
     assert_eq!(declined.code(), "AUTHN_DECLINED");
@@ -692,14 +615,8 @@ async fn a_declined_passkey_prompt_sends_nothing_and_the_action_can_be_confirmed
         .await
         .expect_err("cancelled");
     assert_eq!(error.code(), "AUTHN_CANCELLED");
-    actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect("confirmed later");
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
@@ -743,26 +660,14 @@ async fn a_token_that_dies_between_init_and_complete_sends_nothing_and_a_retry_c
         client: std::sync::Mutex::new(Some(funded.dfns.client().await.expect("client"))),
         handle: tokio::runtime::Handle::current(),
     };
-    let error = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &killer,
-            &CancellationToken::new(),
-        )
+    let error = funded
+        .confirm(&actions, &prepared.operation_id, &killer)
         .await
         .expect_err("the token died");
     assert_eq!(error.code(), "SESSION_ENDED_RETRY");
     assert!(transfers_at_dfns(&funded).await.is_empty(), "nothing happened");
-    actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect("a fresh token, looked up, signed again");
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1);
@@ -789,14 +694,8 @@ async fn dfns_dropping_the_connection_after_applying_a_transfer_never_leads_to_a
         .await
         .expect("prepared");
     proxy.drop_next_transfer_answer();
-    let lost = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person::default(),
-            &CancellationToken::new(),
-        )
+    let lost = funded
+        .confirm(&actions, &prepared.operation_id, &Person::default())
         .await
         .expect_err("the answer was lost");
     assert_eq!(lost.code(), "OUTCOME_UNKNOWN", "{lost}");
@@ -804,14 +703,8 @@ async fn dfns_dropping_the_connection_after_applying_a_transfer_never_leads_to_a
     assert_eq!(op.state, OperationState::Sent, "the outcome is unknown, not failed");
 
     // The user presses confirm again: the transfer is found, nothing is signed.
-    let outcome = actions
-        .confirm(
-            &funded.owner,
-            &prepared.operation_id,
-            &funded.app.passkeys,
-            &Person { declines: true },
-            &CancellationToken::new(),
-        )
+    let outcome = funded
+        .confirm(&actions, &prepared.operation_id, &Person { declines: true })
         .await
         .expect("found at Dfns");
     assert!(

@@ -3,33 +3,17 @@
 
 use std::sync::Arc;
 
-use sigil_authn::CancellationToken;
 use sigil_companion::testing::TestStack;
 use sigil_core::dfns_session::DfnsSession;
-use sigil_core::onboarding::{Onboarded, register};
 use sigil_core::reads::Reads;
 use sigil_store::{Cache, CacheOpened};
 
-use crate::support::{App, Person};
+use crate::support::App;
 
 /// A registered user; returns the app and their Dfns user id.
 async fn registered(stack: &TestStack, email: &str) -> (App, String) {
-    let app = App::signed_in(stack, email).await;
-    let cancel = CancellationToken::new();
-    let done = register(
-        &app.auth,
-        &app.journal,
-        &app.passkeys,
-        None,
-        &Person::default(),
-        &cancel,
-        app.now_ms(),
-    )
-    .await
-    .expect("registered");
-    let Onboarded::Registered(registered) = done else { panic!("new user") };
-    let id = registered.me.dfns_user_id.expect("Dfns user id");
-    (app, id)
+    let (app, registration) = crate::support::registered(stack, email).await;
+    (app, registration.me.dfns_user_id.expect("Dfns user id"))
 }
 
 async fn faucet(stack: &TestStack, network: &str, address: &str, amount: &str) {

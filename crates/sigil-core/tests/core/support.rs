@@ -85,6 +85,28 @@ impl App {
     }
 }
 
+/// A signed-in user, registered with a device passkey; returns the app and the registration.
+pub async fn registered(stack: &TestStack, email: &str) -> (App, sigil_api::Registered) {
+    let app = App::signed_in(stack, email).await;
+    let cancel = sigil_authn::CancellationToken::new();
+    let person = Person::default();
+    let done = sigil_core::onboarding::register(
+        &app.auth,
+        &app.journal,
+        &app.passkeys,
+        None,
+        &person,
+        &cancel,
+        app.now_ms(),
+    )
+    .await
+    .expect("registered");
+    let sigil_core::onboarding::Onboarded::Registered(registration) = done else {
+        panic!("a new user is not registered yet")
+    };
+    (app, registration)
+}
+
 /// A keyring that is not there.
 #[derive(Debug)]
 pub struct NoKeyring;
