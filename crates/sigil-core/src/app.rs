@@ -119,6 +119,13 @@ impl Core {
         Ok(fresh)
     }
 
+    /// Closes the cache and the journal (at exit): every write is on disk and their logs are
+    /// folded back into the files.
+    pub async fn close(self) {
+        self.cache.close().await;
+        self.journal.close().await;
+    }
+
     /// Signs out: the companion ends the session, the keyring forgets it, the Dfns token is
     /// dropped from memory, and the cache is emptied. The journal stays (it is the record of
     /// what was signed).

@@ -223,3 +223,39 @@ async fn the_whole_user_journey_from_deep_link_to_signing_in_again() {
     let connected = core.connected().await.expect("connected");
     assert_eq!(connected.reads.sync(&dfns_user).await.expect("sync").wallets, 3);
 }
+
+#[tokio::test]
+async fn a_corrupt_cache_is_rebuilt_at_start_and_the_journal_is_kept() {
+    let stack = TestStack::start().await.expect("emulator and companion");
+    let dir = tempfile::tempdir().expect("data dir");
+    let secrets = Arc::new(MemoryStore::new());
+    let (core, _) =
+        Core::open(options(&stack.companion_url, dir.path(), &secrets)).await.expect("opens");
+    sign_in(&core, &stack, true).await;
+    let device = passkeys(&stack, secrets.clone(), "device-passkeys");
+    let cancel = CancellationToken::new();
+    register(core.auth(), core.journal(), &device, None, &Person::default(), &cancel, 0)
+        .await
+        .expect("registered");
+    let owner = core.auth().session().await.expect("keyring").expect("session").user.id;
+    core.close().await;
+    std::fs::write(dir.path().join("cache.db"), vec![0x5a; 8192]).expect("damage the cache");
+
+    let (core, opened) =
+        Core::open(options(&stack.companion_url, dir.path(), &secrets)).await.expect("opens");
+    assert!(matches!(opened, CacheOpened::Rebuilt { .. }), "{opened:?}");
+    assert_eq!(
+        core.journal().recent(&owner, 10).await.expect("journal").len(),
+        1,
+        "the journal is intact"
+    );
+    let me =
+        core.auth().companion().me(&core.auth().token().await.expect("token")).await.expect("me");
+    let connected = core.connected().await.expect("connected");
+    let synced = connected
+        .reads
+        .sync(&me.dfns_user_id.expect("registered"))
+        .await
+        .expect("rebuilt from Dfns");
+    assert_eq!(synced.wallets, 2);
+}
