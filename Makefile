@@ -5,7 +5,7 @@ EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
 
-.PHONY: run test deps deps-test build lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion
+.PHONY: run test deps deps-test build ui ui-test lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion
 
 ## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)
 ## and the companion website on 127.0.0.1:$(COMPANION_PORT), wired together; Ctrl-C stops both).
@@ -14,7 +14,7 @@ run: deps
 
 ## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests, the
 ## companion's pages in headless Chromium, official-SDK conformance).
-test: deps-test lint test-rust test-keyring test-postgres test-browser test-sdk
+test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-browser test-sdk
 
 deps:
 	scripts/install-deps.sh run
@@ -22,32 +22,42 @@ deps:
 deps-test:
 	scripts/install-deps.sh test
 
-lint:
+## The UI (ui/, Svelte + Vite): installed from the lockfile and built into ui/dist, which the
+## desktop app embeds at compile time (so every cargo build of the workspace needs it first).
+ui:
+	cd ui && npm ci --no-audit --no-fund && npm run build
+
+## The UI's own checks: Vitest (forms, formatting, the screens against a fake shell) and
+## svelte-check.
+ui-test: ui
+	cd ui && npm test && npm run check
+
+lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-test-rust:
+test-rust: ui
 	cargo nextest run --workspace --no-fail-fast
 
 ## The OS-keyring tests (#[ignore]d in test-rust) against a real Secret Service: a private D-Bus
 ## session with a throw-away, unlocked gnome-keyring. Same build as test-rust, nothing recompiled.
-test-keyring: deps-test
+test-keyring: deps-test ui
 	scripts/with-secret-service.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-store) | package(sigil-authn)'
 
 ## The companion's store and HTTP suites (#[ignore]d in test-rust) against a real PostgreSQL
 ## server: a throw-away cluster on a unix socket in a temporary folder. Same build as test-rust.
-test-postgres: deps-test
+test-postgres: deps-test ui
 	scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion) & test(/postgres/)'
 
 ## The companion's login pages in headless Chromium over WebDriver (Debian chromium and
 ## chromium-driver). Screenshots land in $(or $(CARGO_TARGET_DIR),target)/tmp/companion-pages.
-test-browser: deps-test
+test-browser: deps-test ui
 	cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion) & test(/browser/)'
 	@echo "screenshots of the login pages: $(or $(CARGO_TARGET_DIR),target)/tmp/companion-pages"
 
 ## The official Dfns SDKs (npm and PyPI) against a fresh emulator. The emulator binary comes
 ## from the same build as the Rust tests (same features), so nothing is compiled twice.
-test-sdk:
+test-sdk: ui
 	cargo nextest run --workspace --no-run
 	tests/sdk/run.sh
 

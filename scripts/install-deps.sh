@@ -12,6 +12,10 @@ for pkg in build-essential pkg-config ca-certificates curl libdbus-1-dev; do wan
 # Security keys (sigil-authn, webauthn-authenticator-rs): OpenSSL for its CTAP2 code, libudev for
 # USB HID, libclang for the bindings its HID layer generates, PC/SC for NFC readers.
 for pkg in libssl-dev libudev-dev libclang-dev libpcsclite-dev; do want "$pkg"; done
+# The desktop app (Tauri 2 on WebKitGTK); xdg-utils registers the sigil:// scheme at run time.
+for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev xdg-utils; do
+  want "$pkg"
+done
 # Testing: a real Secret Service for sigil-store's keyring tests (`make test-keyring` runs them
 # under dbus-run-session with a throw-away, unlocked gnome-keyring).
 if [ "${1:-}" = test ]; then
@@ -21,6 +25,8 @@ if [ "${1:-}" = test ]; then
   want postgresql
   # Headless Chromium and its WebDriver for the companion's login pages (`make test-browser`).
   for pkg in chromium chromium-driver; do want "$pkg"; done
+  # The app under a virtual display for its command-layer and end-to-end tests.
+  for pkg in xvfb xauth webkit2gtk-driver; do want "$pkg"; done
 fi
 # The official Dfns SDKs check the emulator in `make test`: Node.js with npm, Python with venv.
 command -v node >/dev/null 2>&1 || want nodejs
@@ -37,6 +43,12 @@ fi
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust (rustup) first; rust-toolchain.toml names the version" >&2
+  exit 1
+fi
+
+# The UI needs Node.js 20.19 or newer (Vite 8); older distributions ship an older one.
+if command -v node >/dev/null 2>&1 && ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "Node.js $(node --version) is too old for the UI (20.19 or newer is needed): install a newer Node.js" >&2
   exit 1
 fi
 

@@ -1,0 +1,25 @@
+/// Every app command. build.rs turns each into an `allow-…` permission, and only the `main`
+/// window's capability grants them.
+pub const COMMANDS: &[&str] = &[
+    "app_state",
+    "start_login",
+    "register",
+    "wallets",
+    "sync",
+    "history",
+    "transfers",
+    "validate_send",
+    "prepare_send",
+    "prepare_signature",
+    "prepare_create_wallet",
+    "passkeys",
+    "prepare_add_passkey",
+    "prepare_deactivate_passkey",
+    "confirm_action",
+    "cancel_action",
+    "cancel_ceremony",
+    "answer_pin",
+    "qr_svg",
+    "set_settings",
+    "sign_out",
+];

@@ -1,0 +1,7 @@
+//! The Sigil desktop app.
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    sigil_app::run();
+}

@@ -1,0 +1,174 @@
+//! The command layer in Tauri's mock runtime (`tauri::test`), with the real capabilities of
+//! tauri.conf.json, against a real companion and dfns-emulator on loopback.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use sigil_app::shell::{Outside, Shell};
+use sigil_companion::testing::{TestStack, Website};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager as _, WebviewWindow, WebviewWindowBuilder};
+
+/// Records what the shell sends out.
+#[derive(Default)]
+struct Recorder {
+    events: Mutex<Vec<(String, Value)>>,
+    opened: Mutex<Vec<String>>,
+}
+
+impl Outside for Recorder {
+    fn emit(&self, event: &str, payload: Value) {
+        self.events.lock().expect("lock").push((event.to_owned(), payload));
+    }
+
+    fn open_url(&self, url: &str) -> Result<(), String> {
+        self.opened.lock().expect("lock").push(url.to_owned());
+        Ok(())
+    }
+}
+
+struct Harness {
+    stack: TestStack,
+    app: tauri::App<MockRuntime>,
+    main: WebviewWindow<MockRuntime>,
+    recorder: Arc<Recorder>,
+    _data: tempfile::TempDir,
+}
+
+async fn harness() -> Harness {
+    let stack = TestStack::start().await.expect("emulator and companion");
+    let data = tempfile::tempdir().expect("data dir");
+    std::fs::write(
+        data.path().join("settings.json"),
+        serde_json::to_vec(
+            &json!({"companionUrl": stack.companion_url, "authenticator": "device"}),
+        )
+        .expect("JSON"),
+    )
+    .expect("settings");
+    let recorder = Arc::new(Recorder::default());
+    let secrets = Arc::new(sigil_store::MemoryStore::new());
+    let shell =
+        Shell::open(data.path().to_owned(), secrets, recorder.clone()).await.expect("shell");
+    let app = mock_builder()
+        .invoke_handler(sigil_app::handler())
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("app");
+    app.manage(shell);
+    let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main");
+    Harness { stack, app, main, recorder, _data: data }
+}
+
+/// Invokes `cmd` from `window` as the UI would (origin tauri://localhost).
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().expect("JSON"))
+}
+
+/// Runs a blocking invoke off the async runtime (commands are async on Tauri's runtime).
+async fn call(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
+    let window = h.main.clone();
+    let cmd = cmd.to_owned();
+    tokio::task::spawn_blocking(move || invoke(&window, &cmd, args)).await.expect("join")
+}
+
+fn code(error: &Value) -> &str {
+    error["code"].as_str().unwrap_or_else(|| panic!("an IPC error with a code: {error}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_out_the_app_state_names_the_company_and_the_development_authenticator() {
+    let h = harness().await;
+    let state = call(&h, "app_state", json!({})).await.expect("state");
+    assert_eq!(state["signedIn"], false);
+    assert_eq!(state["companionUrl"], h.stack.companion_url.as_str());
+    assert_eq!(state["authenticator"], "device");
+    assert_eq!(state["devAuthenticator"], true);
+    let error = call(&h, "prepare_send", json!({"form": {"walletId": "wa-1", "asset": {"kind": "Native"}, "to": "0x", "amount": "1"}}))
+        .await
+        .expect_err("signed out");
+    assert_eq!(code(&error), "SIGNED_OUT");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
+    let h = harness().await;
+    call(&h, "start_login", json!({})).await.expect("started");
+    let opened = h.recorder.opened.lock().expect("lock").clone();
+    assert_eq!(opened.len(), 1);
+    assert!(opened[0].starts_with(&format!("{}/login?", h.stack.companion_url)), "{}", opened[0]);
+    let link = Website::new(&h.stack.companion_url)
+        .expect("browser")
+        .sign_in_at(&opened[0], "ada@example.org", "correct horse battery", true)
+        .await
+        .expect("deep link");
+    h.app.state::<Shell>().accept_deep_link(link.as_str()).await;
+    let events = h.recorder.events.lock().expect("lock").clone();
+    let (name, state) = events.last().expect("an event");
+    assert_eq!(name, "auth:changed");
+    assert_eq!(state["signedIn"], true);
+    assert_eq!(state["user"]["email"], "ada@example.org");
+    assert_eq!(state["registered"], false);
+
+    h.app.state::<Shell>().accept_deep_link("sigil://wallet/drain").await;
+    let events = h.recorder.events.lock().expect("lock").clone();
+    let (name, error) = events.last().expect("an event");
+    assert_eq!((name.as_str(), code(error)), ("auth:error", "DEEP_LINK_INVALID"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_arguments_are_refused_with_a_code() {
+    let h = harness().await;
+    let error =
+        call(&h, "register", json!({"authenticator": "yubikey-9000"})).await.expect_err("unknown");
+    assert_eq!(code(&error), "INVALID_ARGUMENT");
+    assert!(error["message"].as_str().unwrap_or_default().contains("authenticator"), "{error}");
+    let error = call(&h, "prepare_send", json!({"form": {"walletId": "wa-1"}}))
+        .await
+        .expect_err("incomplete");
+    assert_eq!(code(&error), "INVALID_ARGUMENT");
+    let error = call(&h, "prepare_send", json!({"form": {"walletId": "wa-1", "asset": {"kind": "Native"}, "to": "0x", "amount": "1", "extra": true}}))
+        .await
+        .expect_err("unknown field");
+    assert_eq!(code(&error), "INVALID_ARGUMENT");
+    let error =
+        call(&h, "set_settings", json!({"companionUrl": "not a url"})).await.expect_err("bad URL");
+    assert_eq!(code(&error), "COMPANION_URL_INVALID");
+    let error = call(&h, "qr_svg", json!({"text": ""})).await.expect_err("empty");
+    assert_eq!(code(&error), "INVALID_ARGUMENT");
+    let error = call(&h, "answer_pin", json!({"pin": "1234"})).await.expect_err("nobody asked");
+    assert_eq!(code(&error), "NO_PIN_REQUESTED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receive_address_becomes_a_qr_code() {
+    let h = harness().await;
+    let svg = call(&h, "qr_svg", json!({"text": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}))
+        .await
+        .expect("svg");
+    let svg = svg.as_str().expect("a string");
+    assert!(svg.contains("<svg") && svg.contains("</svg>"), "{svg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webview_without_the_main_capability_is_refused() {
+    let h = harness().await;
+    let intruder =
+        WebviewWindowBuilder::new(&h.app, "intruder", Default::default()).build().expect("window");
+    let refused = tokio::task::spawn_blocking(move || invoke(&intruder, "app_state", json!({})))
+        .await
+        .expect("join")
+        .expect_err("no capability");
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+    assert!(call(&h, "app_state", json!({})).await.is_ok(), "the main window may");
+}

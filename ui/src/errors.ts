@@ -1,0 +1,117 @@
+// Error codes → what the person reads. The UI branches on `code` only; the core's `message` is
+// shown as is only for codes this module has no copy for.
+
+import type { IpcError } from "./ipc";
+import { S } from "./strings";
+
+/** What the copy of some codes mentions, when the screen knows it. */
+export type ErrorContext = {
+  network?: string;
+  symbol?: string;
+  decimals?: number;
+  /** The balance, already formatted with its symbol. */
+  balance?: string;
+};
+
+/** The codes that mean Sigil cannot reach the network: the app goes offline. */
+export const OFFLINE_CODES = ["COMPANION_UNREACHABLE", "DFNS_UNREACHABLE"] as const;
+
+export function isOfflineError(error: IpcError | null | undefined): boolean {
+  return !!error && (OFFLINE_CODES as readonly string[]).includes(error.code);
+}
+
+/** Errors of a passkey ceremony after which trying again is the natural next step. */
+export function isRetryable(error: IpcError): boolean {
+  return [
+    "BUSY",
+    "AUTHN_CANCELLED",
+    "AUTHN_DECLINED",
+    "AUTHN_TIMEOUT",
+    "AUTHN_NO_AUTHENTICATOR",
+    "AUTHN_PIN_INVALID",
+    "OUTCOME_UNKNOWN",
+    "SESSION_ENDED_RETRY",
+    "COMPANION_UNREACHABLE",
+    "DFNS_UNREACHABLE",
+    "DFNS_UNAVAILABLE",
+  ].includes(error.code);
+}
+
+/** The codes with their own copy (every code the contract asks the UI to handle, and a few more). */
+export const HANDLED_CODES = [
+  "SIGNED_OUT",
+  "BUSY",
+  "ADDRESS_REQUIRED",
+  "AMOUNT_REQUIRED",
+  "AMOUNT_INVALID",
+  "AMOUNT_NEGATIVE",
+  "AMOUNT_ZERO",
+  "AMOUNT_TOO_PRECISE",
+  "AMOUNT_TOO_LARGE",
+  "ADDRESS_INVALID",
+  "INSUFFICIENT_FUNDS",
+  "DAILY_LIMIT_EXCEEDED",
+  "AUTHN_CANCELLED",
+  "AUTHN_DECLINED",
+  "AUTHN_TIMEOUT",
+  "AUTHN_NO_AUTHENTICATOR",
+  "AUTHN_PIN_INVALID",
+  "AUTHN_PIN_BLOCKED",
+  "OUTCOME_UNKNOWN",
+  "SESSION_ENDED_RETRY",
+  "COMPANION_UNREACHABLE",
+  "DFNS_UNREACHABLE",
+  "KEYRING_UNAVAILABLE",
+  "LOGIN_STATE_MISMATCH",
+  "LOGIN_NOT_PENDING",
+  "LOGIN_EXPIRED",
+  "ACCOUNT_MISMATCH",
+  "DEEP_LINK_INVALID",
+  "COMPANION_URL_INVALID",
+  "PASSKEY_NAME_INVALID",
+  "WALLET_UNKNOWN",
+] as const;
+
+/** The sentence to show for `error`. */
+export function errorMessage(error: IpcError, context: ErrorContext = {}): string {
+  const e = S.errors;
+  switch (error.code) {
+    case "AMOUNT_TOO_PRECISE":
+      return e.AMOUNT_TOO_PRECISE(context.symbol ?? S.format.unknownSymbol, context.decimals ?? null);
+    case "ADDRESS_INVALID":
+      return e.ADDRESS_INVALID(context.network ?? null);
+    case "INSUFFICIENT_FUNDS":
+      return e.INSUFFICIENT_FUNDS(context.balance ?? null);
+    case "SIGNED_OUT":
+    case "BUSY":
+    case "ADDRESS_REQUIRED":
+    case "AMOUNT_REQUIRED":
+    case "AMOUNT_INVALID":
+    case "AMOUNT_NEGATIVE":
+    case "AMOUNT_ZERO":
+    case "AMOUNT_TOO_LARGE":
+    case "DAILY_LIMIT_EXCEEDED":
+    case "AUTHN_CANCELLED":
+    case "AUTHN_DECLINED":
+    case "AUTHN_TIMEOUT":
+    case "AUTHN_NO_AUTHENTICATOR":
+    case "AUTHN_PIN_INVALID":
+    case "AUTHN_PIN_BLOCKED":
+    case "OUTCOME_UNKNOWN":
+    case "SESSION_ENDED_RETRY":
+    case "COMPANION_UNREACHABLE":
+    case "DFNS_UNREACHABLE":
+    case "KEYRING_UNAVAILABLE":
+    case "LOGIN_STATE_MISMATCH":
+    case "LOGIN_NOT_PENDING":
+    case "LOGIN_EXPIRED":
+    case "ACCOUNT_MISMATCH":
+    case "DEEP_LINK_INVALID":
+    case "COMPANION_URL_INVALID":
+    case "PASSKEY_NAME_INVALID":
+    case "WALLET_UNKNOWN":
+      return e[error.code];
+    default:
+      return error.message.trim() ? error.message : e.unknown(error.code);
+  }
+}

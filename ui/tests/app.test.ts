@@ -1,0 +1,554 @@
+// @vitest-environment jsdom
+// The whole UI, mounted in jsdom against the fake shell (src/testing/fakeShell.ts), screen by
+// screen: what the person sees, which commands run, and what is announced.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeShell } from "../src/testing/fakeShell";
+import { S } from "../src/strings";
+import { $, $$, choose, click, exists, isDisabled, mountApp, settle, text, type, until, type Mounted } from "./helpers";
+
+const TO = "0x8617E340B3D01FA5F11F306F4090FD50E238070D";
+
+let app: Mounted | null = null;
+afterEach(() => {
+  app?.destroy();
+  app = null;
+});
+
+async function start(shell: FakeShell): Promise<Mounted> {
+  app = await mountApp(shell);
+  return app;
+}
+
+async function fillSend(to: string, amount: string) {
+  await click("#send-open");
+  await type("#send-to", to);
+  await type("#send-amount", amount);
+  await until(() => expect(isDisabled("#send-submit")).toBe(false));
+}
+
+describe("first run", () => {
+  it("signs in through the browser, registers a device passkey and lands on the wallets", async () => {
+    const shell = new FakeShell();
+    await start(shell);
+    expect(text("h1")).toBe(S.signIn.title);
+    expect(exists("#wallets")).toBe(false);
+
+    await click("#sign-in");
+    expect(shell.callsOf("start_login")).toHaveLength(1);
+    expect(text("#status")).toBe(S.signIn.waiting);
+
+    // The deep link came back: the shell says so.
+    shell.state = { ...shell.state, signedIn: true, registered: false, user: { id: "u", email: "ada@example.com" } };
+    shell.emit("auth:changed", shell.state);
+    await settle();
+    expect(text("h1")).toBe(S.register.title);
+    // In development the device passkey is the default, and labelled as software.
+    expect(($("#register-auth-device") as HTMLInputElement).checked).toBe(true);
+    expect(text("label[for=register-auth-device]")).toContain(S.authenticators.device.name);
+    expect(text("label[for=register-auth-device]")).toContain(S.authenticators.device.devBadge);
+    expect(text("#register-auth-device-desc")).toBe(S.authenticators.device.description);
+
+    await click("#register-auth-security-key");
+    shell.ceremonyPrompts = [{ kind: "insert-key" }, { kind: "touch-key" }];
+    shell.delayMs = 0;
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => seen.push(text("#prompt")));
+    observer.observe($("#prompt"), { childList: true, subtree: true, characterData: true });
+    await click("#register");
+    await until(() => expect(exists("#wallets [data-wallet-id]")).toBe(true));
+    observer.disconnect();
+
+    expect(shell.callsOf("register")).toEqual([{ authenticator: "security-key" }]);
+    expect(seen).toContain(S.prompt["insert-key"]);
+    expect(seen).toContain(S.prompt["touch-key"]);
+    expect(text("#prompt")).toBe("");
+    expect(text("#status")).toBe(S.register.success);
+  });
+
+  it("shows why a sign-in link was refused", async () => {
+    const shell = new FakeShell();
+    await start(shell);
+    shell.emit("auth:error", { code: "LOGIN_STATE_MISMATCH", message: "state" });
+    await settle();
+    expect(text("[role=alert]")).toContain(S.errors.LOGIN_STATE_MISMATCH);
+  });
+
+  it("says clearly when registration fails and lets the person try again", async () => {
+    const shell = new FakeShell();
+    shell.state = { ...shell.state, signedIn: true, registered: false };
+    shell.fail("register", "AUTHN_TIMEOUT");
+    await start(shell);
+    await click("#register");
+    await until(() => expect(text("[role=alert]")).toContain(S.errors.AUTHN_TIMEOUT));
+    expect(isDisabled("#register")).toBe(false);
+  });
+
+  it("lets the companion URL be set before signing in", async () => {
+    const shell = new FakeShell();
+    await start(shell);
+    await click("#signin-settings");
+    await type("#companion-url", "not a url");
+    await click("#settings-save");
+    await until(() => expect(text("#companion-url-error")).toBe(S.errors.COMPANION_URL_INVALID));
+    await type("#companion-url", "https://wallet.example.com");
+    await click("#settings-save");
+    await until(() => expect(shell.state.companionUrl).toBe("https://wallet.example.com"));
+    expect(exists("#sign-out")).toBe(false);
+  });
+});
+
+describe("home", () => {
+  it("lists wallets with network, address, balances and fiat value", async () => {
+    await start(FakeShell.signedIn());
+    const cards = $$("#wallets [data-wallet-id]");
+    expect(cards.map((c) => c.dataset.walletId)).toEqual(["wa-eth", "wa-btc"]);
+    const eth = $("[data-wallet-id=wa-eth]").textContent ?? "";
+    expect(eth).toContain("EthereumSepolia");
+    expect(eth).toContain("0x52908400098527886E0F7030069857D2E4169EE7");
+    expect(eth).toContain("1.5 ETH");
+    expect(eth).toContain("25 USDC");
+    expect(eth).toContain("$4,500.00");
+    expect(eth).toContain("$4,525.00");
+  });
+
+  it("shows the QR code from qr_svg as an image", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    const toggle = $$("[data-wallet-id=wa-eth] button[aria-controls]")[0];
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    await click(toggle);
+    const img = await until(() => $("[data-wallet-id=wa-eth] .qr img") as HTMLImageElement);
+    expect(img.src.startsWith("data:image/svg+xml")).toBe(true);
+    expect(img.alt).toContain("0x52908400098527886E0F7030069857D2E4169EE7");
+    expect(shell.callsOf("qr_svg")).toEqual([{ text: "0x52908400098527886E0F7030069857D2E4169EE7" }]);
+  });
+
+  it("updates live when the shell reports changed wallets, pending transfers included", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    shell.overrides.sync = () => ({ wallets: 2, newHistory: 0, transfers: 0 });
+    shell.transfers["wa-eth"] = [
+      { id: "xfr-9", status: "Broadcasted", dateRequested: "2026-11-26T10:00:00Z", requestBody: { to: TO } },
+    ];
+    const wallets = structuredClone(shell.wallets);
+    wallets[0].assets[0].balance = "500000000000000000";
+    shell.emit("wallets:changed", wallets);
+    await until(() => expect(text("[data-wallet-id=wa-eth]")).toContain("0.5 ETH"));
+    await until(() => expect(exists("[data-wallet-id=wa-eth] [data-transfer-id=xfr-9]")).toBe(true));
+  });
+
+  it("keeps syncing while a transfer is pending, until it is final", async () => {
+    const shell = FakeShell.signedIn();
+    shell.transfers["wa-eth"] = [
+      { id: "xfr-7", status: "Pending", dateRequested: "2026-11-26T10:00:00Z", requestBody: { to: TO } },
+    ];
+    // Dfns has nothing new at first: the transfer shows as pending.
+    shell.overrides.sync = () => ({ wallets: 2, newHistory: 0, transfers: 0 });
+    await start(shell);
+    await until(() => expect(exists("[data-transfer-id=xfr-7]")).toBe(true));
+    // Then Pending → Broadcasted → Confirmed, one step per sync, with no event from the shell.
+    delete shell.overrides.sync;
+    await until(() => expect(exists("[data-transfer-id=xfr-7]")).toBe(false));
+    expect(shell.transfers["wa-eth"][0].status).toBe("Confirmed");
+    const syncs = shell.callsOf("sync").length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(shell.callsOf("sync").length).toBe(syncs);
+  });
+
+  it("refreshes with sync and says so", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#sync");
+    await until(() => expect(text("#status")).toBe(S.nav.synced(0, 0)));
+    expect(shell.callsOf("sync").length).toBeGreaterThanOrEqual(2); // after sign-in, and now
+  });
+
+  it("shows a wallet's history", async () => {
+    await start(FakeShell.signedIn());
+    await click($$("[data-wallet-id=wa-eth] [data-action=history]")[0]);
+    await until(() => expect(text(".history")).toContain("2 ETH"));
+    expect(text(".history")).toContain(S.history.in);
+  });
+});
+
+describe("send", () => {
+  it("validates as the person types, with the core's answer on the right field", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#send-open");
+    expect(isDisabled("#send-submit")).toBe(true);
+    await type("#send-to", "0x1234");
+    await type("#send-amount", "1");
+    await until(() => expect(text("#send-to-error")).toBe(S.errors.ADDRESS_INVALID("EthereumSepolia")));
+    expect($("#send-to").getAttribute("aria-invalid")).toBe("true");
+    expect(isDisabled("#send-submit")).toBe(true);
+
+    await type("#send-to", TO);
+    await type("#send-amount", "0.1234567890123456789");
+    await until(() => expect(text("#send-amount-error")).toBe(S.errors.AMOUNT_TOO_PRECISE("ETH", 18)));
+
+    await type("#send-amount", "2");
+    await until(() => expect(text("#send-amount-error")).toBe(S.errors.INSUFFICIENT_FUNDS("1.5 ETH")));
+
+    await type("#send-amount", "abc");
+    expect(text("#send-amount-error")).toBe(S.errors.AMOUNT_INVALID);
+
+    await type("#send-amount", "1");
+    await until(() => expect(isDisabled("#send-submit")).toBe(false));
+    expect(exists("#send-amount-error")).toBe(false);
+    // Only complete forms reached the core.
+    for (const args of shell.callsOf("validate_send")) {
+      expect((args.form as { amount: string }).amount).not.toBe("abc");
+    }
+  });
+
+  it("confirms the decoded intent with its warnings, signs, and follows the transfer to Confirmed", async () => {
+    const shell = FakeShell.signedIn();
+    shell.sendWarnings = [{ code: "FIRST_SEND_TO_ADDRESS" }];
+    await start(shell);
+    await fillSend(TO, "1.25");
+    await click("#fee-Fast");
+    await until(() => expect(isDisabled("#send-submit")).toBe(false));
+    await click("#send-submit");
+
+    await until(() => expect(exists("#intent")).toBe(true));
+    expect(text("#intent [data-field=amount]")).toBe("1.25 ETH");
+    expect(text("#intent [data-field=to]").replace(/ /g, "")).toBe(TO);
+    expect(text("#intent [data-field=network]")).toBe("EthereumSepolia");
+    expect(text("#intent [data-field=feeTier]")).toBe("Fast");
+    expect(text("#warnings")).toContain(S.warnings.FIRST_SEND_TO_ADDRESS);
+    expect(shell.callsOf("prepare_send")[0].form).toMatchObject({ feeTier: "Fast", amount: "1.25", to: TO });
+
+    await click("#confirm");
+    await until(() => expect(exists("#transfer-status")).toBe(true));
+    expect(shell.callsOf("confirm_action")).toHaveLength(1);
+    // The transfer is watched (sync, then transfers) until it is final.
+    await until(() => expect($("#transfer-status").dataset.status).toBe("Confirmed"));
+    expect(text("#status")).toBe(S.transferStatus.announce(S.transferStatus.Confirmed));
+    await click("#done");
+    expect(exists("#send-form")).toBe(true);
+    expect(($("#send-to") as HTMLInputElement).value).toBe("");
+  });
+
+  it("shows the passkey prompts while signing, in the live region", async () => {
+    const shell = FakeShell.signedIn();
+    shell.ceremonyPrompts = [{ kind: "touch-key" }];
+    shell.delayMs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const original = shell.transport.invoke;
+    shell.overrides.confirm_action = async (args) => {
+      shell.emit("authn:prompt", { kind: "touch-key" });
+      await gate;
+      delete shell.overrides.confirm_action;
+      return original("confirm_action", args);
+    };
+    await start(shell);
+    await fillSend(TO, "1");
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    await click("#confirm");
+    await until(() => expect(text("#prompt")).toBe(S.prompt["touch-key"]));
+    expect($("#prompt").getAttribute("aria-live")).toBe("assertive");
+    expect(isDisabled("#confirm")).toBe(true);
+    expect(text("#cancel")).toBe(S.prompt.stop);
+    await click("#cancel");
+    expect(shell.callsOf("cancel_ceremony")).toHaveLength(1);
+    release();
+    await until(() => expect(exists("#transfer-status")).toBe(true));
+    expect(text("#prompt")).toBe("");
+  });
+
+  it("asks for the security key PIN and passes it on", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "1");
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    shell.overrides.confirm_action = async () => {
+      shell.emit("authn:pin", { retriesLeft: 3 });
+      while (shell.pinAnswers.length === 0) await new Promise((r) => setTimeout(r, 1));
+      throw { code: "AUTHN_PIN_INVALID", message: "wrong" };
+    };
+    await click("#confirm");
+    await until(() => expect(exists("#pin-input")).toBe(true));
+    expect(text("#prompt")).toBe(S.prompt.pinTitle);
+    expect(text("#pin-retries")).toBe(S.prompt.pinRetries(3));
+    await type("#pin-input", "123456");
+    await click("#pin-submit");
+    expect(shell.pinAnswers).toEqual(["123456"]);
+    await until(() => expect(text("[role=alert][data-code]")).toContain(S.errors.AUTHN_PIN_INVALID));
+    // A wrong PIN can be tried again on the same prepared action.
+    expect(text("#confirm")).toBe(S.confirm.retry);
+  });
+
+  it("cancels on the confirmation screen through cancel_action and keeps the form", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await fillSend(TO, "0.5");
+    await click("#send-submit");
+    await until(() => expect(exists("#cancel")).toBe(true));
+    await click("#cancel");
+    expect(shell.callsOf("cancel_action")).toHaveLength(1);
+    expect(shell.callsOf("confirm_action")).toHaveLength(0);
+    expect(text("#status")).toBe(S.confirm.cancelled);
+    expect(($("#send-to") as HTMLInputElement).value).toBe(TO);
+    expect(($("#send-amount") as HTMLInputElement).value).toBe("0.5");
+  });
+
+  it("needs a second, explicit click for a look-alike address, shown side by side", async () => {
+    const known = "0x8617E340B3D01FA5F11F306F4090FD50E238070E";
+    const shell = FakeShell.signedIn();
+    shell.sendWarnings = [{ code: "LOOKS_LIKE_KNOWN_ADDRESS", known }];
+    await start(shell);
+    await fillSend(TO, "1");
+    await click("#send-submit");
+    await until(() => expect(exists("#warnings")).toBe(true));
+    expect(text("#warnings [data-compare=known]")).toBe(known);
+    expect(text("#warnings [data-compare=recipient]")).toBe(TO);
+    expect($$("#warnings [data-compare=recipient] mark").map((m) => m.textContent)).toEqual(["D"]);
+
+    await click("#confirm");
+    expect(shell.callsOf("confirm_action")).toHaveLength(0);
+    expect(text("#confirm")).toBe(S.confirm.approveArmed);
+    await click("#confirm");
+    await until(() => expect(shell.callsOf("confirm_action")).toHaveLength(1));
+  });
+
+  it("tells the person Sigil checks before signing again when the outcome is unknown", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "1");
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    shell.fail("confirm_action", "OUTCOME_UNKNOWN");
+    await click("#confirm");
+    await until(() => expect(text("[role=alert][data-code]")).toContain(S.errors.OUTCOME_UNKNOWN));
+    expect(text("#confirm")).toBe(S.confirm.retry);
+    // The core will not drop an action that may have been sent; the UI does not pretend it did.
+    shell.fail("cancel_action", "OUTCOME_UNKNOWN");
+    await click("#cancel");
+    expect(exists("#intent")).toBe(false);
+    expect(text("#status")).toBe(S.confirm.closedUnknown);
+  });
+
+  it("offers no retry after a refusal that trying again cannot fix", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "1");
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    shell.fail("confirm_action", "DAILY_LIMIT_EXCEEDED");
+    await click("#confirm");
+    await until(() => expect(text("[role=alert][data-code]")).toContain(S.errors.DAILY_LIMIT_EXCEEDED));
+    expect(exists("#confirm")).toBe(false);
+    expect(exists("#cancel")).toBe(true);
+  });
+
+  it("goes to sign-in when the session is gone", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "1");
+    shell.fail("prepare_send", "SIGNED_OUT");
+    shell.state = { ...shell.state, signedIn: false };
+    await click("#send-submit");
+    await until(() => expect(exists("#sign-in")).toBe(true));
+    expect(text("#status")).toBe(S.errors.SIGNED_OUT);
+  });
+});
+
+describe("sign", () => {
+  const typed = JSON.stringify({
+    types: { EIP712Domain: [{ name: "name", type: "string" }], Hello: [{ name: "who", type: "string" }] },
+    primaryType: "Hello",
+    domain: { name: "Sigil test" },
+    message: { who: "world" },
+  });
+
+  it("signs EIP-712 typed data: checked as typed, confirmed with its domain, result shown", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#sign-open");
+    await click("#sign-kind-typedData");
+    await type("#sign-message", "{ not json");
+    $("#sign-message").dispatchEvent(new Event("blur"));
+    await settle();
+    expect(text("#sign-check")).toContain("JSON");
+    expect(isDisabled("#sign-submit")).toBe(true);
+
+    await type("#sign-message", typed);
+    expect(text("#sign-check")).toBe(S.sign.typedData.ok("Hello"));
+    await click("#sign-submit");
+    await until(() => expect(exists("#intent")).toBe(true));
+    expect(shell.callsOf("prepare_signature")).toEqual([{ walletId: "wa-eth", kind: "typedData", payload: typed }]);
+    expect(text("#intent [data-field=domain]")).toContain("Sigil test");
+    expect(text("#intent [data-field=fields]")).toContain("world");
+
+    await click("#confirm");
+    await until(() => expect(exists("[data-part=r]")).toBe(true));
+    expect(text("[data-part=r]")).toBe(`0x${"11".repeat(32)}`);
+    expect(text("[data-part=s]")).toBe(`0x${"22".repeat(32)}`);
+    expect(text("[data-part=recid]")).toBe("1");
+    expect(text("[data-part=encoded]")).toBe(`0x${"33".repeat(65)}`);
+  });
+
+  it("signs a message with the same confirm step", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#sign-open");
+    await type("#sign-message", "I agree");
+    await click("#sign-submit");
+    await until(() => expect(text("#intent [data-field=text]")).toBe("I agree"));
+    await click("#confirm");
+    await until(() => expect(exists("#outcome")).toBe(true));
+    expect(shell.callsOf("confirm_action")).toHaveLength(1);
+  });
+
+  it("offers typed data only for EVM wallets", async () => {
+    await start(FakeShell.signedIn());
+    await click("#sign-open");
+    await choose("#sign-wallet", "wa-btc");
+    expect(($("#sign-kind-typedData") as HTMLInputElement).disabled).toBe(true);
+    expect(text("#sign-evm-only")).toBe(S.sign.typedDataEvmOnly);
+  });
+});
+
+describe("passkeys", () => {
+  it("lists passkeys and adds a security key as backup", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#nav-passkeys");
+    await until(() => expect($$("#passkeys tbody tr")).toHaveLength(1));
+    expect(text("#passkeys tbody tr")).toContain("This computer");
+    expect(text("#passkeys tbody tr")).toContain(S.passkeys.activeYes);
+    // A backup defaults to a security key.
+    expect(($("#add-auth-security-key") as HTMLInputElement).checked).toBe(true);
+    expect(isDisabled("#passkey-add")).toBe(true);
+    await type("#passkey-name", "Blue key");
+    await click("#passkey-add");
+    await until(() => expect(text("#intent [data-field=name]")).toBe("Blue key"));
+    expect(shell.callsOf("prepare_add_passkey")).toEqual([{ name: "Blue key", authenticator: "security-key" }]);
+    await click("#confirm");
+    await until(() => expect(exists("#outcome[data-kind=passkeyAdded]")).toBe(true));
+    await click("#done");
+    await until(() => expect($$("#passkeys tbody tr")).toHaveLength(2));
+  });
+
+  it("warns prominently before deactivating the last active passkey and needs a second click", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#nav-passkeys");
+    await until(() => expect(exists("[data-action=deactivate]")).toBe(true));
+    await click("[data-action=deactivate]");
+    await until(() => expect(exists("#warnings [data-code=LAST_ACTIVE_PASSKEY]")).toBe(true));
+    expect(text("#warnings")).toContain(S.warnings.LAST_ACTIVE_PASSKEY);
+    expect(text("#intent [data-field=name]")).toBe("This computer");
+
+    await click("#confirm");
+    expect(shell.callsOf("confirm_action")).toHaveLength(0);
+    expect(text("#confirm-armed")).toBe(S.confirm.armedHint);
+    await click("#confirm");
+    await until(() => expect(exists("#outcome[data-kind=passkeyDeactivated]")).toBe(true));
+    expect(shell.callsOf("confirm_action")).toHaveLength(1);
+  });
+});
+
+describe("create a wallet", () => {
+  it("creates a wallet on another network", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#create-wallet-open");
+    expect($$("#create-network option").map((o) => o.textContent)).toEqual(shell.state.networks);
+    await choose("#create-network", "SolanaDevnet");
+    await type("#create-name", "Savings");
+    await click("#create-submit");
+    await until(() => expect(text("#intent [data-field=network]")).toBe("SolanaDevnet"));
+    await click("#confirm");
+    await until(() => expect(exists("#outcome[data-kind=wallet]")).toBe(true));
+    await click("#done");
+    await until(() => expect($$("#wallets [data-wallet-id]")).toHaveLength(3));
+  });
+});
+
+describe("offline", () => {
+  it("shows the cached wallets with an offline banner and write actions off", async () => {
+    const shell = FakeShell.signedIn();
+    shell.state = { ...shell.state, offline: true };
+    shell.fail("sync", "DFNS_UNREACHABLE");
+    await start(shell);
+    expect(exists("#offline-banner")).toBe(true);
+    expect($$("#wallets [data-wallet-id]")).toHaveLength(2);
+    expect(isDisabled("#send-open")).toBe(true);
+    expect(isDisabled("#sign-open")).toBe(true);
+    expect(isDisabled("#create-wallet-open")).toBe(true);
+    for (const button of $$("[data-wallet-id] [data-action=send], [data-wallet-id] [data-action=sign]")) {
+      expect((button as HTMLButtonElement).disabled).toBe(true);
+    }
+    await click("#nav-passkeys");
+    await until(() => expect(exists("[data-action=deactivate]")).toBe(true));
+    expect(isDisabled("[data-action=deactivate]")).toBe(true);
+    expect(isDisabled("#passkey-add")).toBe(true);
+  });
+
+  it("goes offline when a call cannot reach the network, and back when it can", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    expect(exists("#offline-banner")).toBe(false);
+    shell.fail("sync", "COMPANION_UNREACHABLE");
+    await click("#sync");
+    await until(() => expect(exists("#offline-banner")).toBe(true));
+    expect(isDisabled("#send-open")).toBe(true);
+    delete shell.overrides.sync;
+    await click("#offline-banner button");
+    await until(() => expect(exists("#offline-banner")).toBe(false));
+    expect(text("#status")).toBe(S.offline.back);
+    expect(isDisabled("#send-open")).toBe(false);
+  });
+
+  it("disables Approve when the connection drops on the confirmation screen", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "1");
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    shell.state = { ...shell.state, offline: true };
+    shell.emit("auth:changed", shell.state);
+    await settle();
+    expect(isDisabled("#confirm")).toBe(true);
+  });
+});
+
+describe("settings", () => {
+  it("changes the preferred authenticator and signs out", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#nav-settings");
+    expect(($("#companion-url") as HTMLInputElement).value).toBe("http://127.0.0.1:8788");
+    await click("#pref-auth-security-key");
+    await until(() => expect(shell.callsOf("set_settings")).toEqual([{ authenticator: "security-key" }]));
+    await click("#sign-out");
+    await until(() => expect(exists("#sign-in")).toBe(true));
+    expect(shell.callsOf("sign_out")).toHaveLength(1);
+    expect(exists("#wallets")).toBe(false);
+  });
+});
+
+describe("accessibility", () => {
+  it("keeps both live regions in the page from the start", async () => {
+    await start(FakeShell.signedIn());
+    expect($("#status").getAttribute("aria-live")).toBe("polite");
+    expect($("#prompt").getAttribute("aria-live")).toBe("assertive");
+  });
+
+  it("labels every form control", async () => {
+    await start(FakeShell.signedIn());
+    for (const screen of ["#send-open", "#sign-open", "#nav-passkeys", "#create-wallet-open", "#nav-settings"]) {
+      await click(screen);
+      await settle();
+      for (const control of $$("main input, main select, main textarea")) {
+        const labelled =
+          !!control.getAttribute("aria-label") ||
+          !!control.getAttribute("aria-labelledby") ||
+          (control.id && exists(`label[for="${control.id}"]`));
+        expect(labelled, `${screen}: ${control.outerHTML}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("moves the focus to each screen's heading", async () => {
+    await start(FakeShell.signedIn());
+    await click("#send-open");
+    await settle();
+    expect(document.activeElement?.id).toBe("send-title");
+  });
+});
