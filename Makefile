@@ -7,9 +7,10 @@ COMPANION_PORT ?= 8788
 
 .PHONY: run test deps deps-test build ui ui-test lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion
 
-## make run: the product on this machine (for now: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT)
-## and the companion website on 127.0.0.1:$(COMPANION_PORT), wired together; Ctrl-C stops both).
-run: deps
+## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
+## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
+## stops all of it.
+run: deps ui
 	DATA_DIR=$(DATA_DIR) EMULATOR_PORT=$(EMULATOR_PORT) COMPANION_PORT=$(COMPANION_PORT) scripts/run-stack.sh
 
 ## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests, the

@@ -16,17 +16,21 @@ for pkg in libssl-dev libudev-dev libclang-dev libpcsclite-dev; do want "$pkg"; 
 for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev xdg-utils; do
   want "$pkg"
 done
+# Headless machines: `make run` gives the app a virtual display and, without a desktop session,
+# a throw-away Secret Service (scripts/with-secret-service.sh).
+for pkg in xvfb xauth gnome-keyring dbus-daemon dbus-bin dbus-user-session desktop-file-utils; do
+  want "$pkg"
+done
 # Testing: a real Secret Service for sigil-store's keyring tests (`make test-keyring` runs them
 # under dbus-run-session with a throw-away, unlocked gnome-keyring).
 if [ "${1:-}" = test ]; then
-  for pkg in gnome-keyring dbus-daemon dbus-bin dbus-user-session; do want "$pkg"; done
   # A real PostgreSQL server for sigil-companion's store tests (`make test-postgres` starts a
   # throw-away cluster with scripts/with-postgres.sh; the packaged cluster is not used).
   want postgresql
   # Headless Chromium and its WebDriver for the companion's login pages (`make test-browser`).
   for pkg in chromium chromium-driver; do want "$pkg"; done
   # The app under a virtual display for its command-layer and end-to-end tests.
-  for pkg in xvfb xauth webkit2gtk-driver; do want "$pkg"; done
+  want webkit2gtk-driver
 fi
 # The official Dfns SDKs check the emulator in `make test`: Node.js with npm, Python with venv.
 command -v node >/dev/null 2>&1 || want nodejs

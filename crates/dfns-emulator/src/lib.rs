@@ -56,6 +56,9 @@ pub struct Config {
     pub confirm_after_ms: i64,
     /// Turns on `POST /_emulator/faucet`.
     pub emulator_api: bool,
+    /// Credits every new wallet with one whole unit of its network's coin (development and
+    /// demos: `make run`). Only with `emulator_api`.
+    pub fund_new_wallets: bool,
 }
 
 impl Config {
@@ -71,6 +74,7 @@ impl Config {
             clock: Arc::new(SystemClock),
             confirm_after_ms: 3000,
             emulator_api: false,
+            fund_new_wallets: false,
         }
     }
 }
@@ -147,6 +151,7 @@ impl Emulator {
             vault,
             confirm_after_ms: config.confirm_after_ms,
             emulator_api: config.emulator_api,
+            fund_new_wallets: config.emulator_api && config.fund_new_wallets,
         });
         Ok(Self { state, data_dir: config.data_dir, service_account: org.service_account })
     }

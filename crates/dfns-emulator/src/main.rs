@@ -62,6 +62,9 @@ struct Serve {
     /// Turn on the emulator-only writes under /_emulator/ (the faucet).
     #[arg(long, env = "DFNS_EMULATOR_API")]
     emulator_api: bool,
+    /// Credit every new wallet with one whole unit of its network's coin (needs --emulator-api).
+    #[arg(long, env = "DFNS_EMULATOR_FUND_NEW_WALLETS", requires = "emulator_api")]
+    fund_new_wallets: bool,
 }
 
 #[tokio::main]
@@ -102,6 +105,7 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     config.origins = args.origins;
     config.confirm_after_ms = args.confirm_after_ms;
     config.emulator_api = args.emulator_api;
+    config.fund_new_wallets = args.fund_new_wallets;
     config.lifetimes = Lifetimes {
         login_token_ms: args.login_token_ttl_secs * 1000,
         temporary_token_ms: args.temporary_token_ttl_secs * 1000,

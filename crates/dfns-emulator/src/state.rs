@@ -61,6 +61,8 @@ pub struct Shared {
     pub confirm_after_ms: i64,
     /// Whether the `/_emulator/` writes (the faucet) are on.
     pub emulator_api: bool,
+    /// Whether every new wallet gets one whole unit of its coin.
+    pub fund_new_wallets: bool,
 }
 
 impl AppState {

@@ -200,6 +200,11 @@ pub async fn create_wallet(
     };
     state.store.insert_wallet(&key_row, &wallet).await?;
     tracing::info!(wallet = %wallet.id, network = network.name, owner = ?wallet.owner_id, "wallet created");
+    if state.fund_new_wallets {
+        let coin = crate::ledger::AssetInfo::native(network);
+        let one = 10u128.pow(u32::from(network.native_decimals));
+        crate::ledger::mint(state, network, &wallet.address, &coin, one).await?;
+    }
     Ok(wallet)
 }
 

@@ -719,3 +719,29 @@ async fn eight_racing_requests_with_one_external_id_move_the_funds_once() {
     let fee = fee(&transfers.items[0]);
     assert_eq!(balance(&ada.client, &eth, "ETH").await, ETH - 5000 - fee, "debited once");
 }
+
+#[tokio::test]
+async fn with_fund_new_wallets_every_new_wallet_starts_with_one_coin() {
+    let emulator = TestEmulator::start_with(|config| config.fund_new_wallets = true).await;
+    let user = EndUser::register(&emulator, "funded@example.com").await;
+    let sepolia = provision(&emulator, &user, "EthereumSepolia").await;
+    let bitcoin = provision(&emulator, &user, "BitcoinTestnet4").await;
+    for (wallet, one) in [(&sepolia, "1000000000000000000"), (&bitcoin, "100000000")] {
+        let assets = user.client.get_wallet_assets(&wallet.id).await.expect("assets");
+        let native = assets
+            .assets
+            .iter()
+            .find(|a| a.kind == dfns_client::models::AssetKind::Native)
+            .expect("coin");
+        assert_eq!(native.balance, one, "{}", wallet.network);
+    }
+    let history =
+        user.client.get_wallet_history(&sepolia.id, &Default::default()).await.expect("history");
+    assert_eq!(history.items.len(), 1, "the welcome funds arrive as an incoming transfer");
+
+    let plain = TestEmulator::start().await;
+    let other = EndUser::register(&plain, "unfunded@example.com").await;
+    let wallet = provision(&plain, &other, "EthereumSepolia").await;
+    let assets = other.client.get_wallet_assets(&wallet.id).await.expect("assets");
+    assert!(assets.assets.iter().all(|a| a.balance == "0"), "off by default: {assets:?}");
+}
