@@ -85,6 +85,34 @@ impl Funded {
     }
 }
 
+/// Sends a journaled operation exactly as the app does (its method, path and bytes, signed by
+/// the user's passkey) and marks it `Sent`: as if the app died before hearing Dfns's answer.
+async fn sent_but_unheard(funded: &Funded, operation_id: &str) {
+    let op = funded.app.journal.get(operation_id).await.expect("journal").expect("op");
+    let client = funded.dfns.client().await.expect("client");
+    let method = dfns_client::Method::from_bytes(op.method.as_bytes()).expect("method");
+    let pending = client
+        .action_init_text::<serde_json::Value>(method, &op.path, op.body.clone())
+        .await
+        .expect("init");
+    assert_eq!(pending.body(), op.body, "the journaled bytes are what is signed");
+    let person = Person::default();
+    let assertion = funded
+        .app
+        .passkeys
+        .sign(pending.challenge(), &person, &CancellationToken::new())
+        .await
+        .expect("signed");
+    let signed = SignedChallenge {
+        challenge_identifier: pending.challenge().challenge_identifier.clone(),
+        first_factor: assertion,
+        second_factor: None,
+    };
+    let now = funded.app.now_ms();
+    funded.app.journal.advance(&op.id, OperationState::Sent, None, now).await.expect("sent");
+    client.complete(pending, &signed).await.expect("Dfns accepted it");
+}
+
 async fn transfers_at_dfns(funded: &Funded) -> Vec<dfns_client::models::Transfer> {
     let wallet = funded.sepolia.clone();
     funded
@@ -143,30 +171,9 @@ async fn a_transfer_whose_answer_was_lost_is_found_by_external_id_and_never_sent
         .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
         .await
         .expect("prepared");
-    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
     // The app sent exactly the journaled bytes, then died before hearing the answer.
-    let client = funded.dfns.client().await.expect("client");
-    let request = serde_json::from_str(&op.body).expect("body");
-    let pending = client.transfer_asset_init(&funded.sepolia, &request).await.expect("init");
-    assert_eq!(pending.body(), op.body);
-    let assertion = funded
-        .app
-        .passkeys
-        .sign(pending.challenge(), &Person::default(), &CancellationToken::new())
-        .await
-        .expect("signed");
-    let signed = SignedChallenge {
-        challenge_identifier: pending.challenge().challenge_identifier.clone(),
-        first_factor: assertion,
-        second_factor: None,
-    };
-    funded
-        .app
-        .journal
-        .advance(&op.id, OperationState::Sent, None, funded.app.now_ms())
-        .await
-        .expect("sent");
-    client.complete(pending, &signed).await.expect("Dfns accepted it");
+    sent_but_unheard(&funded, &prepared.operation_id).await;
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
 
     // Restarted: reconciliation finds it; confirming again signs nothing.
     assert_eq!(actions.reconcile(&funded.owner).await.expect("reconciled"), 1);
@@ -432,30 +439,8 @@ async fn a_wallet_creation_whose_answer_was_lost_is_found_by_external_id() {
         .prepare_create_wallet(&funded.owner, "PolygonAmoy", None, &offered)
         .await
         .expect("prepared");
+    sent_but_unheard(&funded, &prepared.operation_id).await;
     let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
-    let client = funded.dfns.client().await.expect("client");
-    let pending = client
-        .action_init_text::<serde_json::Value>(dfns_client::Method::POST, &op.path, op.body.clone())
-        .await
-        .expect("init");
-    let assertion = funded
-        .app
-        .passkeys
-        .sign(pending.challenge(), &Person::default(), &CancellationToken::new())
-        .await
-        .expect("signed");
-    let signed = SignedChallenge {
-        challenge_identifier: pending.challenge().challenge_identifier.clone(),
-        first_factor: assertion,
-        second_factor: None,
-    };
-    funded
-        .app
-        .journal
-        .advance(&op.id, OperationState::Sent, None, funded.app.now_ms())
-        .await
-        .expect("sent");
-    client.complete(pending, &signed).await.expect("created at Dfns");
     let outcome = funded
         .confirm(&actions, &op.id, &Person { declines: true })
         .await

@@ -57,53 +57,9 @@ async fn registration_makes_a_passkey_provisions_the_default_wallets_and_is_jour
     assert_eq!(wallets_at_dfns(&stack, &app).await, 2);
 }
 
-#[tokio::test]
-async fn a_registration_interrupted_before_its_answer_resumes_with_the_same_passkey() {
-    let stack = stack().await;
-    let app = App::signed_in(&stack, "bo@example.org").await;
-    let session = app.auth.session().await.expect("keyring").expect("session");
-    // The app made the passkey and journaled the completion, then stopped before sending it.
-    let challenge = app.auth.companion().registration_init(&session.token).await.expect("init");
-    let person = Person::default();
-    let credential = app
-        .passkeys
-        .register(&challenge.options, None, &person, &CancellationToken::new())
-        .await
-        .expect("passkey");
-    let body = RegistrationCompleteRequest {
-        first_factor_credential: credential,
-        recovery_credential: None,
-    };
-    let body = serde_json::to_string(&body).expect("JSON");
-    let new = NewOperation {
-        kind: "registration",
-        owner: &session.user.id,
-        external_id: None,
-        method: "POST",
-        path: "/api/v1/registration/complete",
-        body: &body,
-        intent: "{}",
-    };
-    let op = app.journal.record(&new, app.now_ms()).await.expect("journaled");
-    app.journal.advance(&op.id, OperationState::Sent, None, app.now_ms()).await.expect("sent");
-
-    // Restarted, the app resumes: a person who would decline a new passkey is never asked.
-    let cancel = CancellationToken::new();
-    let refuses = Person { declines: true };
-    let resumed =
-        register(&app.auth, &app.journal, &app.passkeys, None, &refuses, &cancel, app.now_ms())
-            .await
-            .expect("resumed without a new passkey");
-    assert!(matches!(resumed, Onboarded::Registered(r) if r.wallets.len() == 2));
-    let done = app.journal.get(&op.id).await.expect("journal").expect("op");
-    assert_eq!(done.state, OperationState::Done);
-    assert_eq!(wallets_at_dfns(&stack, &app).await, 2);
-}
-
-#[tokio::test]
-async fn a_registration_whose_answer_was_lost_after_it_went_through_provisions_nothing_twice() {
-    let stack = stack().await;
-    let app = App::signed_in(&stack, "cy@example.org").await;
+/// What the app does before sending a registration: the passkey made for a fresh challenge and
+/// the completion journaled as `Sent`. Returns the operation id and the request.
+async fn journaled_completion(app: &App) -> (String, RegistrationCompleteRequest) {
     let session = app.auth.session().await.expect("keyring").expect("session");
     let challenge = app.auth.companion().registration_init(&session.token).await.expect("init");
     let credential = app
@@ -127,6 +83,35 @@ async fn a_registration_whose_answer_was_lost_after_it_went_through_provisions_n
     };
     let op = app.journal.record(&new, app.now_ms()).await.expect("journaled");
     app.journal.advance(&op.id, OperationState::Sent, None, app.now_ms()).await.expect("sent");
+    (op.id, request)
+}
+
+#[tokio::test]
+async fn a_registration_interrupted_before_its_answer_resumes_with_the_same_passkey() {
+    let stack = stack().await;
+    let app = App::signed_in(&stack, "bo@example.org").await;
+    // The app made the passkey and journaled the completion, then stopped before sending it.
+    let (op_id, _) = journaled_completion(&app).await;
+
+    // Restarted, the app resumes: a person who would decline a new passkey is never asked.
+    let cancel = CancellationToken::new();
+    let refuses = Person { declines: true };
+    let resumed =
+        register(&app.auth, &app.journal, &app.passkeys, None, &refuses, &cancel, app.now_ms())
+            .await
+            .expect("resumed without a new passkey");
+    assert!(matches!(resumed, Onboarded::Registered(r) if r.wallets.len() == 2));
+    let done = app.journal.get(&op_id).await.expect("journal").expect("op");
+    assert_eq!(done.state, OperationState::Done);
+    assert_eq!(wallets_at_dfns(&stack, &app).await, 2);
+}
+
+#[tokio::test]
+async fn a_registration_whose_answer_was_lost_after_it_went_through_provisions_nothing_twice() {
+    let stack = stack().await;
+    let app = App::signed_in(&stack, "cy@example.org").await;
+    let session = app.auth.session().await.expect("keyring").expect("session");
+    let (_, request) = journaled_completion(&app).await;
     // It reached the companion; the answer never reached the app.
     app.auth
         .companion()
