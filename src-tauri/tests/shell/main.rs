@@ -1,5 +1,8 @@
 //! The command layer in Tauri's mock runtime (`tauri::test`), with the real capabilities of
-//! tauri.conf.json, against a real companion and dfns-emulator on loopback.
+//! tauri.conf.json, against a real companion and dfns-emulator on loopback; and the real app
+//! end to end (module `e2e`).
+
+mod e2e;
 
 use std::sync::{Arc, Mutex};
 
