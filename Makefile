@@ -5,7 +5,7 @@ EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
 
-.PHONY: run test deps deps-test build ui ui-test lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion
+.PHONY: run test deps deps-test build ui ui-test test-e2e lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -15,7 +15,7 @@ run: deps ui
 
 ## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests, the
 ## companion's pages in headless Chromium, official-SDK conformance).
-test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-browser test-sdk
+test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-browser test-e2e test-sdk
 
 deps:
 	scripts/install-deps.sh run
@@ -55,6 +55,13 @@ test-postgres: deps-test ui
 test-browser: deps-test ui
 	cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion) & test(/browser/)'
 	@echo "screenshots of the login pages: $(or $(CARGO_TARGET_DIR),target)/tmp/companion-pages"
+
+## The real app under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver), with a
+## throw-away keyring and D-Bus session, against a real companion and emulator. Screenshots of
+## each screen land in $(or $(CARGO_TARGET_DIR),target)/tmp/app-e2e.
+test-e2e: deps-test ui
+	scripts/with-secret-service.sh xvfb-run -a cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-app) & test(/e2e/)'
+	@echo "screenshots of the app: $(or $(CARGO_TARGET_DIR),target)/tmp/app-e2e"
 
 ## The official Dfns SDKs (npm and PyPI) against a fresh emulator. The emulator binary comes
 ## from the same build as the Rust tests (same features), so nothing is compiled twice.

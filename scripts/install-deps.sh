@@ -56,6 +56,12 @@ if command -v node >/dev/null 2>&1 && ! node -e 'const [a,b]=process.versions.no
   exit 1
 fi
 
+# WebDriver for the app's end-to-end test (`make test-e2e`), with Debian's WebKitWebDriver.
+if [ "${1:-}" = test ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "installing tauri-driver"
+  cargo install tauri-driver --locked
+fi
+
 if [ "${1:-}" = test ] && ! cargo nextest --version >/dev/null 2>&1; then
   echo "installing cargo-nextest"
   cargo install cargo-nextest --locked

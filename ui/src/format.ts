@@ -100,7 +100,9 @@ export function diffAddresses(a: string, b: string): { text: string; same: boole
 /** A fiat value, e.g. "$1,234.56", or null when there is none to show. */
 export function formatFiat(value: number | undefined | null, currency = "USD"): string | null {
   if (value === undefined || value === null || !Number.isFinite(value)) return null;
-  return new Intl.NumberFormat(S.locale, { style: "currency", currency }).format(value);
+  // Rounded to cents first, so -0 and -0.001 show as $0.00, never "-$0.00".
+  const cents = Math.round(value * 100) / 100;
+  return new Intl.NumberFormat(S.locale, { style: "currency", currency }).format(cents === 0 ? 0 : cents);
 }
 
 /** The fiat value of an asset's balance in `currency`, when Dfns gave a quote. */

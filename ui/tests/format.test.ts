@@ -115,6 +115,8 @@ describe("fiat", () => {
   it("formats a currency value", () => {
     expect(formatFiat(1234.5)).toBe("$1,234.50");
     expect(formatFiat(0)).toBe("$0.00");
+    expect(formatFiat(-0)).toBe("$0.00");
+    expect(formatFiat(-0.001)).toBe("$0.00");
   });
 
   it("shows nothing when the value is unknown", () => {

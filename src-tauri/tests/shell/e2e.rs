@@ -1,8 +1,10 @@
 //! The real app under a virtual display, driven over WebDriver (tauri-driver + WebKitWebDriver),
 //! against a real companion and emulator: sign in through the website and the deep link
 //! (delivered by starting a second instance with it), register with the device passkey, see the
-//! wallets. Ignored in `make test-rust`; `make test-e2e` runs it under Xvfb with a throw-away
-//! keyring. Screenshots go to `$CARGO_TARGET_TMPDIR/app-e2e/`.
+//! wallets, send and see it confirmed, sign a message, sign out. Ignored in `make test-rust`;
+//! `make test-e2e` runs it under Xvfb with a throw-away keyring and D-Bus session. Screenshots of
+//! each screen, the app's log and the time of each step (`steps.txt`) go to
+//! `$CARGO_TARGET_TMPDIR/app-e2e/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -12,6 +14,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use sigil_companion::testing::{TestStack, Website};
+
+/// An EIP-55 address nobody here owns.
+const RECIPIENT: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 
 /// tauri-driver on a free port, stopped when dropped.
 struct Driver {
@@ -88,8 +93,19 @@ async fn wait_for(app: &Client, css: &str) -> fantoccini::elements::Element {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, a D-Bus session and tauri-driver: `make test-e2e` runs it"]
-async fn e2e_sign_in_through_the_deep_link_and_register_with_the_device_passkey() {
-    let stack = TestStack::start().await.expect("emulator and companion");
+async fn e2e_the_user_journey_in_the_real_app() {
+    // New wallets start with one coin, so the journey can send.
+    let _ = std::fs::remove_dir_all(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e"));
+    let stack = TestStack::start_with(|config| config.fund_new_wallets = true)
+        .await
+        .expect("emulator and companion");
+    let started = std::time::Instant::now();
+    let mut steps: Vec<(&str, Duration)> = Vec::new();
+    let mut lap = std::time::Instant::now();
+    let mut step = |name: &'static str| {
+        steps.push((name, lap.elapsed()));
+        lap = std::time::Instant::now();
+    };
     let scratch = tempfile::tempdir().expect("scratch");
     let opened = scratch.path().join("opened-urls");
     let browser = scratch.path().join("browser.sh");
@@ -100,17 +116,40 @@ async fn e2e_sign_in_through_the_deep_link_and_register_with_the_device_passkey(
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
+    // The "system browser": a desktop entry that records the URL, made the default http(s)
+    // handler the way a desktop does it (mimeapps.list), so xdg-open picks it.
+    let data_home = scratch.path().join("data");
+    let config_home = scratch.path().join("config");
+    std::fs::create_dir_all(data_home.join("applications")).expect("applications");
+    std::fs::create_dir_all(&config_home).expect("config");
+    std::fs::write(
+        data_home.join("applications/record-url.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Record URL\nExec={} %u\n\
+             MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+            browser.display()
+        ),
+    )
+    .expect("desktop entry");
+    std::fs::write(
+        config_home.join("mimeapps.list"),
+        "[Default Applications]\nx-scheme-handler/http=record-url.desktop\n\
+         x-scheme-handler/https=record-url.desktop\n",
+    )
+    .expect("mimeapps.list");
     let env = [
         ("SIGIL_COMPANION_URL", stack.companion_url.clone()),
-        ("XDG_DATA_HOME", scratch.path().join("data").display().to_string()),
-        ("BROWSER", browser.display().to_string()),
+        ("XDG_DATA_HOME", data_home.display().to_string()),
+        ("XDG_CONFIG_HOME", config_home.display().to_string()),
     ];
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_sigil"));
     let driver = Driver::start(&env).await;
     let app = driver.app(&binary).await;
 
-    wait_for(&app, "#sign-in").await.click().await.expect("click sign in");
+    wait_for(&app, "#sign-in").await;
+    step("app start to first screen");
     screenshot(&app, "1-sign-in").await;
+    wait_for(&app, "#sign-in").await.click().await.expect("click sign in");
     let mut authorize = None;
     for _ in 0..100 {
         if let Ok(text) = std::fs::read_to_string(&opened) {
@@ -134,11 +173,64 @@ async fn e2e_sign_in_through_the_deep_link_and_register_with_the_device_passkey(
         .status();
     let _ = tokio::time::timeout(Duration::from_secs(30), second).await;
 
-    wait_for(&app, "#register").await.click().await.expect("click register");
+    wait_for(&app, "#register").await;
+    step("sign in through the website and the deep link");
     screenshot(&app, "2-register").await;
+    wait_for(&app, "#register").await.click().await.expect("click register");
     wait_for(&app, "#wallets [data-wallet-id]").await;
+    step("registration with the device passkey");
     screenshot(&app, "3-home").await;
     let wallets = app.find_all(Locator::Css("#wallets [data-wallet-id]")).await.expect("wallets");
     assert_eq!(wallets.len(), 2, "the default wallets");
+
+    // Send 0.1 ETH: form, confirmation from the exact body, passkey, confirmed.
+    wait_for(&app, "#send-open").await.click().await.expect("open send");
+    let wallet = wait_for(&app, "#send-wallet").await;
+    let sepolia = app
+        .find(Locator::XPath("//select[@id='send-wallet']/option[contains(., 'EthereumSepolia')]"))
+        .await
+        .expect("a Sepolia wallet to send from")
+        .attr("value")
+        .await
+        .expect("value")
+        .expect("a wallet id");
+    wallet.select_by_value(&sepolia).await.expect("choose Sepolia");
+    wait_for(&app, "#send-to").await.send_keys(RECIPIENT).await.expect("type recipient");
+    wait_for(&app, "#send-amount").await.send_keys("0.1").await.expect("type amount");
+    screenshot(&app, "4-send").await;
+    // Review is enabled once the core has checked the form.
+    wait_for(&app, "#send-submit:enabled").await.click().await.expect("review");
+    let intent = wait_for(&app, "#intent").await.text().await.expect("intent");
+    assert!(intent.contains("0.1") && intent.contains("ETH"), "{intent}");
+    screenshot(&app, "5-confirm").await;
+    wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    wait_for(&app, "#transfer-status[data-status='Confirmed']").await;
+    step("send to confirmed");
+    screenshot(&app, "6-sent").await;
+    wait_for(&app, "#done").await.click().await.expect("done");
+
+    // Sign a message.
+    wait_for(&app, "#sign-open").await.click().await.expect("open sign");
+    wait_for(&app, "#sign-message").await.send_keys("hello from the e2e test").await.expect("type");
+    wait_for(&app, "#sign-submit:enabled").await.click().await.expect("review");
+    wait_for(&app, "#intent").await;
+    wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    wait_for(&app, "#outcome").await;
+    step("sign a message");
+    screenshot(&app, "7-signed").await;
+    wait_for(&app, "#done").await.click().await.expect("done");
+
+    // Sign out.
+    wait_for(&app, "#nav-settings").await.click().await.expect("settings");
+    wait_for(&app, "#sign-out").await.click().await.expect("sign out");
+    wait_for(&app, "#sign-in").await;
+    step("sign out");
+    screenshot(&app, "8-signed-out").await;
     app.close().await.expect("close");
+    let report: Vec<String> =
+        steps.iter().map(|(name, took)| format!("{name}: {} ms", took.as_millis())).collect();
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e");
+    let total = format!("total: {} ms", started.elapsed().as_millis());
+    std::fs::write(folder.join("steps.txt"), format!("{}\n{total}\n", report.join("\n")))
+        .expect("steps");
 }
