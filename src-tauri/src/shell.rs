@@ -438,7 +438,13 @@ impl Shell {
             .actions
             .confirm(&owner, operation_id, &passkeys, &self.prompter(), &cancel)
             .await;
-        Ok(self.observe(outcome.map_err(IpcError::from))?.into())
+        let outcome = self.observe(outcome.map_err(IpcError::from))?;
+        // What the action changed (balances, history, the transfer itself) reaches the cache and
+        // the screen at once; the action succeeded whatever this refresh does.
+        if let Err(error) = self.sync().await {
+            tracing::warn!(code = error.code, "could not refresh after the action");
+        }
+        Ok(outcome.into())
     }
 
     /// `cancel_action`.

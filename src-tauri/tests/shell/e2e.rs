@@ -209,6 +209,14 @@ async fn e2e_the_user_journey_in_the_real_app() {
     screenshot(&app, "6-sent").await;
     wait_for(&app, "#done").await.click().await.expect("done");
 
+    // The wallet's page lists the transfer, confirmed.
+    wait_for(&app, "#nav-home").await.click().await.expect("home");
+    let open = format!("[data-wallet-id='{sepolia}'] [data-action='history']");
+    wait_for(&app, &open).await.click().await.expect("open the wallet");
+    wait_for(&app, "[data-transfer-id][data-status='Confirmed']").await;
+    step("the transfer in the wallet's history");
+    screenshot(&app, "6b-history").await;
+
     // Sign a message.
     wait_for(&app, "#sign-open").await.click().await.expect("open sign");
     wait_for(&app, "#sign-message").await.send_keys("hello from the e2e test").await.expect("type");
