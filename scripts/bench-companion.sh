@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The companion's login-chain benchmark (crates/sigil-companion/examples/bench.rs), release build,
+# The companion's login-chain benchmark (crates/sigil-companion/examples/companion_bench.rs), release build,
 # first on a SQLite file, then on a throw-away PostgreSQL (scripts/with-postgres.sh). Arguments
 # are passed on, e.g. --chains 1000 --concurrency 8.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p sigil-companion --example bench
-bench=${CARGO_TARGET_DIR:-target}/release/examples/bench
+cargo build --release -p sigil-companion --example companion_bench
+bench=${CARGO_TARGET_DIR:-target}/release/examples/companion_bench
 echo "== SQLite"
 "$bench" "$@"
 echo "== PostgreSQL"

@@ -84,7 +84,8 @@ pub fn run() {
             let secrets = Arc::new(sigil_store::KeyringStore::new("io.sigil.wallet"));
             let outside = Arc::new(TauriOutside(handle.clone()));
             let shell = tauri::async_runtime::block_on(Shell::open(data_dir, secrets, outside))
-                .map_err(|error| format!("Sigil cannot start: {error}"))?;
+                .map_err(|error| format!("Sigil cannot start: {error}"))?
+                .with_dev_security_key(shell::dev_security_key_from_env());
             app.manage(shell);
             // In development the scheme is registered at run time; an installed app has it from
             // its package.
@@ -111,7 +112,7 @@ pub fn run() {
             }
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     match built {
         Ok(app) => app.run(|_, _| {}),
         Err(error) => {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex as StdMutex};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sigil_authn::webauthn::RelyingParty;
-use sigil_authn::{Approval, CancellationToken, Passkeys, Prompt, Prompter};
+use sigil_authn::{Approval, CancellationToken, Passkeys, Prompt, Prompter, TestToken};
 use sigil_core::actions::{AssetRef, FeeTier, SendRequest, SignWhat};
 use sigil_core::app::{Core, CoreOptions};
 use sigil_core::clock::SystemClock;
@@ -28,6 +28,10 @@ use crate::views::{
 const DEVICE_PASSKEYS: &str = "device-passkeys";
 /// The default company server (the local one of `make run`); `SIGIL_COMPANION_URL` overrides.
 const DEFAULT_COMPANION_URL: &str = "http://127.0.0.1:8788";
+/// Development builds only: a file holding a software security key (sigil-authn's test token,
+/// private keys unprotected) that stands in for a USB key, so adding a backup key can be tried
+/// and tested on a machine without one. Release builds ignore it.
+const DEV_SECURITY_KEY: &str = "SIGIL_DEV_SECURITY_KEY";
 
 /// How the shell reaches the world outside the engine: events to the UI, URLs to the browser.
 pub trait Outside: Send + Sync {
@@ -96,6 +100,7 @@ pub struct Shell {
     ceremony: StdMutex<CancellationToken>,
     pin: StdMutex<Option<std::sync::mpsc::Sender<Option<String>>>>,
     outside: Arc<dyn Outside>,
+    dev_security_key: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Shell {
@@ -122,7 +127,16 @@ impl Shell {
             ceremony: StdMutex::new(CancellationToken::new()),
             pin: StdMutex::new(None),
             outside,
+            dev_security_key: None,
         })
+    }
+
+    /// Wherever the person picks a security key, uses the software one kept in `file` instead
+    /// (made there on first use). For development builds ([`dev_security_key_from_env`]) and
+    /// tests, on machines with no USB key.
+    pub fn with_dev_security_key(mut self, file: Option<PathBuf>) -> Self {
+        self.dev_security_key = file;
+        self
     }
 
     fn settings(&self) -> Settings {
@@ -170,6 +184,7 @@ impl Shell {
             authenticator: settings.authenticator,
             available_authenticators: AuthenticatorChoice::available(),
             dev_authenticator: cfg!(debug_assertions),
+            dev_security_key: self.dev_security_key.is_some(),
             offline: self.offline.load(Ordering::SeqCst),
             networks,
         })
@@ -217,8 +232,13 @@ impl Shell {
             .parse()
             .map_err(|_| IpcError::new("CONFIG_INVALID", "the company's origin is not a URL"))?;
         let rp = RelyingParty::with_origin(&config.rp_id, &config.app_name, origin)?;
-        let authenticator =
-            sigil_authn::choose(choice.to_authn(), self.secrets.clone(), DEVICE_PASSKEYS).await?;
+        let authenticator = match (choice, &self.dev_security_key) {
+            (AuthenticatorChoice::SecurityKey, Some(file)) => software_security_key(file)?,
+            _ => {
+                sigil_authn::choose(choice.to_authn(), self.secrets.clone(), DEVICE_PASSKEYS)
+                    .await?
+            }
+        };
         Ok(Passkeys::new(authenticator, rp))
     }
 
@@ -571,4 +591,28 @@ impl Prompter for UiPrompter<'_> {
         );
         true
     }
+}
+
+/// The file named by `SIGIL_DEV_SECURITY_KEY`, in a development build; `None` in a release build.
+pub fn dev_security_key_from_env() -> Option<PathBuf> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var_os(DEV_SECURITY_KEY).filter(|path| !path.is_empty()).map(PathBuf::from)
+}
+
+/// The software security key kept in `file`, made there on first use.
+fn software_security_key(file: &std::path::Path) -> IpcResult<Arc<dyn sigil_authn::Authenticator>> {
+    let token = if file.exists() { TestToken::open(file) } else { TestToken::create(file) };
+    let token = token.map_err(|error| {
+        IpcError::new(
+            error.code(),
+            format!(
+                "The development security key ({DEV_SECURITY_KEY}={}) cannot be used: {error}",
+                file.display()
+            ),
+        )
+    })?;
+    tracing::info!(file = %file.display(), "using the development security key");
+    Ok(Arc::new(token))
 }

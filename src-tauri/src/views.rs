@@ -63,6 +63,8 @@ pub struct AppState {
     /// Whether this is a development build, whose default is the software device passkey (the
     /// UI labels it as a development authenticator).
     pub dev_authenticator: bool,
+    /// Whether the "security key" is the development build's software one.
+    pub dev_security_key: bool,
     /// Whether the last network call failed for want of a network.
     pub offline: bool,
     /// The networks the company offers (empty until the company server answered).

@@ -19,6 +19,8 @@ export type AppState = {
   authenticator: Authenticator;
   availableAuthenticators: Authenticator[];
   devAuthenticator: boolean;
+  /** A development build whose "security key" is a software one (SIGIL_DEV_SECURITY_KEY). */
+  devSecurityKey: boolean;
   offline: boolean;
   networks: string[];
 };

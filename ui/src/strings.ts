@@ -91,6 +91,7 @@ export const S = {
     "security-key": {
       name: "Security key",
       description: "A USB or NFC key (such as a YubiKey) that you plug in or tap. The strongest choice: the key never leaves the device.",
+      devBadge: "Software key for development",
     },
     "windows-hello": {
       name: "Windows Hello",

@@ -48,6 +48,8 @@ describe("first run", () => {
     expect(text("label[for=register-auth-device]")).toContain(S.authenticators.device.name);
     expect(text("label[for=register-auth-device]")).toContain(S.authenticators.device.devBadge);
     expect(text("#register-auth-device-desc")).toBe(S.authenticators.device.description);
+    // A real security key carries no badge.
+    expect(text("label[for=register-auth-security-key]")).not.toContain(S.authenticators["security-key"].devBadge);
 
     await click("#register-auth-security-key");
     shell.ceremonyPrompts = [{ kind: "insert-key" }, { kind: "touch-key" }];
@@ -425,6 +427,15 @@ describe("passkeys", () => {
     await until(() => expect(exists("#outcome[data-kind=passkeyAdded]")).toBe(true));
     await click("#done");
     await until(() => expect($$("#passkeys tbody tr")).toHaveLength(2));
+  });
+
+  it("labels the development build's software security key", async () => {
+    const shell = FakeShell.signedIn();
+    shell.state = { ...shell.state, devSecurityKey: true };
+    await start(shell);
+    await click("#nav-passkeys");
+    await until(() => expect(exists("#add-auth-security-key")).toBe(true));
+    expect(text("label[for=add-auth-security-key]")).toContain(S.authenticators["security-key"].devBadge);
   });
 
   it("warns prominently before deactivating the last active passkey and needs a second click", async () => {

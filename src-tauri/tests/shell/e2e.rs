@@ -137,8 +137,11 @@ async fn e2e_the_user_journey_in_the_real_app() {
          x-scheme-handler/https=record-url.desktop\n",
     )
     .expect("mimeapps.list");
+    // The "security key" added as a backup: the development build's software one.
+    let security_key = scratch.path().join("security-key");
     let env = [
         ("SIGIL_COMPANION_URL", stack.companion_url.clone()),
+        ("SIGIL_DEV_SECURITY_KEY", security_key.display().to_string()),
         ("XDG_DATA_HOME", data_home.display().to_string()),
         ("XDG_CONFIG_HOME", config_home.display().to_string()),
     ];
@@ -228,12 +231,28 @@ async fn e2e_the_user_journey_in_the_real_app() {
     screenshot(&app, "7-signed").await;
     wait_for(&app, "#done").await.click().await.expect("done");
 
+    // Add a security key as a backup passkey: it makes the passkey, the device passkey signs.
+    wait_for(&app, "#nav-passkeys").await.click().await.expect("passkeys");
+    wait_for(&app, "#passkeys [data-credential-uuid]").await;
+    wait_for(&app, "#add-auth-security-key").await.click().await.expect("choose the key");
+    wait_for(&app, "#passkey-name").await.send_keys("Backup key").await.expect("type name");
+    wait_for(&app, "#passkey-add:enabled").await.click().await.expect("add");
+    wait_for(&app, "#intent").await;
+    wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    wait_for(&app, "#outcome").await;
+    wait_for(&app, "#done").await.click().await.expect("done");
+    wait_for(&app, "#passkeys [data-credential-uuid]:nth-child(2)[data-active='true']").await;
+    let rows = app.find_all(Locator::Css("#passkeys [data-credential-uuid]")).await.expect("rows");
+    assert_eq!(rows.len(), 2, "the device passkey and the backup key");
+    step("add a security key as a backup passkey");
+    screenshot(&app, "8-passkeys").await;
+
     // Sign out.
     wait_for(&app, "#nav-settings").await.click().await.expect("settings");
     wait_for(&app, "#sign-out").await.click().await.expect("sign out");
     wait_for(&app, "#sign-in").await;
     step("sign out");
-    screenshot(&app, "8-signed-out").await;
+    screenshot(&app, "9-signed-out").await;
     app.close().await.expect("close");
     let report: Vec<String> =
         steps.iter().map(|(name, took)| format!("{name}: {} ms", took.as_millis())).collect();

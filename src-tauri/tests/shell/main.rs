@@ -41,6 +41,11 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
+    harness_with(None).await
+}
+
+/// A harness whose "security key" is the software one kept in `dev_security_key`.
+async fn harness_with(dev_security_key: Option<std::path::PathBuf>) -> Harness {
     let stack = TestStack::start().await.expect("emulator and companion");
     let data = tempfile::tempdir().expect("data dir");
     std::fs::write(
@@ -53,11 +58,13 @@ async fn harness() -> Harness {
     .expect("settings");
     let recorder = Arc::new(Recorder::default());
     let secrets = Arc::new(sigil_store::MemoryStore::new());
-    let shell =
-        Shell::open(data.path().to_owned(), secrets, recorder.clone()).await.expect("shell");
+    let shell = Shell::open(data.path().to_owned(), secrets, recorder.clone())
+        .await
+        .expect("shell")
+        .with_dev_security_key(dev_security_key);
     let app = mock_builder()
         .invoke_handler(sigil_app::handler())
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!())
         .expect("app");
     app.manage(shell);
     let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main");
@@ -127,6 +134,50 @@ async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, error) = events.last().expect("an event");
     assert_eq!((name.as_str(), code(error)), ("auth:error", "DEEP_LINK_INVALID"));
+}
+
+/// Signs `email` in through the website and the deep link, and registers the device passkey.
+async fn signed_in_and_registered(h: &Harness, email: &str) {
+    call(h, "start_login", json!({})).await.expect("started");
+    let opened = h.recorder.opened.lock().expect("lock").last().cloned().expect("a URL");
+    let link = Website::new(&h.stack.companion_url)
+        .expect("browser")
+        .sign_in_at(&opened, email, "correct horse battery", true)
+        .await
+        .expect("deep link");
+    h.app.state::<Shell>().accept_deep_link(link.as_str()).await;
+    call(h, "register", json!({"authenticator": "device"})).await.expect("registered");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_security_key_is_added_as_a_backup_and_an_unreadable_one_is_refused() {
+    let keys = tempfile::tempdir().expect("scratch");
+    let key = keys.path().join("security-key");
+    std::fs::write(&key, b"not a token").expect("garbage");
+    let h = harness_with(Some(key.clone())).await;
+    signed_in_and_registered(&h, "grace@example.org").await;
+
+    let add = json!({"name": "Backup key", "authenticator": "security-key"});
+    let error = call(&h, "prepare_add_passkey", add.clone()).await.expect_err("unreadable key");
+    assert_eq!(code(&error), "AUTHN_AUTHENTICATOR_ERROR");
+    assert!(error["message"].as_str().unwrap_or_default().contains("SIGIL_DEV_SECURITY_KEY"));
+    let passkeys = call(&h, "passkeys", json!({})).await.expect("passkeys");
+    assert_eq!(passkeys.as_array().map(Vec::len), Some(1), "nothing added: {passkeys}");
+
+    std::fs::remove_file(&key).expect("remove");
+    let prepared = call(&h, "prepare_add_passkey", add).await.expect("the key made a passkey");
+    assert!(key.exists(), "the software key is kept for its next use");
+    let operation = prepared["operationId"].as_str().expect("an operation").to_owned();
+    call(&h, "confirm_action", json!({"operationId": operation})).await.expect("signed");
+    let passkeys = call(&h, "passkeys", json!({})).await.expect("passkeys");
+    let names: Vec<(&str, bool)> = passkeys
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap_or_default(), p["isActive"] == true))
+        .collect();
+    assert_eq!(names.len(), 2, "{passkeys}");
+    assert!(names.contains(&("Backup key", true)), "{passkeys}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,6 +31,7 @@ export class FakeShell {
     authenticator: "device",
     availableAuthenticators: ["device", "security-key"],
     devAuthenticator: true,
+    devSecurityKey: false,
     offline: false,
     networks: ["EthereumSepolia", "BitcoinTestnet4", "SolanaDevnet"],
   };
