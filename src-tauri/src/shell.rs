@@ -176,6 +176,8 @@ impl Shell {
             }
             None => (None, Vec::new()),
         };
+        // The UI asks for this as it mounts: `make measure-app` times the first screen by it.
+        tracing::debug!(signed_in = session.is_some(), "app state served");
         Ok(AppState {
             signed_in: session.is_some(),
             user: session.map(|session| session.user),
