@@ -5,7 +5,7 @@ EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
 
-.PHONY: run test deps deps-test build ui ui-test test-e2e lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion measure-app bundle
+.PHONY: run test deps deps-test build ui ui-test test-e2e lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -68,6 +68,10 @@ test-e2e: deps-test ui
 test-sdk: ui
 	cargo nextest run --workspace --no-run
 	tests/sdk/run.sh
+
+## The time of each step of the end-to-end journey, median of three runs of test-e2e.
+measure-e2e: deps-test ui
+	scripts/measure-e2e.sh
 
 ## make bundle: the installers for this system (Linux: .deb and .rpm), from a release build.
 ## Not part of make test. Printed at the end with their sizes.
