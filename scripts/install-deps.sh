@@ -17,8 +17,9 @@ for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicat
   want "$pkg"
 done
 # Headless machines: `make run` gives the app a virtual display and, without a desktop session,
-# a throw-away Secret Service (scripts/with-secret-service.sh).
-for pkg in xvfb xauth gnome-keyring dbus-daemon dbus-bin dbus-user-session desktop-file-utils; do
+# a throw-away Secret Service (scripts/with-secret-service.sh). `make bundle` checks the .deb's
+# desktop entry and opens a sigil:// link through the desktop (desktop-file-utils, gio).
+for pkg in xvfb xauth gnome-keyring dbus-daemon dbus-bin dbus-user-session desktop-file-utils libglib2.0-bin; do
   want "$pkg"
 done
 # Testing: a real Secret Service for sigil-store's keyring tests (`make test-keyring` runs them

@@ -87,10 +87,13 @@ pub fn run() {
                 .map_err(|error| format!("Sigil cannot start: {error}"))?
                 .with_dev_security_key(shell::dev_security_key_from_env());
             app.manage(shell);
-            // In development the scheme is registered at run time; an installed app has it from
-            // its package.
+            // In development the scheme is registered at run time. An installed app has it from
+            // its package (the .deb/.rpm desktop entry, the MSI/NSIS registry keys), which a
+            // run-time registration would replace with one naming this very executable.
             #[cfg(any(target_os = "linux", windows))]
-            if let Err(error) = app.deep_link().register_all() {
+            if cfg!(debug_assertions)
+                && let Err(error) = app.deep_link().register_all()
+            {
                 tracing::warn!(%error, "could not register the sigil:// scheme");
             }
             let links = handle.clone();
