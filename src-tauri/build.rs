@@ -4,13 +4,17 @@
 
 include!("src/command_names.rs");
 
-const CAPABILITIES: &str = "src-tauri/capabilities";
+macro_rules! capabilities {
+    () => {
+        "src-tauri/capabilities"
+    };
+}
 
 fn main() {
     // With an explicit pattern tauri-build does not watch the folder itself.
-    println!("cargo:rerun-if-changed={CAPABILITIES}");
+    println!("cargo:rerun-if-changed={}", capabilities!());
     let attributes = tauri_build::Attributes::new()
-        .capabilities_path_pattern("src-tauri/capabilities/*.json")
+        .capabilities_path_pattern(concat!(capabilities!(), "/*.json"))
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build: {error:#}");
