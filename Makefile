@@ -31,7 +31,7 @@ ui:
 ## The UI's own checks: Vitest (forms, formatting, the screens against a fake shell) and
 ## svelte-check.
 ui-test: ui
-	cd ui && npm test && npm run check
+	cd ui && npm test && npm run check && npm run lint
 
 lint: ui
 	cargo fmt --all -- --check

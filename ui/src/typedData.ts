@@ -56,11 +56,13 @@ export function checkTypedData(text: string): TypedDataCheck {
       fields.every((f) => isObject(f) && typeof f.name === "string" && typeof f.type === "string");
     if (!wellFormed) return { ok: false, problem: "badTypes", type: name };
   }
-  if (value.primaryType !== undefined) {
-    if (typeof value.primaryType !== "string" || !(value.primaryType in value.types)) {
-      return { ok: false, problem: "unknownPrimaryType", type: String(value.primaryType) };
+  const primaryType = value.primaryType;
+  if (primaryType !== undefined) {
+    if (typeof primaryType !== "string") {
+      return { ok: false, problem: "unknownPrimaryType", type: JSON.stringify(primaryType) };
     }
-    return { ok: true, value, primaryType: value.primaryType };
+    if (!(primaryType in value.types)) return { ok: false, problem: "unknownPrimaryType", type: primaryType };
+    return { ok: true, value, primaryType };
   }
   return { ok: true, value };
 }
