@@ -5,7 +5,7 @@ EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
 
-.PHONY: run test deps deps-test build ui ui-test test-e2e lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion measure-app measure-e2e bundle
+.PHONY: run test deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -39,6 +39,11 @@ lint: ui
 
 test-rust: ui
 	cargo nextest run --workspace --no-fail-fast
+
+## The UI's IPC contract (ui/src/generated/contract.ts), rewritten from the Rust definitions
+## (src-tauri/src/contract.rs and the types it names). test-rust fails while it is stale.
+contract: ui
+	SIGIL_WRITE_CONTRACT=1 cargo nextest run --workspace -E 'package(sigil-app) & test(/contract/)'
 
 ## The OS-keyring tests (#[ignore]d in test-rust) against a real Secret Service: a private D-Bus
 ## session with a throw-away, unlocked gnome-keyring. Same build as test-rust, nothing recompiled.

@@ -1,158 +1,83 @@
-//! The `#[tauri::command]`s: each adapts one `Shell` method to IPC, nothing more.
-
-// Tauri hands command arguments over by value.
-#![allow(clippy::needless_pass_by_value)]
+//! The `#[tauri::command]`s, made from the contract table (contract.rs): each parses its
+//! arguments and runs one `AppService` use case, nothing more.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sigil_core::ErrorCode;
+use sigil_core::reads::SyncReport;
+use sigil_core::service::AppService;
+use sigil_core::service::views::{
+    AppState, AuthenticatorChoice, HistoryView, OutcomeView, PasskeyView, PreparedView, SendForm,
+    SignKind, TransferView, WalletView,
+};
 use tauri::State;
 
 use crate::error::{IpcError, IpcResult};
-use crate::shell::{SendForm, Shell};
-use crate::views::{
-    AppState, AuthenticatorChoice, HistoryView, OutcomeView, PasskeyView, PreparedView,
-    TransferView, WalletView,
-};
+use crate::typescript::CommandSpec;
 
-include!("command_names.rs");
-
-#[tauri::command]
-pub async fn app_state(shell: State<'_, Shell>) -> IpcResult<AppState> {
-    shell.app_state().await
+/// Parses an argument the UI built from what a person typed or chose: a malformed or missing
+/// one is a `{code: "INVALID_ARGUMENT", message}` like every other error, not Tauri's plain text.
+fn parse<T: DeserializeOwned>(name: &str, value: Option<Value>) -> IpcResult<T> {
+    serde_json::from_value(value.unwrap_or(Value::Null)).map_err(|error| IpcError {
+        code: ErrorCode::InvalidArgument,
+        message: format!("{name}: {error}"),
+    })
 }
 
-#[tauri::command]
-pub async fn start_login(shell: State<'_, Shell>) -> IpcResult<()> {
-    shell.start_login().await
+/// Turns the contract table into the commands, the invoke handler and the command list.
+macro_rules! ipc_contract {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($app:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            // Tauri hands arguments over by value.
+            #[allow(clippy::needless_pass_by_value)]
+            async fn $name(
+                $app: State<'_, AppService>,
+                $($arg: Option<Value>),*
+            ) -> IpcResult<$ret> {
+                $(let $arg: $ty = parse(stringify!($arg), $arg)?;)*
+                let $app: &AppService = &$app;
+                let done: sigil_core::Result<$ret> = $body;
+                done.map_err(IpcError::from)
+            }
+        )*
+
+        /// The invoke handler with every command.
+        pub fn handler<R: tauri::Runtime>(
+        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Every command with its arguments and result, for the UI's generated contract.
+        pub fn specs(cfg: &ts_rs::Config, types: &mut crate::typescript::Declarations) -> Vec<CommandSpec> {
+            vec![$({
+                $(types.add::<$ty>();)*
+                types.add::<$ret>();
+                CommandSpec {
+                    name: stringify!($name),
+                    doc: concat!($($doc, "\n"),*),
+                    args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name(cfg))),*],
+                    result: <$ret as ts_rs::TS>::name(cfg),
+                }
+            }),*]
+        }
+    };
 }
 
-/// Parses an argument the UI built from what a person typed or chose: a malformed one is a
-/// `{code: "INVALID_ARGUMENT", message}` like every other error, not Tauri's plain text.
-fn parse<T: DeserializeOwned>(name: &str, value: Value) -> IpcResult<T> {
-    serde_json::from_value(value).map_err(|error| IpcError::invalid(format!("{name}: {error}")))
-}
+include!("contract.rs");
 
-#[tauri::command]
-pub async fn register(shell: State<'_, Shell>, authenticator: Value) -> IpcResult<Vec<WalletView>> {
-    shell.register(parse::<AuthenticatorChoice>("authenticator", authenticator)?).await
-}
-
-#[tauri::command]
-pub async fn wallets(shell: State<'_, Shell>) -> IpcResult<Vec<WalletView>> {
-    shell.wallets().await
-}
-
-#[tauri::command]
-pub async fn sync(shell: State<'_, Shell>) -> IpcResult<Value> {
-    shell.sync().await
-}
-
-#[tauri::command]
-pub async fn history(shell: State<'_, Shell>, wallet_id: String) -> IpcResult<Vec<HistoryView>> {
-    shell.history(&wallet_id).await
-}
-
-#[tauri::command]
-pub async fn transfers(shell: State<'_, Shell>, wallet_id: String) -> IpcResult<Vec<TransferView>> {
-    shell.transfers(&wallet_id).await
-}
-
-#[tauri::command]
-pub async fn validate_send(shell: State<'_, Shell>, form: Value) -> IpcResult<()> {
-    shell.validate_send(parse::<SendForm>("form", form)?).await
-}
-
-#[tauri::command]
-pub async fn prepare_send(shell: State<'_, Shell>, form: Value) -> IpcResult<PreparedView> {
-    shell.prepare_send(parse::<SendForm>("form", form)?).await
-}
-
-#[tauri::command]
-pub async fn prepare_signature(
-    shell: State<'_, Shell>,
-    wallet_id: String,
-    kind: String,
-    payload: String,
-) -> IpcResult<PreparedView> {
-    shell.prepare_signature(&wallet_id, &kind, &payload).await
-}
-
-#[tauri::command]
-pub async fn prepare_create_wallet(
-    shell: State<'_, Shell>,
-    network: String,
-    name: Option<String>,
-) -> IpcResult<PreparedView> {
-    shell.prepare_create_wallet(&network, name).await
-}
-
-#[tauri::command]
-pub async fn passkeys(shell: State<'_, Shell>) -> IpcResult<Vec<PasskeyView>> {
-    shell.passkeys_list().await
-}
-
-#[tauri::command]
-pub async fn prepare_add_passkey(
-    shell: State<'_, Shell>,
-    name: String,
-    authenticator: Value,
-) -> IpcResult<PreparedView> {
-    shell.prepare_add_passkey(&name, parse("authenticator", authenticator)?).await
-}
-
-#[tauri::command]
-pub async fn prepare_deactivate_passkey(
-    shell: State<'_, Shell>,
-    credential_uuid: String,
-) -> IpcResult<PreparedView> {
-    shell.prepare_deactivate_passkey(&credential_uuid).await
-}
-
-#[tauri::command]
-pub async fn confirm_action(
-    shell: State<'_, Shell>,
-    operation_id: String,
-) -> IpcResult<OutcomeView> {
-    shell.confirm_action(&operation_id).await
-}
-
-#[tauri::command]
-pub async fn cancel_action(shell: State<'_, Shell>, operation_id: String) -> IpcResult<()> {
-    shell.cancel_action(&operation_id).await
-}
-
-#[tauri::command]
-pub fn cancel_ceremony(shell: State<'_, Shell>) {
-    shell.cancel_ceremony();
-}
-
-#[tauri::command]
-pub fn answer_pin(shell: State<'_, Shell>, pin: Option<String>) -> IpcResult<()> {
-    shell.answer_pin(pin)
-}
-
-/// The QR code of `text` (an address to receive on) as an SVG document.
-#[tauri::command]
-pub fn qr_svg(text: String) -> IpcResult<String> {
+/// The QR code of `text` as an SVG document.
+fn render_qr_svg(text: &str) -> sigil_core::Result<String> {
     if text.is_empty() || text.len() > 512 {
-        return Err(IpcError::invalid("a QR code holds 1 to 512 characters here"));
+        return Err(sigil_core::Error::InvalidArgument(
+            "a QR code holds 1 to 512 characters here".to_owned(),
+        ));
     }
-    let code =
-        qrcode::QrCode::new(text.as_bytes()).map_err(|e| IpcError::invalid(e.to_string()))?;
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| sigil_core::Error::InvalidArgument(e.to_string()))?;
     Ok(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build())
-}
-
-#[tauri::command]
-pub async fn set_settings(
-    shell: State<'_, Shell>,
-    companion_url: Option<String>,
-    authenticator: Option<Value>,
-) -> IpcResult<AppState> {
-    let authenticator = authenticator.map(|value| parse("authenticator", value)).transpose()?;
-    shell.set_settings(companion_url, authenticator).await
-}
-
-#[tauri::command]
-pub async fn sign_out(shell: State<'_, Shell>) -> IpcResult<()> {
-    shell.sign_out().await
 }

@@ -1,47 +1,21 @@
 //! Sigil's desktop shell: the Tauri builder, its plugins (single instance first, deep links,
-//! opener), and thin commands over [`shell::Shell`], which holds `sigil_core::app::Core`.
-//! Nothing here holds a business rule: that is sigil-core's job.
+//! opener), and the commands over `sigil_core::service::AppService`. Nothing here holds a
+//! business rule: the use cases are sigil-core's; this crate only adapts them.
 
-pub mod commands;
+mod commands;
 pub mod error;
-pub mod shell;
-pub mod views;
+pub mod typescript;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
-use tauri::{Emitter as _, Manager as _, Runtime};
+use sigil_core::service::{AppService, DEV_SECURITY_KEY, Outside};
+use tauri::{Emitter as _, Manager as _, RunEvent, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt as _;
 use tauri_plugin_opener::OpenerExt as _;
 
-use crate::shell::{Outside, Shell};
-
-/// The invoke handler with every command (also used by the command-layer tests).
-pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        commands::app_state,
-        commands::start_login,
-        commands::register,
-        commands::wallets,
-        commands::sync,
-        commands::history,
-        commands::transfers,
-        commands::validate_send,
-        commands::prepare_send,
-        commands::prepare_signature,
-        commands::prepare_create_wallet,
-        commands::passkeys,
-        commands::prepare_add_passkey,
-        commands::prepare_deactivate_passkey,
-        commands::confirm_action,
-        commands::cancel_action,
-        commands::cancel_ceremony,
-        commands::answer_pin,
-        commands::qr_svg,
-        commands::set_settings,
-        commands::sign_out,
-    ]
-}
+pub use commands::handler;
 
 /// Events to the app's windows and URLs to the system browser, through Tauri.
 struct TauriOutside<R: Runtime>(tauri::AppHandle<R>);
@@ -56,6 +30,24 @@ impl<R: Runtime> Outside for TauriOutside<R> {
     fn open_url(&self, url: &str) -> Result<(), String> {
         self.0.opener().open_url(url, None::<&str>).map_err(|error| error.to_string())
     }
+}
+
+/// The file named by `SIGIL_DEV_SECURITY_KEY`, in a development build; `None` in a release
+/// build. It holds a software security key (private keys unprotected) that stands in for a USB
+/// key, so adding a backup key can be tried and tested on a machine without one.
+pub fn dev_security_key_from_env() -> Option<PathBuf> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var_os(DEV_SECURITY_KEY).filter(|path| !path.is_empty()).map(PathBuf::from)
+}
+
+/// Hands a `sigil://` link to the app's use cases.
+fn accept_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: String) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        app.state::<AppService>().accept_deep_link(&url).await;
+    });
 }
 
 /// Runs the app.
@@ -83,10 +75,11 @@ pub fn run() {
             std::fs::create_dir_all(&data_dir)?;
             let secrets = Arc::new(sigil_store::KeyringStore::new("io.sigil.wallet"));
             let outside = Arc::new(TauriOutside(handle.clone()));
-            let shell = tauri::async_runtime::block_on(Shell::open(data_dir, secrets, outside))
-                .map_err(|error| format!("Sigil cannot start: {error}"))?
-                .with_dev_security_key(shell::dev_security_key_from_env());
-            app.manage(shell);
+            let service =
+                tauri::async_runtime::block_on(AppService::open(data_dir, secrets, outside))
+                    .map_err(|error| format!("Sigil cannot start: {error}"))?
+                    .with_dev_security_key(dev_security_key_from_env());
+            app.manage(service);
             // In development the scheme is registered at run time. An installed app has it from
             // its package (the .deb/.rpm desktop entry, the MSI/NSIS registry keys), which a
             // run-time registration would replace with one naming this very executable.
@@ -99,25 +92,23 @@ pub fn run() {
             let links = handle.clone();
             app.deep_link().on_open_url(move |event| {
                 for url in event.urls() {
-                    let app = links.clone();
-                    tauri::async_runtime::spawn(async move {
-                        app.state::<Shell>().accept_deep_link(url.as_str()).await;
-                    });
+                    accept_deep_link(&links, url.to_string());
                 }
             });
             if let Ok(Some(urls)) = app.deep_link().get_current() {
                 for url in urls {
-                    let app = handle.clone();
-                    tauri::async_runtime::spawn(async move {
-                        app.state::<Shell>().accept_deep_link(url.as_str()).await;
-                    });
+                    accept_deep_link(&handle, url.to_string());
                 }
             }
             Ok(())
         })
         .build(tauri::generate_context!());
     match built {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| {
+            if let RunEvent::Exit = event {
+                tauri::async_runtime::block_on(app.state::<AppService>().close());
+            }
+        }),
         Err(error) => {
             tracing::error!(%error, "Sigil could not start");
             std::process::exit(1);

@@ -1,7 +1,11 @@
 // Error codes → what the person reads. The UI branches on `code` only; the core's `message` is
-// shown as is only for codes this module has no copy for.
+// shown as is only for codes this module has no copy for. Every code named here is checked
+// against the codes generated from Rust (`ErrorCode`), so a renamed or removed code fails the
+// type check.
 
 import type { IpcError } from "./ipc";
+
+type Code = IpcError["code"];
 import { S } from "./strings";
 
 /** What the copy of some codes mentions, when the screen knows it. */
@@ -14,7 +18,7 @@ export type ErrorContext = {
 };
 
 /** The codes that mean Sigil cannot reach the network: the app goes offline. */
-export const OFFLINE_CODES = ["COMPANION_UNREACHABLE", "DFNS_UNREACHABLE"] as const;
+export const OFFLINE_CODES = ["COMPANION_UNREACHABLE", "DFNS_UNREACHABLE"] as const satisfies readonly Code[];
 
 export function isOfflineError(error: IpcError | null | undefined): boolean {
   return !!error && (OFFLINE_CODES as readonly string[]).includes(error.code);
@@ -22,7 +26,7 @@ export function isOfflineError(error: IpcError | null | undefined): boolean {
 
 /** Errors of a passkey ceremony after which trying again is the natural next step. */
 export function isRetryable(error: IpcError): boolean {
-  return [
+  const retryable: readonly Code[] = [
     "BUSY",
     "AUTHN_CANCELLED",
     "AUTHN_DECLINED",
@@ -34,7 +38,8 @@ export function isRetryable(error: IpcError): boolean {
     "COMPANION_UNREACHABLE",
     "DFNS_UNREACHABLE",
     "DFNS_UNAVAILABLE",
-  ].includes(error.code);
+  ];
+  return retryable.includes(error.code);
 }
 
 /** The codes with their own copy (every code the contract asks the UI to handle, and a few more). */
@@ -70,7 +75,7 @@ export const HANDLED_CODES = [
   "COMPANION_URL_INVALID",
   "PASSKEY_NAME_INVALID",
   "WALLET_UNKNOWN",
-] as const;
+] as const satisfies readonly Code[];
 
 /** The sentence to show for `error`. */
 export function errorMessage(error: IpcError, context: ErrorContext = {}): string {

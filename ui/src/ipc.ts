@@ -1,170 +1,50 @@
 // The only door between the UI and the Rust shell: typed commands (`invoke`) and events
-// (`listen`). Everything else in the UI goes through `ipc` and `events` below, so tests swap the
-// transport with `setTransport` and never touch Tauri.
+// (`listen`). The commands, their argument and result types, the error codes and the events come
+// from `generated/contract.ts`, which is written from the Rust definitions; this file only
+// chooses the transport, so tests swap it with `setTransport` and never touch Tauri.
 //
 // Every command rejects with an `IpcError` ({code, message}); the UI branches on `code` only.
 
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen } from "@tauri-apps/api/event";
+import { commands, type Call, type CommandArgs, type ErrorCode, type EventMap } from "./generated/contract";
 
-export type Authenticator = "device" | "security-key" | "windows-hello";
+// The UI's names for the contract's types.
+export type {
+  AppState,
+  AssetRef,
+  AssetView as Asset,
+  AuthenticatorChoice as Authenticator,
+  ErrorCode,
+  EventMap,
+  FeeTier,
+  HistoryView as HistoryItem,
+  Intent,
+  OutcomeView as Outcome,
+  PasskeyView as Passkey,
+  PinRequest as PinEvent,
+  PreparedView as Prepared,
+  PromptKind,
+  PromptView as PromptEvent,
+  SendForm,
+  SignatureIntent as SignIntent,
+  SignKind,
+  SyncReport,
+  TransferIntent as SendIntent,
+  TransferView as Transfer,
+  User,
+  WalletView,
+  Warning,
+} from "./generated/contract";
 
-export type User = { id: string; email: string };
+/** What Settings may change. */
+export type Settings = CommandArgs["set_settings"];
 
-export type AppState = {
-  signedIn: boolean;
-  user?: User;
-  registered?: boolean;
-  companionUrl: string;
-  authenticator: Authenticator;
-  availableAuthenticators: Authenticator[];
-  devAuthenticator: boolean;
-  /** A development build whose "security key" is a software one (SIGIL_DEV_SECURITY_KEY). */
-  devSecurityKey: boolean;
-  offline: boolean;
-  networks: string[];
-};
+/** Codes the UI itself gives to what it refuses before asking the shell. */
+export type LocalErrorCode = "ADDRESS_REQUIRED" | "AMOUNT_REQUIRED";
 
-export type Asset = {
-  kind: string;
-  contract?: string;
-  mint?: string;
-  symbol?: string;
-  decimals: number;
-  /** In the smallest unit, base 10. */
-  balance: string;
-  /** Fiat value of one whole unit, e.g. {USD: 3020.8}. */
-  quotes?: Record<string, number>;
-};
-
-export type WalletView = {
-  id: string;
-  network: string;
-  address?: string;
-  name?: string;
-  assets: Asset[];
-  netWorthUsd?: number;
-};
-
-export type HistoryItem = {
-  kind: string;
-  direction: "In" | "Out";
-  txHash: string;
-  timestamp: string;
-  from?: string;
-  to?: string;
-  /** In the smallest unit. */
-  value?: string;
-  /** In the native smallest unit. */
-  fee?: string;
-  symbol?: string;
-  decimals?: number;
-};
-
-export type Transfer = {
-  id: string;
-  status: string;
-  txHash?: string;
-  dateRequested: string;
-  // The body as sent to Dfns (kept as the core gives it).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  requestBody: any;
-  externalId?: string;
-};
-
-export type Warning =
-  | { code: "FIRST_SEND_TO_ADDRESS" }
-  | { code: "LOOKS_LIKE_KNOWN_ADDRESS"; known: string }
-  | { code: "LAST_ACTIVE_PASSKEY" };
-
-export type SendIntent = {
-  action: "Send";
-  network: string;
-  walletId: string;
-  from?: string;
-  to: string;
-  amount: string;
-  symbol: string;
-  asset: string;
-  feeTier: string;
-  externalId: string;
-};
-
-export type SignIntent = {
-  action: "Sign";
-  network: string;
-  walletId: string;
-  from?: string;
-  what: string;
-  text?: string;
-  domain?: unknown;
-  fields?: unknown;
-  externalId: string;
-};
-
-export type Intent =
-  | SendIntent
-  | SignIntent
-  | { action: "CreateWallet"; network: string; name?: string; externalId: string }
-  | { action: "AddPasskey"; name: string; credentialId: string }
-  | { action: "DeactivatePasskey"; credentialUuid: string };
-
-export type Prepared = {
-  operationId: string;
-  intent: Intent;
-  summary: string;
-  warnings: Warning[];
-};
-
-export type Passkey = {
-  credentialUuid: string;
-  credentialId: string;
-  kind: string;
-  name: string;
-  dateCreated: string;
-  isActive: boolean;
-};
-
-export type Outcome =
-  | { kind: "transfer"; transfer: Transfer }
-  | { kind: "signature"; signature: unknown }
-  | { kind: "wallet"; wallet: WalletView }
-  | { kind: "passkeyAdded"; credential: Passkey }
-  | { kind: "passkeyDeactivated"; credentialUuid: string };
-
-export type AssetRef = { kind: "Native" } | { kind: "Erc20"; contract: string } | { kind: "Spl"; mint: string };
-
-export type FeeTier = "Slow" | "Standard" | "Fast";
-
-export type SendForm = {
-  walletId: string;
-  asset: AssetRef;
-  to: string;
-  amount: string;
-  feeTier?: FeeTier;
-};
-
-export type SignKind = "message" | "typedData" | "hash";
-
-export type SyncReport = { wallets: number; newHistory: number; transfers: number };
-
-export type Settings = { companionUrl?: string; authenticator?: string };
-
-export type PromptKind = "insert-key" | "choose-key" | "touch-key" | "processing" | "approve";
-export type PromptEvent = { kind: PromptKind; detail?: string };
-export type PinEvent = { retriesLeft?: number };
-
-/** What every command rejects with. */
-export type IpcError = { code: string; message: string };
-
-/** The events the shell emits, by name, with their payloads. */
-export type EventMap = {
-  "auth:changed": AppState;
-  "auth:error": IpcError;
-  "authn:prompt": PromptEvent;
-  "authn:pin": PinEvent;
-  "wallets:changed": WalletView[];
-};
+/** What every command rejects with (and what the UI's own checks produce). */
+export type IpcError = { code: ErrorCode | LocalErrorCode; message: string };
 
 export type Unlisten = () => void;
 
@@ -193,7 +73,8 @@ export function toIpcError(reason: unknown): IpcError {
   if (typeof reason === "object" && reason !== null) {
     const r = reason as Record<string, unknown>;
     if (typeof r.code === "string" && r.code.length > 0) {
-      return { code: r.code, message: typeof r.message === "string" ? r.message : "" };
+      // The shell only sends codes of the contract.
+      return { code: r.code as ErrorCode, message: typeof r.message === "string" ? r.message : "" };
     }
     if (reason instanceof Error) return { code: "INTERNAL", message: reason.message };
   }
@@ -210,42 +91,18 @@ export function isIpcError(value: unknown): value is IpcError {
   );
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+const call: Call = async (command, args) => {
+  // An optional argument left out is not sent at all.
+  const sent = args && Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
   try {
-    return (await transport.invoke(command, args)) as T;
+    return (await transport.invoke(command, sent)) as never;
   } catch (reason) {
     throw toIpcError(reason);
   }
-}
+};
 
 /** The commands of the IPC contract, one function each. */
-export const ipc = {
-  appState: () => call<AppState>("app_state"),
-  startLogin: () => call<void>("start_login"),
-  register: (authenticator: Authenticator) => call<WalletView[]>("register", { authenticator }),
-  wallets: () => call<WalletView[]>("wallets"),
-  sync: () => call<SyncReport>("sync"),
-  history: (walletId: string) => call<HistoryItem[]>("history", { walletId }),
-  transfers: (walletId: string) => call<Transfer[]>("transfers", { walletId }),
-  validateSend: (form: SendForm) => call<null>("validate_send", { form }),
-  prepareSend: (form: SendForm) => call<Prepared>("prepare_send", { form }),
-  prepareSignature: (walletId: string, kind: SignKind, payload: string) =>
-    call<Prepared>("prepare_signature", { walletId, kind, payload }),
-  prepareCreateWallet: (network: string, name?: string) =>
-    call<Prepared>("prepare_create_wallet", name ? { network, name } : { network }),
-  passkeys: () => call<Passkey[]>("passkeys"),
-  prepareAddPasskey: (name: string, authenticator: Authenticator) =>
-    call<Prepared>("prepare_add_passkey", { name, authenticator }),
-  prepareDeactivatePasskey: (credentialUuid: string) =>
-    call<Prepared>("prepare_deactivate_passkey", { credentialUuid }),
-  confirmAction: (operationId: string) => call<Outcome>("confirm_action", { operationId }),
-  cancelAction: (operationId: string) => call<void>("cancel_action", { operationId }),
-  cancelCeremony: () => call<void>("cancel_ceremony"),
-  answerPin: (pin: string | null) => call<void>("answer_pin", { pin }),
-  qrSvg: (text: string) => call<string>("qr_svg", { text }),
-  setSettings: (settings: Settings) => call<AppState>("set_settings", settings),
-  signOut: () => call<void>("sign_out"),
-};
+export const ipc = commands(call);
 
 export type Ipc = typeof ipc;
 

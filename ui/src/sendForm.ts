@@ -96,7 +96,7 @@ const AMOUNT_SHAPE = /^\+?(\d+\.?\d*|\.\d+)$/;
 /** The light checks: what is obviously unfinished or not a number. */
 export function localErrors(fields: SendFields): Partial<Record<SendField, IpcError>> {
   const errors: Partial<Record<SendField, IpcError>> = {};
-  const local = (code: string): IpcError => ({ code, message: "" });
+  const local = (code: IpcError["code"]): IpcError => ({ code, message: "" });
   if (!fields.to.trim()) errors.to = local("ADDRESS_REQUIRED");
   const amount = fields.amount.trim();
   if (!amount) errors.amount = local("AMOUNT_REQUIRED");

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HANDLED_CODES, errorMessage, isOfflineError, isRetryable } from "../src/errors";
+import type { IpcError } from "../src/ipc";
 import { S } from "../src/strings";
 
 // The codes the IPC contract asks the UI to handle with its own copy.
-const CONTRACT_CODES = [
+const CONTRACT_CODES: IpcError["code"][] = [
   "SIGNED_OUT",
   "BUSY",
   "AMOUNT_INVALID",

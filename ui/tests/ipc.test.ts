@@ -34,7 +34,7 @@ describe("ipc", () => {
     await ipc.cancelAction("op-1");
     await ipc.answerPin(null);
     await ipc.qrSvg("0xabc");
-    await ipc.setSettings({ companionUrl: "https://x" });
+    await ipc.setSettings("https://x");
     expect(calls).toEqual([
       ["app_state", undefined],
       ["register", { authenticator: "security-key" }],

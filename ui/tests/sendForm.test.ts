@@ -35,7 +35,7 @@ function edit(state: SendState, fields: Partial<SendState["fields"]>): SendState
   return reduceSend(state, { type: "edit", fields });
 }
 
-const err = (code: string): IpcError => ({ code, message: code });
+const err = (code: IpcError["code"]): IpcError => ({ code, message: code });
 
 describe("assets", () => {
   it("keys and references assets the way the contract wants them", () => {

@@ -8,6 +8,7 @@ macro_rules! error_codes {
         /// What went wrong, for programs: branch on this, never on the message. New codes may
         /// appear; an app reads an unknown one as [`ErrorCode::Unknown`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "CompanionCode"))]
         #[non_exhaustive]
         pub enum ErrorCode {
             $($(#[$doc])* #[serde(rename = $wire)] $variant,)*

@@ -57,6 +57,7 @@ pub struct SessionRequest {
 
 /// A company user as the app sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// The company's id of the user (`cu-…`).

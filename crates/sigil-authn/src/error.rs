@@ -77,24 +77,95 @@ pub enum AuthnError {
 
 impl AuthnError {
     /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> AuthnCode {
         match self {
-            Self::Cancelled => "AUTHN_CANCELLED",
-            Self::TimedOut(_) => "AUTHN_TIMEOUT",
-            Self::NoAuthenticator => "AUTHN_NO_AUTHENTICATOR",
-            Self::NoCredential => "AUTHN_NO_CREDENTIAL",
-            Self::AlreadyRegistered => "AUTHN_ALREADY_REGISTERED",
-            Self::Declined => "AUTHN_DECLINED",
-            Self::OriginMismatch { .. } => "AUTHN_ORIGIN_MISMATCH",
-            Self::InvalidChallenge(_) => "AUTHN_INVALID_CHALLENGE",
-            Self::UnsupportedAlgorithm => "AUTHN_UNSUPPORTED_ALGORITHM",
-            Self::PinRequired => "AUTHN_PIN_REQUIRED",
-            Self::PinInvalid { .. } => "AUTHN_PIN_INVALID",
-            Self::PinBlocked => "AUTHN_PIN_BLOCKED",
-            Self::DeviceAccess { .. } => "AUTHN_DEVICE_ACCESS",
-            Self::Storage(_) => "AUTHN_STORAGE",
-            Self::InvalidResponse(_) => "AUTHN_INVALID_RESPONSE",
-            Self::Authenticator(_) => "AUTHN_AUTHENTICATOR_ERROR",
+            Self::Cancelled => AuthnCode::AuthnCancelled,
+            Self::TimedOut(_) => AuthnCode::AuthnTimeout,
+            Self::NoAuthenticator => AuthnCode::AuthnNoAuthenticator,
+            Self::NoCredential => AuthnCode::AuthnNoCredential,
+            Self::AlreadyRegistered => AuthnCode::AuthnAlreadyRegistered,
+            Self::Declined => AuthnCode::AuthnDeclined,
+            Self::OriginMismatch { .. } => AuthnCode::AuthnOriginMismatch,
+            Self::InvalidChallenge(_) => AuthnCode::AuthnInvalidChallenge,
+            Self::UnsupportedAlgorithm => AuthnCode::AuthnUnsupportedAlgorithm,
+            Self::PinRequired => AuthnCode::AuthnPinRequired,
+            Self::PinInvalid { .. } => AuthnCode::AuthnPinInvalid,
+            Self::PinBlocked => AuthnCode::AuthnPinBlocked,
+            Self::DeviceAccess { .. } => AuthnCode::AuthnDeviceAccess,
+            Self::Storage(_) => AuthnCode::AuthnStorage,
+            Self::InvalidResponse(_) => AuthnCode::AuthnInvalidResponse,
+            Self::Authenticator(_) => AuthnCode::AuthnAuthenticatorError,
         }
+    }
+}
+
+/// The stable codes of [`AuthnError`], serialised as the UI knows them (`AUTHN_CANCELLED`, …).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+// The wire names carry the prefix, so the variants do too.
+#[allow(clippy::enum_variant_names)]
+pub enum AuthnCode {
+    /// `AUTHN_CANCELLED`.
+    AuthnCancelled,
+    /// `AUTHN_TIMEOUT`.
+    AuthnTimeout,
+    /// `AUTHN_NO_AUTHENTICATOR`.
+    AuthnNoAuthenticator,
+    /// `AUTHN_NO_CREDENTIAL`.
+    AuthnNoCredential,
+    /// `AUTHN_ALREADY_REGISTERED`.
+    AuthnAlreadyRegistered,
+    /// `AUTHN_DECLINED`.
+    AuthnDeclined,
+    /// `AUTHN_ORIGIN_MISMATCH`.
+    AuthnOriginMismatch,
+    /// `AUTHN_INVALID_CHALLENGE`.
+    AuthnInvalidChallenge,
+    /// `AUTHN_UNSUPPORTED_ALGORITHM`.
+    AuthnUnsupportedAlgorithm,
+    /// `AUTHN_PIN_REQUIRED`.
+    AuthnPinRequired,
+    /// `AUTHN_PIN_INVALID`.
+    AuthnPinInvalid,
+    /// `AUTHN_PIN_BLOCKED`.
+    AuthnPinBlocked,
+    /// `AUTHN_DEVICE_ACCESS`.
+    AuthnDeviceAccess,
+    /// `AUTHN_STORAGE`.
+    AuthnStorage,
+    /// `AUTHN_INVALID_RESPONSE`.
+    AuthnInvalidResponse,
+    /// `AUTHN_AUTHENTICATOR_ERROR`.
+    AuthnAuthenticatorError,
+}
+
+impl AuthnCode {
+    /// The code as the UI sees it.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::fmt::Display for AuthnCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for AuthnCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }

@@ -18,7 +18,7 @@ mod windows_hello;
 pub use ceremony::Passkeys;
 pub use choice::{Choice, choose};
 pub use device::DevicePasskey;
-pub use error::AuthnError;
+pub use error::{AuthnCode, AuthnError};
 pub use prompt::{Approval, CancellationToken, Operation, Prompt, Prompter};
 pub use security_key::{SecurityKey, UDEV_RULE};
 pub use token::TestToken;

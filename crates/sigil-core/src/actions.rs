@@ -77,6 +77,7 @@ impl ActionKind {
 
 /// Which asset of a wallet to send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "kind")]
 pub enum AssetRef {
     /// The network's coin.
@@ -95,6 +96,7 @@ pub enum AssetRef {
 
 /// A fee tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum FeeTier {
     /// Cheaper, slower.
     Slow,

@@ -12,6 +12,7 @@ use tokio::sync::Mutex;
 use crate::actions::{Actions, Guardrails};
 use crate::clock::Clock;
 use crate::companion::CompanionClient;
+use crate::company::Pins;
 use crate::dfns_session::DfnsSession;
 use crate::error::{Error, Result};
 use crate::login::Auth;
@@ -49,6 +50,7 @@ pub struct Connected {
 #[derive(Debug)]
 pub struct Core {
     auth: Auth,
+    pins: Pins,
     cache: Cache,
     journal: Journal,
     clock: Arc<dyn Clock>,
@@ -61,11 +63,13 @@ impl Core {
     /// and the journal (which must open: without it no action may run).
     pub async fn open(options: CoreOptions) -> Result<(Self, CacheOpened)> {
         let companion = CompanionClient::new(&options.companion_url)?;
+        let pins = Pins::new(options.secrets.clone());
         let auth = Auth::new(companion, options.secrets, options.clock.clone());
         let (cache, opened) = Cache::open(&options.data_dir.join("cache.db")).await;
         let journal = Journal::open(&options.data_dir.join("journal.db")).await?;
         let core = Self {
             auth,
+            pins,
             cache,
             journal,
             clock: options.clock,
@@ -90,8 +94,9 @@ impl Core {
         &self.journal
     }
 
-    /// The signed-in engine: asks the companion for its configuration the first time.
-    /// `SIGNED_OUT` without a session.
+    /// The signed-in engine: asks the companion for its configuration the first time, and refuses
+    /// one whose passkey domain is not the company's or that differs from what was pinned
+    /// (`COMPANY_RP_ID_INVALID`, `COMPANY_CHANGED`). `SIGNED_OUT` without a session.
     pub async fn connected(&self) -> Result<Arc<Connected>> {
         let mut connected = self.connected.lock().await;
         if let Some(existing) = connected.as_ref() {
@@ -101,6 +106,7 @@ impl Core {
             return Err(Error::SignedOut);
         }
         let config = self.auth.companion().config().await?;
+        self.pins.check(self.auth.companion().base_url(), &config).await?;
         let dfns = Arc::new(DfnsSession::new(
             self.auth.clone(),
             &config.dfns_api_url,
@@ -119,9 +125,16 @@ impl Core {
         Ok(fresh)
     }
 
-    /// Closes the cache and the journal (at exit): every write is on disk and their logs are
-    /// folded back into the files.
-    pub async fn close(self) {
+    /// Pins the company's passkey domain, origin and Dfns API (at first registration): from now
+    /// on a company server that answers otherwise is refused before any ceremony.
+    pub async fn pin_company(&self) -> Result<()> {
+        let connected = self.connected().await?;
+        self.pins.pin(self.auth.companion().base_url(), &connected.config).await
+    }
+
+    /// Closes the cache and the journal (the shell calls it at exit): every write is on disk and
+    /// their logs are folded back into the files.
+    pub async fn close(&self) {
         self.cache.close().await;
         self.journal.close().await;
     }

@@ -5,14 +5,13 @@
 use std::time::Duration;
 
 use dfns_client::Secret;
-use dfns_client::models::Wallet;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sigil_api::pkce::CodeChallenge;
 use sigil_api::{
-    Config, CreateWalletRequest, DfnsToken, ErrorBody, ErrorCode, Me, Registered,
-    RegistrationChallenge, RegistrationCompleteRequest, SessionRequest, SessionResponse,
+    Config, DfnsToken, ErrorBody, ErrorCode, Me, Registered, RegistrationChallenge,
+    RegistrationCompleteRequest, SessionRequest, SessionResponse,
 };
 use url::Url;
 
@@ -47,6 +46,13 @@ pub enum CompanionError {
     /// The companion URL is not usable.
     #[error("the company server address {0:?} is not an http(s) URL")]
     InvalidUrl(String),
+    /// The companion URL is plain `http` to another machine: anyone on the way could pose as
+    /// the company.
+    #[error(
+        "the company server address {0:?} is not https: Sigil only talks to a company over https \
+         (plain http only on this computer, for development)"
+    )]
+    InsecureUrl(String),
 }
 
 impl CompanionError {
@@ -73,6 +79,9 @@ impl CompanionClient {
         let mut base = Url::parse(base_url).map_err(|_| invalid())?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
             return Err(invalid());
+        }
+        if !crate::company::url_allowed(&base) {
+            return Err(CompanionError::InsecureUrl(base_url.to_owned()));
         }
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
@@ -145,15 +154,6 @@ impl CompanionClient {
     /// `POST /api/v1/dfns-token`.
     pub async fn dfns_token(&self, session: &Secret) -> Result<DfnsToken, CompanionError> {
         self.call(Method::POST, "dfns-token", Some(session), None::<&()>).await
-    }
-
-    /// `POST /api/v1/wallets`.
-    pub async fn create_wallet(
-        &self,
-        session: &Secret,
-        request: &CreateWalletRequest,
-    ) -> Result<Wallet, CompanionError> {
-        self.call(Method::POST, "wallets", Some(session), Some(request)).await
     }
 
     async fn call<B: Serialize + ?Sized, R: DeserializeOwned>(

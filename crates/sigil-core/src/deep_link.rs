@@ -87,8 +87,8 @@ pub enum DeepLinkError {
 
 impl DeepLinkError {
     /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
-        "DEEP_LINK_INVALID"
+    pub fn code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::DeepLinkInvalid
     }
 }
 

@@ -1,7 +1,8 @@
 //! The one error of sigil-core: every case has a stable [`Error::code`] for the UI to branch on,
 //! and a message a person can act on.
 
-use sigil_api::ErrorCode;
+use serde::{Deserialize, Serialize};
+use sigil_api::ErrorCode as ApiCode;
 
 use crate::companion::CompanionError;
 use crate::deep_link::DeepLinkError;
@@ -123,6 +124,44 @@ pub enum Error {
     /// The OS keyring failed; nothing was written anywhere else instead.
     #[error(transparent)]
     Keyring(#[from] sigil_store::StoreError),
+    /// The company names a passkey domain that is not its own.
+    #[error(
+        "the company server at {host} asks for passkeys of {rp_id:?}, which is not its own domain: \
+         Sigil refuses it; contact your company"
+    )]
+    CompanyRpIdInvalid {
+        /// The rp id asked for.
+        rp_id: String,
+        /// The company's host.
+        host: String,
+    },
+    /// The company's passkey domain, origin or Dfns API differs from what was pinned at
+    /// registration; nothing is signed.
+    #[error(
+        "the company server {company} now answers with other passkey or Dfns settings than when \
+         you registered (then {pinned:?}, now {offered:?}): Sigil signs nothing for it; if your \
+         company really moved, sign out and confirm the new company"
+    )]
+    CompanyChanged {
+        /// The company.
+        company: String,
+        /// What was pinned.
+        pinned: Box<crate::company::Pin>,
+        /// What it answers now.
+        offered: Box<crate::company::Pin>,
+    },
+    /// The user signed in but has not registered a passkey with Dfns yet.
+    #[error("finish registration first")]
+    NotRegistered,
+    /// An argument the UI sent that cannot be used.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// A PIN was given, but nothing asked for one (or the prompt is gone).
+    #[error("no PIN was asked for")]
+    NoPinRequested,
+    /// The system browser could not be opened for the company's sign-in.
+    #[error("the system browser could not be opened: {0}")]
+    BrowserUnavailable(String),
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed: {0}")]
     Randomness(String),
@@ -133,51 +172,196 @@ pub enum Error {
 
 impl Error {
     /// A stable code: the UI branches on this, never on the message.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Self::DeepLink(error) => error.code(),
-            Self::LoginNotPending => "LOGIN_NOT_PENDING",
-            Self::LoginStateMismatch => "LOGIN_STATE_MISMATCH",
-            Self::LoginExpired => "LOGIN_EXPIRED",
-            Self::LoginRefused { .. } => "LOGIN_REFUSED",
-            Self::AccountMismatch { .. } => "ACCOUNT_MISMATCH",
-            Self::SignedOut => "SIGNED_OUT",
+            Self::LoginNotPending => ErrorCode::LoginNotPending,
+            Self::LoginStateMismatch => ErrorCode::LoginStateMismatch,
+            Self::LoginExpired => ErrorCode::LoginExpired,
+            Self::LoginRefused { .. } => ErrorCode::LoginRefused,
+            Self::AccountMismatch { .. } => ErrorCode::AccountMismatch,
+            Self::SignedOut => ErrorCode::SignedOut,
+            Self::NotRegistered => ErrorCode::Companion(ApiCode::NotRegistered),
             Self::Companion(CompanionError::Api { code, .. }) => match code {
-                ErrorCode::Unknown => "COMPANION_FAILED",
-                known => known.as_str(),
+                ApiCode::Unknown => ErrorCode::CompanionFailed,
+                known => ErrorCode::Companion(*known),
             },
-            Self::Companion(CompanionError::Unreachable { .. }) => "COMPANION_UNREACHABLE",
-            Self::Companion(CompanionError::Decode { .. }) => "COMPANION_FAILED",
-            Self::Companion(CompanionError::InvalidUrl(_)) => "COMPANION_URL_INVALID",
-            Self::Dfns(dfns_client::Error::Transport { .. }) => "DFNS_UNREACHABLE",
+            Self::Companion(CompanionError::Unreachable { .. }) => ErrorCode::CompanionUnreachable,
+            Self::Companion(CompanionError::Decode { .. }) => ErrorCode::CompanionFailed,
+            Self::Companion(CompanionError::InvalidUrl(_)) => ErrorCode::CompanionUrlInvalid,
+            Self::Companion(CompanionError::InsecureUrl(_)) => ErrorCode::CompanyUrlInvalid,
+            Self::CompanyRpIdInvalid { .. } => ErrorCode::CompanyRpIdInvalid,
+            Self::CompanyChanged { .. } => ErrorCode::CompanyChanged,
+            Self::Dfns(dfns_client::Error::Transport { .. }) => ErrorCode::DfnsUnreachable,
             Self::Dfns(error) => match error.status() {
-                Some(429 | 500..) => "DFNS_UNAVAILABLE",
-                Some(_) => "DFNS_REFUSED",
-                None => "DFNS_FAILED",
+                Some(429 | 500..) => ErrorCode::DfnsUnavailable,
+                Some(_) => ErrorCode::DfnsRefused,
+                None => ErrorCode::DfnsFailed,
             },
-            Self::Config(_) => "CONFIG_INVALID",
-            Self::Busy => "BUSY",
-            Self::NetworkUnsupported(_) => "NETWORK_UNSUPPORTED",
-            Self::AddressInvalid(_) => "ADDRESS_INVALID",
+            Self::Config(_) => ErrorCode::ConfigInvalid,
+            Self::Busy => ErrorCode::Busy,
+            Self::NetworkUnsupported(_) => ErrorCode::NetworkUnsupported,
+            Self::AddressInvalid(_) => ErrorCode::AddressInvalid,
             Self::Amount(error) => error.code(),
-            Self::InsufficientFunds { .. } => "INSUFFICIENT_FUNDS",
-            Self::WalletUnknown(_) => "WALLET_UNKNOWN",
-            Self::AssetUnknown => "ASSET_UNKNOWN",
-            Self::DailyLimitExceeded { .. } => "DAILY_LIMIT_EXCEEDED",
-            Self::SignatureInvalid(_) => "SIGNATURE_REQUEST_INVALID",
-            Self::PasskeyNameInvalid => "PASSKEY_NAME_INVALID",
-            Self::PasskeyUnknown(_) => "PASSKEY_UNKNOWN",
-            Self::SessionEndedDuringAction => "SESSION_ENDED_RETRY",
-            Self::OperationUnknown(_) => "OPERATION_UNKNOWN",
-            Self::OperationFinished(_) => "OPERATION_FINISHED",
-            Self::OutcomeUnknown(_) => "OUTCOME_UNKNOWN",
-            Self::Authn(error) => error.code(),
-            Self::Cache(error) => error.code(),
-            Self::Journal(error) => error.code(),
-            Self::Keyring(error) => error.code(),
-            Self::Randomness(_) => "RANDOMNESS_UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL",
+            Self::InsufficientFunds { .. } => ErrorCode::InsufficientFunds,
+            Self::WalletUnknown(_) => ErrorCode::WalletUnknown,
+            Self::AssetUnknown => ErrorCode::AssetUnknown,
+            Self::DailyLimitExceeded { .. } => ErrorCode::DailyLimitExceeded,
+            Self::SignatureInvalid(_) => ErrorCode::SignatureRequestInvalid,
+            Self::PasskeyNameInvalid => ErrorCode::PasskeyNameInvalid,
+            Self::PasskeyUnknown(_) => ErrorCode::PasskeyUnknown,
+            Self::SessionEndedDuringAction => ErrorCode::SessionEndedRetry,
+            Self::OperationUnknown(_) => ErrorCode::OperationUnknown,
+            Self::OperationFinished(_) => ErrorCode::OperationFinished,
+            Self::OutcomeUnknown(_) => ErrorCode::OutcomeUnknown,
+            Self::Authn(error) => ErrorCode::Authn(error.code()),
+            Self::Cache(error) => ErrorCode::Store(error.code()),
+            Self::Journal(error) => ErrorCode::Store(error.code()),
+            Self::Keyring(error) => ErrorCode::Store(error.code()),
+            Self::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            Self::NoPinRequested => ErrorCode::NoPinRequested,
+            Self::BrowserUnavailable(_) => ErrorCode::BrowserUnavailable,
+            Self::Randomness(_) => ErrorCode::RandomnessUnavailable,
+            Self::Internal(_) => ErrorCode::Internal,
         }
+    }
+
+    /// Whether this error means the network is out of reach (the app shows itself offline).
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            Self::Companion(CompanionError::Unreachable { .. })
+                | Self::Dfns(dfns_client::Error::Transport { .. })
+        )
+    }
+}
+
+/// Every code the app's errors carry: the UI branches on these, never on a message. Serialised
+/// as the strings the UI has always seen; the codes of the crates below keep their own enums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// A `sigil://` link that is not one of Sigil's.
+    DeepLinkInvalid,
+    /// A sign-in answer Sigil did not ask for.
+    LoginNotPending,
+    /// A sign-in answer for another sign-in.
+    LoginStateMismatch,
+    /// The sign-in took too long.
+    LoginExpired,
+    /// The website refused the sign-in.
+    LoginRefused,
+    /// The website signed in another account.
+    AccountMismatch,
+    /// No session.
+    SignedOut,
+    /// The company server failed or answered something unreadable.
+    CompanionFailed,
+    /// The company server cannot be reached.
+    CompanionUnreachable,
+    /// The company URL cannot be used.
+    CompanionUrlInvalid,
+    /// The company URL is plain http to another machine.
+    CompanyUrlInvalid,
+    /// The company names a passkey domain that is not its own.
+    CompanyRpIdInvalid,
+    /// The company's settings differ from what was pinned.
+    CompanyChanged,
+    /// Dfns cannot be reached.
+    DfnsUnreachable,
+    /// Dfns is overloaded or failing.
+    DfnsUnavailable,
+    /// Dfns refused the request.
+    DfnsRefused,
+    /// Dfns answered something unreadable.
+    DfnsFailed,
+    /// The company's configuration is unusable.
+    ConfigInvalid,
+    /// Another action is running.
+    Busy,
+    /// A network Sigil does not know.
+    NetworkUnsupported,
+    /// Not an address of the wallet's network.
+    AddressInvalid,
+    /// Not an amount.
+    AmountInvalid,
+    /// A negative amount.
+    AmountNegative,
+    /// A zero amount.
+    AmountZero,
+    /// More decimals than the asset has.
+    AmountTooPrecise,
+    /// More than any chain can count.
+    AmountTooLarge,
+    /// More than the balance.
+    InsufficientFunds,
+    /// Not one of the user's wallets.
+    WalletUnknown,
+    /// The wallet holds no such asset.
+    AssetUnknown,
+    /// The user's daily limit would be passed.
+    DailyLimitExceeded,
+    /// A signature request Sigil will not build.
+    SignatureRequestInvalid,
+    /// A passkey name that cannot be used.
+    PasskeyNameInvalid,
+    /// No such active passkey.
+    PasskeyUnknown,
+    /// The Dfns session ended while signing.
+    SessionEndedRetry,
+    /// No such operation.
+    OperationUnknown,
+    /// The operation is over.
+    OperationFinished,
+    /// Whether Dfns received the request is unknown.
+    OutcomeUnknown,
+    /// An argument from the UI that cannot be used.
+    InvalidArgument,
+    /// A PIN answered when none was asked for.
+    NoPinRequested,
+    /// The system browser could not be opened.
+    BrowserUnavailable,
+    /// The random number generator failed.
+    RandomnessUnavailable,
+    /// Sigil failed inside.
+    Internal,
+    /// A code of the company server's API.
+    #[serde(untagged)]
+    #[strum(disabled)]
+    Companion(ApiCode),
+    /// A code of the authenticators.
+    #[serde(untagged)]
+    #[strum(disabled)]
+    Authn(sigil_authn::AuthnCode),
+    /// A code of the keyring, the cache or the journal.
+    #[serde(untagged)]
+    #[strum(disabled)]
+    Store(sigil_store::StoreCode),
+}
+
+impl ErrorCode {
+    /// The code as the UI sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Companion(code) => code.as_str(),
+            Self::Authn(code) => code.as_str(),
+            Self::Store(code) => code.as_str(),
+            own => own.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 

@@ -12,7 +12,8 @@
 //! * [`actions`]: signed actions with an intent decoded from the exact body, journaled before
 //!   they are sent, reconciled by `externalId` after an unknown outcome, guardrails first.
 //!
-//! [`app::Core`] holds them all on one data folder, as the desktop shell uses it.
+//! [`app::Core`] holds them all on one data folder; [`service::AppService`] is the app's use
+//! cases over it, one method per user action, which the desktop shell adapts to IPC.
 //!
 //! Every edge is a seam: the companion and Dfns are base URLs, secrets go through
 //! `sigil_store::SecretStore`, time through [`clock::Clock`].
@@ -21,11 +22,13 @@ pub mod actions;
 pub mod app;
 pub mod clock;
 pub mod companion;
+pub mod company;
 pub mod deep_link;
 pub mod dfns_session;
 mod error;
 pub mod login;
 pub mod onboarding;
 pub mod reads;
+pub mod service;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};

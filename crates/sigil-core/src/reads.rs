@@ -28,7 +28,9 @@ pub struct WalletView {
 }
 
 /// What a sync changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct SyncReport {
     /// Wallets now known.
     pub wallets: usize,

@@ -3,6 +3,78 @@
 
 use crate::journal::OperationState;
 
+/// The stable codes of this crate's errors, serialised as the UI knows them
+/// (`KEYRING_LOCKED`, `CACHE_CORRUPT`, `JOURNAL_CORRUPT`, …).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum StoreCode {
+    /// No OS keyring can be reached.
+    KeyringUnavailable,
+    /// The keyring is locked.
+    KeyringLocked,
+    /// Access to the keyring was refused.
+    KeyringDenied,
+    /// The entry name cannot be used.
+    KeyringInvalidKey,
+    /// The secret is too large for the keyring.
+    KeyringValueTooLarge,
+    /// The keyring failed in another way.
+    KeyringFailed,
+    /// The cache file is damaged.
+    CacheCorrupt,
+    /// The cache file cannot be used now.
+    CacheUnavailable,
+    /// The cache failed in another way.
+    CacheFailed,
+    /// The journal file is damaged.
+    JournalCorrupt,
+    /// The journal was written by a newer Sigil.
+    JournalTooNew,
+    /// The journal cannot be opened or written.
+    JournalUnavailable,
+    /// The operation is recorded already.
+    JournalDuplicate,
+    /// The operation cannot move to that state.
+    JournalInvalidTransition,
+    /// No such operation.
+    JournalNotFound,
+    /// The operation is malformed.
+    JournalInvalidOperation,
+    /// The journal failed in another way.
+    JournalFailed,
+}
+
+impl StoreCode {
+    /// The code as the UI sees it.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::fmt::Display for StoreCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for StoreCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Why a secret store could not do what was asked. A missing entry is not an error.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,14 +117,14 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stable code for this error, for the UI to branch on (never on the text).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> StoreCode {
         match self {
-            Self::NoKeyring(_) => "KEYRING_UNAVAILABLE",
-            Self::Locked => "KEYRING_LOCKED",
-            Self::Denied => "KEYRING_DENIED",
-            Self::InvalidKey { .. } => "KEYRING_INVALID_KEY",
-            Self::TooLarge { .. } => "KEYRING_VALUE_TOO_LARGE",
-            Self::Backend(_) => "KEYRING_FAILED",
+            Self::NoKeyring(_) => StoreCode::KeyringUnavailable,
+            Self::Locked => StoreCode::KeyringLocked,
+            Self::Denied => StoreCode::KeyringDenied,
+            Self::InvalidKey { .. } => StoreCode::KeyringInvalidKey,
+            Self::TooLarge { .. } => StoreCode::KeyringValueTooLarge,
+            Self::Backend(_) => StoreCode::KeyringFailed,
         }
     }
 }
@@ -79,11 +151,11 @@ pub enum CacheError {
 
 impl CacheError {
     /// A stable code for this error, for the UI to branch on (never on the text).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> StoreCode {
         match self {
-            Self::Corrupt(_) => "CACHE_CORRUPT",
-            Self::Unavailable(_) => "CACHE_UNAVAILABLE",
-            Self::Failed(_) => "CACHE_FAILED",
+            Self::Corrupt(_) => StoreCode::CacheCorrupt,
+            Self::Unavailable(_) => StoreCode::CacheUnavailable,
+            Self::Failed(_) => StoreCode::CacheFailed,
         }
     }
 }
@@ -168,16 +240,16 @@ pub enum JournalError {
 
 impl JournalError {
     /// A stable code for this error, for the UI to branch on (never on the text).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> StoreCode {
         match self {
-            Self::Corrupt { .. } => "JOURNAL_CORRUPT",
-            Self::TooNew { .. } => "JOURNAL_TOO_NEW",
-            Self::Unavailable { .. } => "JOURNAL_UNAVAILABLE",
-            Self::Duplicate { .. } => "JOURNAL_DUPLICATE",
-            Self::InvalidTransition { .. } => "JOURNAL_INVALID_TRANSITION",
-            Self::NotFound(_) => "JOURNAL_NOT_FOUND",
-            Self::InvalidOperation { .. } => "JOURNAL_INVALID_OPERATION",
-            Self::Failed(_) => "JOURNAL_FAILED",
+            Self::Corrupt { .. } => StoreCode::JournalCorrupt,
+            Self::TooNew { .. } => StoreCode::JournalTooNew,
+            Self::Unavailable { .. } => StoreCode::JournalUnavailable,
+            Self::Duplicate { .. } => StoreCode::JournalDuplicate,
+            Self::InvalidTransition { .. } => StoreCode::JournalInvalidTransition,
+            Self::NotFound(_) => StoreCode::JournalNotFound,
+            Self::InvalidOperation { .. } => StoreCode::JournalInvalidOperation,
+            Self::Failed(_) => StoreCode::JournalFailed,
         }
     }
 }

@@ -202,7 +202,7 @@ impl Journal {
             Err(failure) => {
                 let err = journal_error(&shown, failure);
                 tracing::error!(
-                    path = %shown, code = err.code(), error = %err,
+                    path = %shown, code = %err.code(), error = %err,
                     "the operation journal cannot be opened"
                 );
                 Err(err)

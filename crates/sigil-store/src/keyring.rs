@@ -55,7 +55,7 @@ impl KeyringStore {
     /// Logs a failure and, when the keyring itself may be gone, forgets the connection so the
     /// next call reconnects.
     fn failed(&self, op: &'static str, key: &str, err: StoreError) -> StoreError {
-        tracing::warn!(service = %self.service, key, op, code = err.code(), error = %err, "keyring operation failed");
+        tracing::warn!(service = %self.service, key, op, code = %err.code(), error = %err, "keyring operation failed");
         if matches!(err, StoreError::NoKeyring(_) | StoreError::Backend(_)) {
             *self.cached_backend() = None;
         }

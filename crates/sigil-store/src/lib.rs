@@ -24,7 +24,7 @@ mod secret;
 mod sqlite;
 
 pub use cache::{Cache, CacheOpened, RebuildReason};
-pub use error::{CacheError, JournalError, StoreError};
+pub use error::{CacheError, JournalError, StoreCode, StoreError};
 pub use journal::{Journal, NewOperation, Operation, OperationState};
 pub use keyring::KeyringStore;
 pub use memory::MemoryStore;

@@ -2,13 +2,14 @@
 //! tauri.conf.json, against a real companion and dfns-emulator on loopback; and the real app
 //! end to end (module `e2e`).
 
+mod contract;
 mod e2e;
 
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use sigil_app::shell::{Outside, Shell};
 use sigil_companion::testing::{TestStack, Website};
+use sigil_core::service::{AppService, Outside};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
@@ -58,15 +59,15 @@ async fn harness_with(dev_security_key: Option<std::path::PathBuf>) -> Harness {
     .expect("settings");
     let recorder = Arc::new(Recorder::default());
     let secrets = Arc::new(sigil_store::MemoryStore::new());
-    let shell = Shell::open(data.path().to_owned(), secrets, recorder.clone())
+    let service = AppService::open(data.path().to_owned(), secrets, recorder.clone())
         .await
-        .expect("shell")
+        .expect("service")
         .with_dev_security_key(dev_security_key);
     let app = mock_builder()
         .invoke_handler(sigil_app::handler())
         .build(tauri::generate_context!())
         .expect("app");
-    app.manage(shell);
+    app.manage(service);
     let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main");
     Harness { stack, app, main, recorder, _data: data }
 }
@@ -122,7 +123,7 @@ async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
         .sign_in_at(&opened[0], "ada@example.org", "correct horse battery", true)
         .await
         .expect("deep link");
-    h.app.state::<Shell>().accept_deep_link(link.as_str()).await;
+    h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, state) = events.last().expect("an event");
     assert_eq!(name, "auth:changed");
@@ -130,7 +131,7 @@ async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
     assert_eq!(state["user"]["email"], "ada@example.org");
     assert_eq!(state["registered"], false);
 
-    h.app.state::<Shell>().accept_deep_link("sigil://wallet/drain").await;
+    h.app.state::<AppService>().accept_deep_link("sigil://wallet/drain").await;
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, error) = events.last().expect("an event");
     assert_eq!((name.as_str(), code(error)), ("auth:error", "DEEP_LINK_INVALID"));
@@ -145,7 +146,7 @@ async fn signed_in_and_registered(h: &Harness, email: &str) {
         .sign_in_at(&opened, email, "correct horse battery", true)
         .await
         .expect("deep link");
-    h.app.state::<Shell>().accept_deep_link(link.as_str()).await;
+    h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
     call(h, "register", json!({"authenticator": "device"})).await.expect("registered");
 }
 

@@ -90,7 +90,7 @@ export class Session {
 
   async saveSettings(settings: Settings): Promise<IpcError | null> {
     return this.store.attempt(async () => {
-      this.app = await ipc.setSettings(settings);
+      this.app = await ipc.setSettings(settings.companionUrl, settings.authenticator);
       this.store.say(S.settings.saved);
     });
   }

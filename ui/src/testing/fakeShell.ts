@@ -17,6 +17,7 @@ import type {
   Unlisten,
   WalletView,
 } from "../ipc";
+import type { JsonValue } from "../generated/contract";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -145,7 +146,7 @@ export class FakeShell {
   }
 
   /** Makes `command` reject with `error` (every time, until `overrides` is cleared). */
-  fail(command: string, code: string, message = `${code} (fake)`): void {
+  fail(command: string, code: IpcError["code"], message = `${code} (fake)`): void {
     this.overrides[command] = () => {
       throw { code, message } satisfies IpcError;
     };
@@ -170,7 +171,7 @@ export class FakeShell {
     return `${prefix}-${this.nextId++}`;
   }
 
-  private refuse(code: string, message = code): never {
+  private refuse(code: IpcError["code"], message: string = code): never {
     throw { code, message } satisfies IpcError;
   }
 
@@ -274,7 +275,6 @@ export class FakeShell {
             feeTier: form.feeTier ?? "Standard",
             externalId: this.id("ext"),
           },
-          summary: `Send ${checked.amount} ${checked.symbol}`,
           warnings: this.sendWarnings,
         });
       }
@@ -293,11 +293,10 @@ export class FakeShell {
             from: wallet.address,
             what: kind === "message" ? "Message" : kind === "hash" ? "Hash" : "Typed data (EIP-712)",
             text: typed ? undefined : payload,
-            domain: typed?.domain,
-            fields: typed?.message,
+            domain: typed?.domain as JsonValue | undefined,
+            fields: typed?.message as JsonValue | undefined,
             externalId: this.id("ext"),
           },
-          summary: "Sign",
           warnings: [],
         });
       }
@@ -310,7 +309,6 @@ export class FakeShell {
             name: args.name as string | undefined,
             externalId: this.id("ext"),
           },
-          summary: "Create a wallet",
           warnings: [],
         });
       case "passkeys":
@@ -320,7 +318,6 @@ export class FakeShell {
         return this.keep({
           operationId: this.id("op"),
           intent: { action: "AddPasskey", name: args.name as string, credentialId: this.id("cred") },
-          summary: "Add a passkey",
           warnings: [],
         });
       }
@@ -330,7 +327,6 @@ export class FakeShell {
         return this.keep({
           operationId: this.id("op"),
           intent: { action: "DeactivatePasskey", credentialUuid: uuid },
-          summary: "Deactivate",
           warnings: others.length === 0 ? [{ code: "LAST_ACTIVE_PASSKEY" }] : [],
         });
       }

@@ -300,19 +300,19 @@ async fn the_person_declining_or_cancelling_stops_the_ceremony() {
     let declines = Person { declines: true, ..Person::default() };
     let error =
         passkeys.register(&fixed_challenge(), None, &declines, &CancellationToken::new()).await;
-    assert_eq!(error.map(|_| ()).map_err(|e| e.code()), Err("AUTHN_DECLINED"));
+    assert_eq!(error.map(|_| ()).map_err(|e| e.code().as_str()), Err("AUTHN_DECLINED"));
 
     let cancel = CancellationToken::new();
     cancel.cancel();
     let error = passkeys.register(&fixed_challenge(), None, &Person::default(), &cancel).await;
-    assert_eq!(error.map(|_| ()).map_err(|e| e.code()), Err("AUTHN_CANCELLED"));
+    assert_eq!(error.map(|_| ()).map_err(|e| e.code().as_str()), Err("AUTHN_CANCELLED"));
 
     // Cancelling while the approval is on screen stops it too.
     let passkeys = device(Arc::new(MemoryStore::new()));
     let cancel = CancellationToken::new();
     let cancels = Person { cancel_on_approval: Some(cancel.clone()), ..Person::default() };
     let error = passkeys.register(&fixed_challenge(), None, &cancels, &cancel).await;
-    assert_eq!(error.map(|_| ()).map_err(|e| e.code()), Err("AUTHN_CANCELLED"));
+    assert_eq!(error.map(|_| ()).map_err(|e| e.code().as_str()), Err("AUTHN_CANCELLED"));
     assert_eq!(cancels.approvals.load(Ordering::SeqCst), 1);
 }
 
@@ -555,5 +555,5 @@ async fn the_automatic_choice_here_is_the_device_passkey_and_a_forced_one_is_hon
         Some(AuthenticatorKind::DevicePasskey)
     );
     let hello = kind(sigil_authn::Choice::WindowsHello).await;
-    assert_eq!(hello.map_err(|e| e.code()), Err("AUTHN_NO_AUTHENTICATOR"));
+    assert_eq!(hello.map_err(|e| e.code().as_str()), Err("AUTHN_NO_AUTHENTICATOR"));
 }

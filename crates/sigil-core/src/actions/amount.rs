@@ -30,13 +30,14 @@ pub enum AmountError {
 
 impl AmountError {
     /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode;
         match self {
-            Self::Malformed(_) => "AMOUNT_INVALID",
-            Self::Negative => "AMOUNT_NEGATIVE",
-            Self::Zero => "AMOUNT_ZERO",
-            Self::TooPrecise { .. } => "AMOUNT_TOO_PRECISE",
-            Self::TooLarge => "AMOUNT_TOO_LARGE",
+            Self::Malformed(_) => ErrorCode::AmountInvalid,
+            Self::Negative => ErrorCode::AmountNegative,
+            Self::Zero => ErrorCode::AmountZero,
+            Self::TooPrecise { .. } => ErrorCode::AmountTooPrecise,
+            Self::TooLarge => ErrorCode::AmountTooLarge,
         }
     }
 }

@@ -22,6 +22,7 @@ const LOOKALIKE_TAIL: usize = 4;
 
 /// Something to show before signing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "code", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Warning {
     /// This wallet never sent to, or received from, this address.

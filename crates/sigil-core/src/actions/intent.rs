@@ -13,6 +13,7 @@ use super::amount::BaseUnits;
 
 /// A transfer as the confirmation screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct TransferIntent {
     /// The Dfns network.
@@ -38,6 +39,7 @@ pub struct TransferIntent {
 
 /// A signature as the confirmation screen shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureIntent {
     /// The Dfns network of the wallet.
@@ -64,6 +66,7 @@ pub struct SignatureIntent {
 
 /// Any signed action, decoded for confirmation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "action")]
 pub enum Intent {
     /// Send an asset.
@@ -77,6 +80,7 @@ pub enum Intent {
         network: String,
         /// Its display name.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         name: Option<String>,
         /// The idempotency id.
         external_id: String,

@@ -134,7 +134,7 @@ async fn a_declined_passkey_prompt_registers_nothing_and_journals_nothing() {
         register(&app.auth, &app.journal, &app.passkeys, None, &declines, &cancel, app.now_ms())
             .await
             .expect_err("declined");
-    assert!(error.code().starts_with("AUTHN_"), "{}", error.code());
+    assert!(error.code().as_str().starts_with("AUTHN_"), "{}", error.code());
     let owner = app.auth.session().await.expect("keyring").expect("session").user.id;
     assert!(app.journal.recent(&owner, 10).await.expect("journal").is_empty());
     let me = app.auth.companion().me(&app.auth.token().await.expect("token")).await.expect("me");

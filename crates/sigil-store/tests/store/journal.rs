@@ -25,7 +25,7 @@ async fn journal_file(dir: &tempfile::TempDir) -> (Journal, std::path::PathBuf) 
 }
 
 fn code<T: std::fmt::Debug>(result: Result<T, JournalError>) -> &'static str {
-    result.expect_err("an error").code()
+    result.expect_err("an error").code().as_str()
 }
 
 mod recording {

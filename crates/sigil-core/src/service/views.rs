@@ -1,14 +1,34 @@
-//! What the UI receives: plain JSON shapes made from sigil-core's types. No token or secret is
-//! ever part of one.
+//! What the UI receives and sends: plain JSON shapes made from sigil-core's types, declared to
+//! the UI from here (the `typescript` feature). No token or secret is ever part of one.
 
-use dfns_client::models::{Credential, HistoryItem, Transfer, Wallet, WalletAssets};
+use dfns_client::models::{Asset, Credential, HistoryItem, Quotes, Transfer, Wallet, WalletAssets};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sigil_api::User;
-use sigil_core::actions::{Outcome, Prepared, Warning};
+
+use crate::actions::{AssetRef, FeeTier, Intent, Outcome, Prepared, SendRequest, Warning};
+use crate::error::{Error, ErrorCode};
+
+/// The one error shape the UI sees: `{code, message}`. It branches on `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[error("{message} ({code})")]
+pub struct ErrorView {
+    /// Stable, for the UI to branch on.
+    pub code: ErrorCode,
+    /// For people.
+    pub message: String,
+}
+
+impl From<Error> for ErrorView {
+    fn from(error: Error) -> Self {
+        Self { code: error.code(), message: error.to_string() }
+    }
+}
 
 /// The authenticator the user prefers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthenticatorChoice {
     /// The software passkey kept in the OS keyring.
@@ -44,6 +64,7 @@ impl AuthenticatorChoice {
 
 /// `app_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct AppState {
     /// Whether a companion session is stored.
@@ -71,8 +92,52 @@ pub struct AppState {
     pub networks: Vec<String>,
 }
 
+/// One asset of a wallet and its balance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase")]
+pub struct AssetView {
+    /// `Native`, `Erc20`, `Spl`, …
+    pub kind: String,
+    /// Erc20: the token contract.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<String>,
+    /// Spl: the token mint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mint: Option<String>,
+    /// Ticker, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+    /// Decimals of the smallest unit.
+    pub decimals: u8,
+    /// Whether Dfns vouches for the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// In the smallest unit, base 10.
+    pub balance: String,
+    /// Fiat value of one whole unit, e.g. `{"USD": 3020.8}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<Quotes>,
+}
+
+impl From<Asset> for AssetView {
+    fn from(asset: Asset) -> Self {
+        Self {
+            kind: asset.kind.to_string(),
+            contract: asset.contract,
+            mint: asset.mint,
+            symbol: asset.symbol,
+            decimals: asset.decimals,
+            verified: asset.verified,
+            balance: asset.balance,
+            quotes: asset.quotes,
+        }
+    }
+}
+
 /// One wallet with its assets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct WalletView {
     /// `wa-…`
@@ -86,7 +151,7 @@ pub struct WalletView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its assets (empty until synced).
-    pub assets: Vec<Value>,
+    pub assets: Vec<AssetView>,
     /// Total in USD, when Dfns knows the prices.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub net_worth_usd: Option<f64>,
@@ -97,9 +162,8 @@ impl WalletView {
     pub fn new(wallet: Wallet, assets: Option<WalletAssets>) -> Self {
         let net_worth_usd =
             assets.as_ref().and_then(|a| a.net_worth.as_ref()).and_then(|q| q.get("USD").copied());
-        let assets = assets
-            .map(|a| a.assets.iter().filter_map(|asset| serde_json::to_value(asset).ok()).collect())
-            .unwrap_or_default();
+        let assets =
+            assets.map(|a| a.assets.into_iter().map(AssetView::from).collect()).unwrap_or_default();
         Self {
             id: wallet.id,
             network: wallet.network,
@@ -113,6 +177,7 @@ impl WalletView {
 
 /// One history item, with the asset's symbol and decimals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryView {
     /// `NativeTransfer`, `Erc20Transfer`, …
@@ -163,6 +228,7 @@ impl From<HistoryItem> for HistoryView {
 
 /// A transfer's state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct TransferView {
     /// `xfr-…`
@@ -196,6 +262,7 @@ impl From<Transfer> for TransferView {
 
 /// A passkey of the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PasskeyView {
     /// `cr-…`
@@ -227,14 +294,13 @@ impl From<Credential> for PasskeyView {
 
 /// A prepared action for the confirmation screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PreparedView {
     /// The journal entry to confirm or cancel.
     pub operation_id: String,
     /// What it does, decoded from the exact body.
-    pub intent: Value,
-    /// One line of it.
-    pub summary: String,
+    pub intent: Intent,
     /// Warnings to show before signing.
     pub warnings: Vec<Warning>,
 }
@@ -243,8 +309,7 @@ impl From<Prepared> for PreparedView {
     fn from(prepared: Prepared) -> Self {
         Self {
             operation_id: prepared.operation_id,
-            summary: prepared.intent.summary(),
-            intent: serde_json::to_value(&prepared.intent).unwrap_or(Value::Null),
+            intent: prepared.intent,
             warnings: prepared.warnings,
         }
     }
@@ -252,6 +317,7 @@ impl From<Prepared> for PreparedView {
 
 /// What a confirmed action produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum OutcomeView {
     /// A transfer.
@@ -299,4 +365,86 @@ impl From<Outcome> for OutcomeView {
             }
         }
     }
+}
+
+/// A send form as the UI sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendForm {
+    /// From which wallet.
+    pub wallet_id: String,
+    /// Which asset.
+    pub asset: AssetRef,
+    /// To whom.
+    pub to: String,
+    /// How much, in whole units.
+    pub amount: String,
+    /// The fee tier.
+    #[serde(default)]
+    pub fee_tier: Option<FeeTier>,
+}
+
+impl From<SendForm> for SendRequest {
+    fn from(form: SendForm) -> Self {
+        Self {
+            wallet_id: form.wallet_id,
+            asset: form.asset,
+            to: form.to,
+            amount: form.amount,
+            fee_tier: form.fee_tier,
+        }
+    }
+}
+
+/// What a signature request signs, as the Sign screen names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum SignKind {
+    /// A text message (EIP-191 style).
+    Message,
+    /// EIP-712 typed data, as JSON.
+    TypedData,
+    /// A raw hash.
+    Hash,
+}
+
+/// A passkey prompt for the UI (`authn:prompt`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase")]
+pub struct PromptView {
+    /// What to show.
+    pub kind: PromptKind,
+    /// For `approve`: the passkey domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The kinds of passkey prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum PromptKind {
+    /// Plug a security key in.
+    InsertKey,
+    /// Touch the key to use among several.
+    ChooseKey,
+    /// Touch the security key.
+    TouchKey,
+    /// The authenticator is working.
+    Processing,
+    /// The passkey operation is about to run.
+    Approve,
+}
+
+/// A PIN request for the UI (`authn:pin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase")]
+pub struct PinRequest {
+    /// Tries left, when the authenticator says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retries_left: Option<u32>,
 }

@@ -1,0 +1,458 @@
+//! The app's use cases, one method per user action, over [`Core`]: what the desktop shell's
+//! commands call. Each returns data ready for a screen ([`views`]) or an [`Error`] whose code the
+//! UI branches on. Nothing here knows Tauri: the shell hands in an [`Outside`] for events and the
+//! system browser, and adapts each method to one command.
+
+mod ceremony;
+mod events;
+mod settings;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
+
+use serde_json::Value;
+use sigil_authn::webauthn::RelyingParty;
+use sigil_authn::{Authenticator, Passkeys, TestToken};
+use sigil_store::SecretStore;
+use tokio::sync::RwLock;
+
+use self::ceremony::Ceremonies;
+pub use self::events::Event;
+pub use self::settings::Settings;
+use self::views::{
+    AppState, AuthenticatorChoice, ErrorView, HistoryView, OutcomeView, PasskeyView, PreparedView,
+    SendForm, SignKind, TransferView, WalletView,
+};
+use crate::actions::SignWhat;
+use crate::app::{Connected, Core, CoreOptions};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::login::LinkOutcome;
+use crate::onboarding::{Onboarded, register};
+use crate::reads::SyncReport;
+
+/// The keyring entry of the device passkeys.
+const DEVICE_PASSKEYS: &str = "device-passkeys";
+/// Named in the message when the development security key cannot be used.
+pub const DEV_SECURITY_KEY: &str = "SIGIL_DEV_SECURITY_KEY";
+
+/// How the app reaches the world outside the engine: events to the UI, URLs to the browser.
+pub trait Outside: Send + Sync {
+    /// Emits an event to the UI.
+    fn emit(&self, event: &str, payload: Value);
+    /// Opens a URL in the system browser.
+    fn open_url(&self, url: &str) -> std::result::Result<(), String>;
+}
+
+/// The engine, the user's settings and the passkey ceremony in progress.
+pub struct AppService {
+    data_dir: PathBuf,
+    secrets: Arc<dyn SecretStore>,
+    settings: StdMutex<Settings>,
+    core: RwLock<Arc<Core>>,
+    offline: AtomicBool,
+    ceremonies: Ceremonies,
+    outside: Arc<dyn Outside>,
+    dev_security_key: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for AppService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppService").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
+}
+
+/// What an action of a signed-in user needs.
+struct SignedIn {
+    owner: String,
+    connected: Arc<Connected>,
+}
+
+impl AppService {
+    /// Opens the engine on `data_dir` with secrets in `secrets`.
+    pub async fn open(
+        data_dir: PathBuf,
+        secrets: Arc<dyn SecretStore>,
+        outside: Arc<dyn Outside>,
+    ) -> Result<Self> {
+        let settings = Settings::read(&data_dir);
+        let core = open_core(&data_dir, &secrets, &settings).await?;
+        Ok(Self {
+            data_dir,
+            secrets,
+            settings: StdMutex::new(settings),
+            core: RwLock::new(Arc::new(core)),
+            offline: AtomicBool::new(false),
+            ceremonies: Ceremonies::default(),
+            outside,
+            dev_security_key: None,
+        })
+    }
+
+    /// Wherever the person picks a security key, uses the software one kept in `file` instead
+    /// (made there on first use): for development builds and tests, on machines with no USB key.
+    pub fn with_dev_security_key(mut self, file: Option<PathBuf>) -> Self {
+        self.dev_security_key = file;
+        self
+    }
+
+    /// Closes the engine's files (at exit): every write is on disk.
+    pub async fn close(&self) {
+        self.core().await.close().await;
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn save_settings(&self, next: Settings) {
+        next.write(&self.data_dir);
+        if let Ok(mut settings) = self.settings.lock() {
+            *settings = next;
+        }
+    }
+
+    async fn core(&self) -> Arc<Core> {
+        self.core.read().await.clone()
+    }
+
+    /// Notes whether a result means "no network", for the offline banner.
+    fn observe<T>(&self, result: Result<T>) -> Result<T> {
+        match &result {
+            Err(error) if error.is_offline() => self.offline.store(true, Ordering::SeqCst),
+            Ok(_) => self.offline.store(false, Ordering::SeqCst),
+            Err(_) => {}
+        }
+        result
+    }
+
+    fn emit(&self, event: Event) {
+        event.send(self.outside.as_ref());
+    }
+
+    /// The engine of the signed-in user, connected to Dfns.
+    async fn signed_in(&self) -> Result<SignedIn> {
+        let core = self.core().await;
+        let session = core.auth().session().await?;
+        let owner = session.map(|s| s.user.id).ok_or(Error::SignedOut)?;
+        let connected = self.observe(core.connected().await)?;
+        Ok(SignedIn { owner, connected })
+    }
+
+    /// Where the app stands: who is signed in, the company, the authenticators, the networks.
+    pub async fn app_state(&self) -> Result<AppState> {
+        let core = self.core().await;
+        let settings = self.settings();
+        let session = core.auth().session().await?;
+        let (registered, networks) = match &session {
+            Some(session) => {
+                let me = core.auth().companion().me(&session.token).await;
+                let config = core.auth().companion().config().await;
+                let online = me.is_ok() && config.is_ok();
+                self.offline.store(!online, Ordering::SeqCst);
+                (me.ok().map(|me| me.registered), config.map(|c| c.networks).unwrap_or_default())
+            }
+            None => (None, Vec::new()),
+        };
+        // The UI asks for this as it mounts: `make measure-app` times the first screen by it.
+        tracing::debug!(signed_in = session.is_some(), "app state served");
+        Ok(AppState {
+            signed_in: session.is_some(),
+            user: session.map(|session| session.user),
+            registered,
+            companion_url: settings.companion_url,
+            authenticator: settings.authenticator,
+            available_authenticators: AuthenticatorChoice::available(),
+            dev_authenticator: cfg!(debug_assertions),
+            dev_security_key: self.dev_security_key.is_some(),
+            offline: self.offline.load(Ordering::SeqCst),
+            networks,
+        })
+    }
+
+    /// The system browser opens the company's sign-in.
+    pub async fn start_login(&self) -> Result<()> {
+        let url = self.observe(self.core().await.auth().start_login().await)?;
+        self.outside.open_url(url.as_str()).map_err(Error::BrowserUnavailable)
+    }
+
+    /// A deep link from the operating system; the UI hears the result as an event.
+    pub async fn accept_deep_link(&self, url: &str) {
+        let outcome = self.core().await.auth().accept_deep_link(url).await;
+        let failed = match outcome {
+            Ok(LinkOutcome::OpenBrowser(login)) => {
+                self.outside.open_url(login.as_str()).err().map(Error::BrowserUnavailable)
+            }
+            Ok(LinkOutcome::SignedIn(_) | LinkOutcome::AlreadySignedIn(_)) => {
+                match self.app_state().await {
+                    Ok(state) => {
+                        self.emit(Event::AuthChanged(state));
+                        None
+                    }
+                    Err(error) => Some(error),
+                }
+            }
+            Err(error) => Some(error),
+        };
+        if let Some(error) = failed {
+            let error = ErrorView::from(error);
+            tracing::warn!(code = %error.code, "{}", error.message);
+            self.emit(Event::AuthError(error));
+        }
+    }
+
+    /// The passkeys of `choice`, for this company's relying party.
+    async fn passkeys(&self, choice: AuthenticatorChoice) -> Result<Passkeys> {
+        let connected = self.observe(self.core().await.connected().await)?;
+        let config = &connected.config;
+        let origin = config
+            .origin
+            .parse()
+            .map_err(|_| Error::Config("the company's origin is not a URL".to_owned()))?;
+        let rp = RelyingParty::with_origin(&config.rp_id, &config.app_name, origin)?;
+        let authenticator = match (choice, &self.dev_security_key) {
+            (AuthenticatorChoice::SecurityKey, Some(file)) => software_security_key(file)?,
+            _ => {
+                sigil_authn::choose(choice.to_authn(), self.secrets.clone(), DEVICE_PASSKEYS)
+                    .await?
+            }
+        };
+        Ok(Passkeys::new(authenticator, rp))
+    }
+
+    /// Stops the running passkey ceremony.
+    pub fn cancel_ceremony(&self) {
+        self.ceremonies.cancel();
+    }
+
+    /// Answers the PIN the running ceremony asked for (`None` declines).
+    pub fn answer_pin(&self, pin: Option<String>) -> Result<()> {
+        self.ceremonies.answer_pin(pin)
+    }
+
+    /// Registers the passkey made with `choice`, provisions the default wallets, then syncs.
+    pub async fn register(&self, choice: AuthenticatorChoice) -> Result<Vec<WalletView>> {
+        let passkeys = self.passkeys(choice).await?;
+        let core = self.core().await;
+        let cancel = self.ceremonies.start();
+        let prompter = self.ceremonies.prompter(self.outside.as_ref());
+        let now = SystemClock.now_ms();
+        let done = register(
+            core.auth(),
+            core.journal(),
+            &passkeys,
+            Some("Sigil".to_owned()),
+            &prompter,
+            &cancel,
+            now,
+        )
+        .await;
+        let done = self.observe(done)?;
+        core.pin_company().await?;
+        self.save_settings(Settings { authenticator: choice, ..self.settings() });
+        let dfns_user = match done {
+            Onboarded::Registered(registered) => registered.me.dfns_user_id,
+            Onboarded::AlreadyRegistered(me) => me.dfns_user_id,
+        };
+        if let Some(dfns_user) = dfns_user {
+            let connected = core.connected().await?;
+            self.observe(connected.reads.sync(&dfns_user).await)?;
+        }
+        self.wallets().await
+    }
+
+    /// The wallets from the cache, at once.
+    pub async fn wallets(&self) -> Result<Vec<WalletView>> {
+        let core = self.core().await;
+        let mut views = Vec::new();
+        for wallet in core.cache().wallets().await? {
+            let assets = core.cache().assets(&wallet.id).await?;
+            views.push(WalletView::new(wallet, assets));
+        }
+        Ok(views)
+    }
+
+    /// Brings the cache up to date and settles unfinished operations; the UI hears
+    /// `wallets:changed`.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        let core = self.core().await;
+        let session = core.auth().token().await?;
+        let me = self.observe(core.auth().companion().me(&session).await.map_err(Error::from))?;
+        let dfns_user = me.dfns_user_id.ok_or(Error::NotRegistered)?;
+        let connected = self.observe(core.connected().await)?;
+        let report = self.observe(connected.reads.sync(&dfns_user).await)?;
+        connected.actions.reconcile(&me.user.id).await?;
+        self.emit(Event::WalletsChanged(self.wallets().await?));
+        Ok(report)
+    }
+
+    /// A wallet's history, newest first, from the cache.
+    pub async fn history(&self, wallet_id: &str) -> Result<Vec<HistoryView>> {
+        let items = self.core().await.cache().history(wallet_id, 200).await?;
+        Ok(items.into_iter().map(HistoryView::from).collect())
+    }
+
+    /// A wallet's transfers, newest first, from the cache.
+    pub async fn transfers(&self, wallet_id: &str) -> Result<Vec<TransferView>> {
+        let items = self.core().await.cache().transfers(wallet_id, 100).await?;
+        Ok(items.into_iter().map(TransferView::from).collect())
+    }
+
+    /// The checks of [`Self::prepare_send`], nothing kept.
+    pub async fn validate_send(&self, form: SendForm) -> Result<()> {
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let prepared = connected.actions.prepare_send(&owner, &form.into()).await?;
+        connected.actions.cancel(&owner, &prepared.operation_id).await
+    }
+
+    /// A transfer, journaled and decoded for confirmation.
+    pub async fn prepare_send(&self, form: SendForm) -> Result<PreparedView> {
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        Ok(connected.actions.prepare_send(&owner, &form.into()).await?.into())
+    }
+
+    /// A signature request, journaled and decoded for confirmation.
+    pub async fn prepare_signature(
+        &self,
+        wallet_id: &str,
+        kind: SignKind,
+        payload: &str,
+    ) -> Result<PreparedView> {
+        let what = match kind {
+            SignKind::Message => SignWhat::Message(payload.to_owned()),
+            SignKind::Hash => SignWhat::Hash(payload.to_owned()),
+            SignKind::TypedData => {
+                SignWhat::TypedData(serde_json::from_str(payload).map_err(|e| {
+                    Error::SignatureInvalid(format!("the typed data is not JSON: {e}"))
+                })?)
+            }
+        };
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        Ok(connected.actions.prepare_signature(&owner, wallet_id, &what).await?.into())
+    }
+
+    /// A new wallet on `network`, journaled for confirmation.
+    pub async fn prepare_create_wallet(
+        &self,
+        network: &str,
+        name: Option<String>,
+    ) -> Result<PreparedView> {
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let offered = &connected.config.networks;
+        Ok(connected.actions.prepare_create_wallet(&owner, network, name, offered).await?.into())
+    }
+
+    /// The account's passkeys, from Dfns.
+    pub async fn passkeys_list(&self) -> Result<Vec<PasskeyView>> {
+        let connected = self.observe(self.core().await.connected().await)?;
+        let list = connected.dfns.call(|dfns| async move { dfns.list_credentials().await }).await;
+        let list = self.observe(list)?;
+        Ok(list.items.into_iter().map(PasskeyView::from).collect())
+    }
+
+    /// A new passkey, made now by the authenticator of `choice`, journaled for confirmation.
+    pub async fn prepare_add_passkey(
+        &self,
+        name: &str,
+        choice: AuthenticatorChoice,
+    ) -> Result<PreparedView> {
+        let new_passkeys = self.passkeys(choice).await?;
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let cancel = self.ceremonies.start();
+        let prompter = self.ceremonies.prompter(self.outside.as_ref());
+        let prepared = connected
+            .actions
+            .prepare_add_passkey(&owner, &new_passkeys, name, &prompter, &cancel)
+            .await?;
+        Ok(prepared.into())
+    }
+
+    /// Deactivating a passkey, journaled for confirmation.
+    pub async fn prepare_deactivate_passkey(&self, credential_uuid: &str) -> Result<PreparedView> {
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        Ok(connected.actions.prepare_deactivate_passkey(&owner, credential_uuid).await?.into())
+    }
+
+    /// Signs a prepared action with the preferred authenticator and sends it.
+    pub async fn confirm_action(&self, operation_id: &str) -> Result<OutcomeView> {
+        let passkeys = self.passkeys(self.settings().authenticator).await?;
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let cancel = self.ceremonies.start();
+        let prompter = self.ceremonies.prompter(self.outside.as_ref());
+        let outcome =
+            connected.actions.confirm(&owner, operation_id, &passkeys, &prompter, &cancel).await;
+        let outcome = self.observe(outcome)?;
+        // What the action changed (balances, history, the transfer itself) reaches the cache and
+        // the screen at once; the action succeeded whatever this refresh does.
+        if let Err(error) = self.sync().await {
+            tracing::warn!(code = %error.code(), "could not refresh after the action");
+        }
+        Ok(outcome.into())
+    }
+
+    /// Drops a prepared action.
+    pub async fn cancel_action(&self, operation_id: &str) -> Result<()> {
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        connected.actions.cancel(&owner, operation_id).await
+    }
+
+    /// Changes the settings; another company server signs out and reopens the engine.
+    pub async fn set_settings(
+        &self,
+        companion_url: Option<String>,
+        authenticator: Option<AuthenticatorChoice>,
+    ) -> Result<AppState> {
+        let mut next = self.settings();
+        if let Some(url) = companion_url.map(|url| url.trim().to_owned()) {
+            crate::companion::CompanionClient::new(&url)?;
+            if url != next.companion_url {
+                self.core().await.sign_out().await?;
+                next.companion_url = url;
+                let reopened = open_core(&self.data_dir, &self.secrets, &next).await?;
+                *self.core.write().await = Arc::new(reopened);
+            }
+        }
+        if let Some(authenticator) = authenticator {
+            next.authenticator = authenticator;
+        }
+        self.save_settings(next);
+        self.app_state().await
+    }
+
+    /// Signs out.
+    pub async fn sign_out(&self) -> Result<()> {
+        self.core().await.sign_out().await
+    }
+}
+
+async fn open_core(
+    data_dir: &Path,
+    secrets: &Arc<dyn SecretStore>,
+    settings: &Settings,
+) -> Result<Core> {
+    let options = CoreOptions {
+        companion_url: settings.companion_url.clone(),
+        data_dir: data_dir.to_owned(),
+        secrets: secrets.clone(),
+        clock: Arc::new(SystemClock),
+        guardrails: Default::default(),
+    };
+    let (core, opened) = Core::open(options).await?;
+    tracing::info!(?opened, "engine ready");
+    Ok(core)
+}
+
+/// The software security key kept in `file`, made there on first use.
+fn software_security_key(file: &Path) -> Result<Arc<dyn Authenticator>> {
+    let token = if file.exists() { TestToken::open(file) } else { TestToken::create(file) };
+    let token = token.map_err(|error| {
+        sigil_authn::AuthnError::Authenticator(format!(
+            "The development security key ({DEV_SECURITY_KEY}={}) cannot be used: {error}",
+            file.display()
+        ))
+    })?;
+    tracing::info!(file = %file.display(), "using the development security key");
+    Ok(Arc::new(token))
+}

@@ -1,0 +1,68 @@
+// The IPC contract: every command the UI may call, with its arguments, its result and the
+// `AppService` use case it runs. This one table makes the commands (commands.rs), their
+// permissions (build.rs) and the UI's typed calls (ui/src/generated/contract.ts).
+ipc_contract! {
+    /// Where the app stands.
+    fn app_state(app) -> AppState { app.app_state().await }
+    /// Opens the company's sign-in in the system browser.
+    fn start_login(app) -> () { app.start_login().await }
+    /// Registers a passkey of `authenticator` and provisions the wallets.
+    fn register(app, authenticator: AuthenticatorChoice) -> Vec<WalletView> {
+        app.register(authenticator).await
+    }
+    /// The cached wallets.
+    fn wallets(app) -> Vec<WalletView> { app.wallets().await }
+    /// Brings the cache up to date.
+    fn sync(app) -> SyncReport { app.sync().await }
+    /// A wallet's history.
+    fn history(app, wallet_id: String) -> Vec<HistoryView> { app.history(&wallet_id).await }
+    /// A wallet's transfers.
+    fn transfers(app, wallet_id: String) -> Vec<TransferView> { app.transfers(&wallet_id).await }
+    /// Checks a send form, keeping nothing.
+    fn validate_send(app, form: SendForm) -> () { app.validate_send(form).await }
+    /// Prepares a transfer for confirmation.
+    fn prepare_send(app, form: SendForm) -> PreparedView { app.prepare_send(form).await }
+    /// Prepares a signature request for confirmation.
+    fn prepare_signature(app, wallet_id: String, kind: SignKind, payload: String) -> PreparedView {
+        app.prepare_signature(&wallet_id, kind, &payload).await
+    }
+    /// Prepares a new wallet for confirmation.
+    fn prepare_create_wallet(app, network: String, name: Option<String>) -> PreparedView {
+        app.prepare_create_wallet(&network, name).await
+    }
+    /// The account's passkeys.
+    fn passkeys(app) -> Vec<PasskeyView> { app.passkeys_list().await }
+    /// Makes a new passkey and prepares adding it for confirmation.
+    fn prepare_add_passkey(app, name: String, authenticator: AuthenticatorChoice) -> PreparedView {
+        app.prepare_add_passkey(&name, authenticator).await
+    }
+    /// Prepares deactivating a passkey for confirmation.
+    fn prepare_deactivate_passkey(app, credential_uuid: String) -> PreparedView {
+        app.prepare_deactivate_passkey(&credential_uuid).await
+    }
+    /// Signs a prepared action and sends it.
+    fn confirm_action(app, operation_id: String) -> OutcomeView {
+        app.confirm_action(&operation_id).await
+    }
+    /// Drops a prepared action.
+    fn cancel_action(app, operation_id: String) -> () { app.cancel_action(&operation_id).await }
+    /// Stops the running passkey ceremony.
+    fn cancel_ceremony(app) -> () {
+        app.cancel_ceremony();
+        Ok(())
+    }
+    /// Answers the PIN the running ceremony asked for (`null` declines).
+    fn answer_pin(app, pin: Option<String>) -> () { app.answer_pin(pin) }
+    /// The QR code of `text` (an address to receive on) as an SVG document.
+    fn qr_svg(_app, text: String) -> String { render_qr_svg(&text) }
+    /// Changes the settings.
+    fn set_settings(
+        app,
+        companion_url: Option<String>,
+        authenticator: Option<AuthenticatorChoice>,
+    ) -> AppState {
+        app.set_settings(companion_url, authenticator).await
+    }
+    /// Signs out.
+    fn sign_out(app) -> () { app.sign_out().await }
+}

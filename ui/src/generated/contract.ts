@@ -1,0 +1,663 @@
+// Generated from the Rust definitions by src-tauri/src/typescript.rs: do not edit.
+// `make contract` rewrites it; a test fails while it is stale.
+
+/**
+ * `app_state`.
+ */
+export type AppState = { 
+/**
+ * Whether a companion session is stored.
+ */
+signedIn: boolean, 
+/**
+ * Who is signed in.
+ */
+user?: User, 
+/**
+ * Whether the user is registered with Dfns (unknown while offline).
+ */
+registered?: boolean, 
+/**
+ * The company server.
+ */
+companionUrl: string, 
+/**
+ * The preferred authenticator.
+ */
+authenticator: AuthenticatorChoice, 
+/**
+ * Those this machine offers.
+ */
+availableAuthenticators: Array<AuthenticatorChoice>, 
+/**
+ * Whether this is a development build, whose default is the software device passkey (the
+ * UI labels it as a development authenticator).
+ */
+devAuthenticator: boolean, 
+/**
+ * Whether the "security key" is the development build's software one.
+ */
+devSecurityKey: boolean, 
+/**
+ * Whether the last network call failed for want of a network.
+ */
+offline: boolean, 
+/**
+ * The networks the company offers (empty until the company server answered).
+ */
+networks: Array<string>, };
+
+/**
+ * Which asset of a wallet to send.
+ */
+export type AssetRef = { "kind": "Native" } | { "kind": "Erc20", 
+/**
+ * Its contract.
+ */
+contract: string, } | { "kind": "Spl", 
+/**
+ * Its mint.
+ */
+mint: string, };
+
+/**
+ * One asset of a wallet and its balance.
+ */
+export type AssetView = { 
+/**
+ * `Native`, `Erc20`, `Spl`, …
+ */
+kind: string, 
+/**
+ * Erc20: the token contract.
+ */
+contract?: string, 
+/**
+ * Spl: the token mint.
+ */
+mint?: string, 
+/**
+ * Ticker, when known.
+ */
+symbol?: string, 
+/**
+ * Decimals of the smallest unit.
+ */
+decimals: number, 
+/**
+ * Whether Dfns vouches for the token.
+ */
+verified?: boolean, 
+/**
+ * In the smallest unit, base 10.
+ */
+balance: string, 
+/**
+ * Fiat value of one whole unit, e.g. `{"USD": 3020.8}`.
+ */
+quotes?: { [key in string]: number }, };
+
+/**
+ * The authenticator the user prefers.
+ */
+export type AuthenticatorChoice = "device" | "security-key" | "windows-hello";
+
+/**
+ * The stable codes of [`AuthnError`], serialised as the UI knows them (`AUTHN_CANCELLED`, …).
+ */
+export type AuthnCode = "AUTHN_CANCELLED" | "AUTHN_TIMEOUT" | "AUTHN_NO_AUTHENTICATOR" | "AUTHN_NO_CREDENTIAL" | "AUTHN_ALREADY_REGISTERED" | "AUTHN_DECLINED" | "AUTHN_ORIGIN_MISMATCH" | "AUTHN_INVALID_CHALLENGE" | "AUTHN_UNSUPPORTED_ALGORITHM" | "AUTHN_PIN_REQUIRED" | "AUTHN_PIN_INVALID" | "AUTHN_PIN_BLOCKED" | "AUTHN_DEVICE_ACCESS" | "AUTHN_STORAGE" | "AUTHN_INVALID_RESPONSE" | "AUTHN_AUTHENTICATOR_ERROR";
+
+/**
+ * What went wrong, for programs: branch on this, never on the message. New codes may
+ * appear; an app reads an unknown one as [`ErrorCode::Unknown`].
+ */
+export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOWN" | "CODE_EXPIRED" | "CODE_REPLAYED" | "PKCE_VERIFIER_MISMATCH" | "PKCE_METHOD_UNSUPPORTED" | "REDIRECT_URI_MISMATCH" | "REDIRECT_URI_NOT_ALLOWED" | "RATE_LIMITED" | "ALREADY_REGISTERED" | "NOT_REGISTERED" | "REGISTRATION_NOT_STARTED" | "CREDENTIAL_REJECTED" | "NETWORK_NOT_SUPPORTED" | "DFNS_USER_INACTIVE" | "DFNS_UNAVAILABLE" | "DFNS_FAILED" | "STORE_UNAVAILABLE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNKNOWN";
+
+/**
+ * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
+ * as the strings the UI has always seen; the codes of the crates below keep their own enums.
+ */
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_PIN_REQUESTED" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+
+/**
+ * The one error shape the UI sees: `{code, message}`. It branches on `code`.
+ */
+export type ErrorView = { 
+/**
+ * Stable, for the UI to branch on.
+ */
+code: ErrorCode, 
+/**
+ * For people.
+ */
+message: string, };
+
+/**
+ * A fee tier.
+ */
+export type FeeTier = "Slow" | "Standard" | "Fast";
+
+/**
+ * One history item, with the asset's symbol and decimals.
+ */
+export type HistoryView = { 
+/**
+ * `NativeTransfer`, `Erc20Transfer`, …
+ */
+kind: string, 
+/**
+ * `In` or `Out`.
+ */
+direction: string, 
+/**
+ * The transaction.
+ */
+txHash: string, 
+/**
+ * ISO 8601.
+ */
+timestamp: string, 
+/**
+ * Sender.
+ */
+from?: string, 
+/**
+ * Recipient.
+ */
+to?: string, 
+/**
+ * Amount in base units.
+ */
+value?: string, 
+/**
+ * Fee in base units of the native asset.
+ */
+fee?: string, 
+/**
+ * The asset's symbol.
+ */
+symbol?: string, 
+/**
+ * The asset's decimals.
+ */
+decimals?: number, };
+
+/**
+ * Any signed action, decoded for confirmation.
+ */
+export type Intent = { "action": "Send" } & TransferIntent | { "action": "Sign" } & SignatureIntent | { "action": "CreateWallet", 
+/**
+ * The network.
+ */
+network: string, 
+/**
+ * Its display name.
+ */
+name?: string, 
+/**
+ * The idempotency id.
+ */
+externalId: string, } | { "action": "AddPasskey", 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its credential id (base64url).
+ */
+credentialId: string, } | { "action": "DeactivatePasskey", 
+/**
+ * Its uuid (`cr-…`).
+ */
+credentialUuid: string, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/**
+ * What a confirmed action produced.
+ */
+export type OutcomeView = { "kind": "transfer", 
+/**
+ * It.
+ */
+transfer: TransferView, } | { "kind": "signature", 
+/**
+ * It, as Dfns returned it.
+ */
+signature: JsonValue, } | { "kind": "wallet", 
+/**
+ * It.
+ */
+wallet: WalletView, } | { "kind": "passkeyAdded", 
+/**
+ * It.
+ */
+credential: PasskeyView, } | { "kind": "passkeyDeactivated", 
+/**
+ * Its uuid.
+ */
+credentialUuid: string, };
+
+/**
+ * A passkey of the account.
+ */
+export type PasskeyView = { 
+/**
+ * `cr-…`
+ */
+credentialUuid: string, 
+/**
+ * The credential id.
+ */
+credentialId: string, 
+/**
+ * `Fido2`, `Key`, …
+ */
+kind: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * ISO 8601.
+ */
+dateCreated: string, 
+/**
+ * Whether it can sign.
+ */
+isActive: boolean, };
+
+/**
+ * A PIN request for the UI (`authn:pin`).
+ */
+export type PinRequest = { 
+/**
+ * Tries left, when the authenticator says.
+ */
+retriesLeft?: number, };
+
+/**
+ * A prepared action for the confirmation screen.
+ */
+export type PreparedView = { 
+/**
+ * The journal entry to confirm or cancel.
+ */
+operationId: string, 
+/**
+ * What it does, decoded from the exact body.
+ */
+intent: Intent, 
+/**
+ * Warnings to show before signing.
+ */
+warnings: Array<Warning>, };
+
+/**
+ * The kinds of passkey prompt.
+ */
+export type PromptKind = "insert-key" | "choose-key" | "touch-key" | "processing" | "approve";
+
+/**
+ * A passkey prompt for the UI (`authn:prompt`).
+ */
+export type PromptView = { 
+/**
+ * What to show.
+ */
+kind: PromptKind, 
+/**
+ * For `approve`: the passkey domain.
+ */
+detail?: string, };
+
+/**
+ * A send form as the UI sends it.
+ */
+export type SendForm = { 
+/**
+ * From which wallet.
+ */
+walletId: string, 
+/**
+ * Which asset.
+ */
+asset: AssetRef, 
+/**
+ * To whom.
+ */
+to: string, 
+/**
+ * How much, in whole units.
+ */
+amount: string, 
+/**
+ * The fee tier.
+ */
+feeTier?: FeeTier, };
+
+/**
+ * What a signature request signs, as the Sign screen names it.
+ */
+export type SignKind = "message" | "typedData" | "hash";
+
+/**
+ * A signature as the confirmation screen shows it.
+ */
+export type SignatureIntent = { 
+/**
+ * The Dfns network of the wallet.
+ */
+network: string, 
+/**
+ * The wallet whose key signs.
+ */
+walletId: string, 
+/**
+ * The wallet's address.
+ */
+from?: string, 
+/**
+ * What is signed: `Message`, `Typed data (EIP-712)` or `Hash`.
+ */
+what: string, 
+/**
+ * A message as text when it is UTF-8, else its hex; the hash for a hash.
+ */
+text?: string, 
+/**
+ * EIP-712: the domain (name, version, chainId, verifyingContract).
+ */
+domain?: JsonValue, 
+/**
+ * EIP-712: the message's fields.
+ */
+fields?: JsonValue, 
+/**
+ * The idempotency id.
+ */
+externalId: string, };
+
+/**
+ * The stable codes of this crate's errors, serialised as the UI knows them
+ * (`KEYRING_LOCKED`, `CACHE_CORRUPT`, `JOURNAL_CORRUPT`, …).
+ */
+export type StoreCode = "KEYRING_UNAVAILABLE" | "KEYRING_LOCKED" | "KEYRING_DENIED" | "KEYRING_INVALID_KEY" | "KEYRING_VALUE_TOO_LARGE" | "KEYRING_FAILED" | "CACHE_CORRUPT" | "CACHE_UNAVAILABLE" | "CACHE_FAILED" | "JOURNAL_CORRUPT" | "JOURNAL_TOO_NEW" | "JOURNAL_UNAVAILABLE" | "JOURNAL_DUPLICATE" | "JOURNAL_INVALID_TRANSITION" | "JOURNAL_NOT_FOUND" | "JOURNAL_INVALID_OPERATION" | "JOURNAL_FAILED";
+
+/**
+ * What a sync changed.
+ */
+export type SyncReport = { 
+/**
+ * Wallets now known.
+ */
+wallets: number, 
+/**
+ * History items not seen before.
+ */
+newHistory: number, 
+/**
+ * Transfers read (new or updated).
+ */
+transfers: number, };
+
+/**
+ * A transfer as the confirmation screen shows it.
+ */
+export type TransferIntent = { 
+/**
+ * The Dfns network.
+ */
+network: string, 
+/**
+ * The wallet it leaves from.
+ */
+walletId: string, 
+/**
+ * The wallet's address.
+ */
+from?: string, 
+/**
+ * The recipient.
+ */
+to: string, 
+/**
+ * The amount, in whole units ("1.5").
+ */
+amount: string, 
+/**
+ * The asset's symbol ("ETH", "USDC").
+ */
+symbol: string, 
+/**
+ * `Native`, or the token's contract or mint.
+ */
+asset: string, 
+/**
+ * The fee tier: `Slow`, `Standard` (Dfns's default) or `Fast`.
+ */
+feeTier: string, 
+/**
+ * The idempotency id that ties the action to its journal entry.
+ */
+externalId: string, };
+
+/**
+ * A transfer's state.
+ */
+export type TransferView = { 
+/**
+ * `xfr-…`
+ */
+id: string, 
+/**
+ * Pending, Executing, Broadcasted, Confirmed, Failed, Rejected.
+ */
+status: string, 
+/**
+ * Once broadcast.
+ */
+txHash?: string, 
+/**
+ * ISO 8601.
+ */
+dateRequested: string, 
+/**
+ * The request as sent.
+ */
+requestBody: JsonValue, 
+/**
+ * Its idempotency id.
+ */
+externalId?: string, };
+
+/**
+ * A company user as the app sees them.
+ */
+export type User = { 
+/**
+ * The company's id of the user (`cu-…`).
+ */
+id: string, 
+/**
+ * Their email address.
+ */
+email: string, };
+
+/**
+ * One wallet with its assets.
+ */
+export type WalletView = { 
+/**
+ * `wa-…`
+ */
+id: string, 
+/**
+ * The network.
+ */
+network: string, 
+/**
+ * Its address.
+ */
+address?: string, 
+/**
+ * Its name.
+ */
+name?: string, 
+/**
+ * Its assets (empty until synced).
+ */
+assets: Array<AssetView>, 
+/**
+ * Total in USD, when Dfns knows the prices.
+ */
+netWorthUsd?: number, };
+
+/**
+ * Something to show before signing.
+ */
+export type Warning = { "code": "FIRST_SEND_TO_ADDRESS" } | { "code": "LOOKS_LIKE_KNOWN_ADDRESS", 
+/**
+ * The address it imitates.
+ */
+known: string, } | { "code": "LAST_ACTIVE_PASSKEY" };
+
+/** Every command's name. */
+export const COMMANDS = [
+  "app_state",
+  "start_login",
+  "register",
+  "wallets",
+  "sync",
+  "history",
+  "transfers",
+  "validate_send",
+  "prepare_send",
+  "prepare_signature",
+  "prepare_create_wallet",
+  "passkeys",
+  "prepare_add_passkey",
+  "prepare_deactivate_passkey",
+  "confirm_action",
+  "cancel_action",
+  "cancel_ceremony",
+  "answer_pin",
+  "qr_svg",
+  "set_settings",
+  "sign_out",
+] as const;
+
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Each command's arguments, as sent. */
+export type CommandArgs = {
+  app_state: Record<string, never>;
+  start_login: Record<string, never>;
+  register: { authenticator: AuthenticatorChoice };
+  wallets: Record<string, never>;
+  sync: Record<string, never>;
+  history: { walletId: string };
+  transfers: { walletId: string };
+  validate_send: { form: SendForm };
+  prepare_send: { form: SendForm };
+  prepare_signature: { walletId: string; kind: SignKind; payload: string };
+  prepare_create_wallet: { network: string; name?: string | null };
+  passkeys: Record<string, never>;
+  prepare_add_passkey: { name: string; authenticator: AuthenticatorChoice };
+  prepare_deactivate_passkey: { credentialUuid: string };
+  confirm_action: { operationId: string };
+  cancel_action: { operationId: string };
+  cancel_ceremony: Record<string, never>;
+  answer_pin: { pin?: string | null };
+  qr_svg: { text: string };
+  set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null };
+  sign_out: Record<string, never>;
+};
+
+/** Each command's result. */
+export type CommandResults = {
+  app_state: AppState;
+  start_login: void;
+  register: Array<WalletView>;
+  wallets: Array<WalletView>;
+  sync: SyncReport;
+  history: Array<HistoryView>;
+  transfers: Array<TransferView>;
+  validate_send: void;
+  prepare_send: PreparedView;
+  prepare_signature: PreparedView;
+  prepare_create_wallet: PreparedView;
+  passkeys: Array<PasskeyView>;
+  prepare_add_passkey: PreparedView;
+  prepare_deactivate_passkey: PreparedView;
+  confirm_action: OutcomeView;
+  cancel_action: void;
+  cancel_ceremony: void;
+  answer_pin: void;
+  qr_svg: string;
+  set_settings: AppState;
+  sign_out: void;
+};
+
+/** The events the app sends, by name, with their payloads. */
+export type EventMap = {
+  "auth:changed": AppState;
+  "auth:error": ErrorView;
+  "authn:prompt": PromptView;
+  "authn:pin": PinRequest;
+  "wallets:changed": Array<WalletView>;
+};
+
+/** How a command travels (Tauri's `invoke` in the app, a fake in tests). */
+export type Call = <K extends CommandName>(
+  command: K,
+  args?: CommandArgs[K],
+) => Promise<CommandResults[K]>;
+
+/** A typed function per command. */
+export function commands(call: Call) {
+  return {
+    /** Where the app stands. */
+    appState: () => call("app_state"),
+    /** Opens the company's sign-in in the system browser. */
+    startLogin: () => call("start_login"),
+    /** Registers a passkey of `authenticator` and provisions the wallets. */
+    register: (authenticator: AuthenticatorChoice) => call("register", { authenticator }),
+    /** The cached wallets. */
+    wallets: () => call("wallets"),
+    /** Brings the cache up to date. */
+    sync: () => call("sync"),
+    /** A wallet's history. */
+    history: (walletId: string) => call("history", { walletId }),
+    /** A wallet's transfers. */
+    transfers: (walletId: string) => call("transfers", { walletId }),
+    /** Checks a send form, keeping nothing. */
+    validateSend: (form: SendForm) => call("validate_send", { form }),
+    /** Prepares a transfer for confirmation. */
+    prepareSend: (form: SendForm) => call("prepare_send", { form }),
+    /** Prepares a signature request for confirmation. */
+    prepareSignature: (walletId: string, kind: SignKind, payload: string) => call("prepare_signature", { walletId, kind, payload }),
+    /** Prepares a new wallet for confirmation. */
+    prepareCreateWallet: (network: string, name?: string | null) => call("prepare_create_wallet", { network, name }),
+    /** The account's passkeys. */
+    passkeys: () => call("passkeys"),
+    /** Makes a new passkey and prepares adding it for confirmation. */
+    prepareAddPasskey: (name: string, authenticator: AuthenticatorChoice) => call("prepare_add_passkey", { name, authenticator }),
+    /** Prepares deactivating a passkey for confirmation. */
+    prepareDeactivatePasskey: (credentialUuid: string) => call("prepare_deactivate_passkey", { credentialUuid }),
+    /** Signs a prepared action and sends it. */
+    confirmAction: (operationId: string) => call("confirm_action", { operationId }),
+    /** Drops a prepared action. */
+    cancelAction: (operationId: string) => call("cancel_action", { operationId }),
+    /** Stops the running passkey ceremony. */
+    cancelCeremony: () => call("cancel_ceremony"),
+    /** Answers the PIN the running ceremony asked for (`null` declines). */
+    answerPin: (pin?: string | null) => call("answer_pin", { pin }),
+    /** The QR code of `text` (an address to receive on) as an SVG document. */
+    qrSvg: (text: string) => call("qr_svg", { text }),
+    /** Changes the settings. */
+    setSettings: (companionUrl?: string | null, authenticator?: AuthenticatorChoice | null) => call("set_settings", { companionUrl, authenticator }),
+    /** Signs out. */
+    signOut: () => call("sign_out"),
+  };
+}
