@@ -6,6 +6,7 @@
 //! Every error is [`ErrorBody`]: `{"error":{"code","message"}}`, where `code` is an
 //! [`ErrorCode`] and stable, and `message` is for people.
 
+pub mod clock;
 mod error;
 pub mod pkce;
 

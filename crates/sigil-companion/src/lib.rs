@@ -14,7 +14,6 @@
 //! PostgreSQL), never in memory, so any number of instances on one PostgreSQL behave as one.
 //! [`server::router`] is the whole HTTP surface; [`config::Settings`] its command line.
 
-pub mod clock;
 pub mod config;
 pub mod identity;
 pub mod limits;

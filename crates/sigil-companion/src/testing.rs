@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use clap::Parser as _;
 use dfns_emulator::{Bootstrap, Emulator};
+use sigil_api::clock::{Clock, SystemClock};
 use url::Url;
 
-use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Settings};
 use crate::identity::DemoIdentity;
 use crate::server::{self, AppState, Parts};

@@ -1,21 +1,4 @@
-//! Where sigil-core reads the time: the system clock, or a test's.
+//! Where sigil-core reads the time: the system clock, or a test's. The one definition is
+//! `sigil_api::clock`, shared with the companion; this path stays for the app's code.
 
-use std::fmt;
-
-/// A source of Unix milliseconds.
-pub trait Clock: Send + Sync + fmt::Debug {
-    /// The current time, Unix milliseconds.
-    fn now_ms(&self) -> i64;
-}
-
-/// The operating system's clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        let since_epoch =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
-    }
-}
+pub use sigil_api::clock::{Clock, SystemClock};

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use dfns_client::{ClientConfig, ServiceAccountClient};
+use sigil_api::clock::{Clock, SystemClock};
 
-use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::identity::{DemoIdentity, IdentityProvider};
 use crate::onboarding::Onboarding;

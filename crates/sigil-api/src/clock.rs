@@ -1,4 +1,5 @@
-//! Where the companion reads the time: the system clock, or a test's.
+//! Where the app and the companion read the time: the system clock, or a test's. Both sides
+//! compare the contract's expiry times with it, so it is defined once, here.
 
 use std::fmt;
 
