@@ -1,0 +1,133 @@
+//! Confirming a prepared action: Init → passkey → Complete with exactly the journaled method,
+//! path and bytes; or giving it up.
+
+use dfns_client::models::{
+    Credential, CredentialUuidRequest, Signature, SignedChallenge, Transfer, Wallet,
+};
+use dfns_client::{DelegatedClient, Method};
+use serde_json::Value;
+use sigil_authn::{CancellationToken, Passkeys, Prompter};
+use sigil_store::{Operation, OperationState};
+
+use super::{ActionKind, Actions, internal, kind_of};
+use crate::error::{Error, Result};
+
+/// What a confirmed action produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The transfer, as Dfns accepted it.
+    Transfer(Transfer),
+    /// The signature.
+    Signature(Signature),
+    /// The new wallet.
+    Wallet(Wallet),
+    /// The new passkey.
+    PasskeyAdded(Credential),
+    /// The passkey is deactivated.
+    PasskeyDeactivated {
+        /// Its uuid.
+        credential_uuid: String,
+    },
+}
+
+impl Actions {
+    /// Signs and sends a prepared action with the user's passkey, exactly as journaled. An
+    /// operation whose earlier attempt has an unknown outcome is first looked up at Dfns; it is
+    /// signed again only if Dfns never received it.
+    pub async fn confirm(
+        &self,
+        owner: &str,
+        operation_id: &str,
+        passkeys: &Passkeys,
+        prompter: &dyn Prompter,
+        cancel: &CancellationToken,
+    ) -> Result<Outcome> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        let operation = self.operation(owner, operation_id).await?;
+        if operation.state.is_final() {
+            return Err(Error::OperationFinished(operation.state.to_string()));
+        }
+        let kind = kind_of(&operation)?;
+        if operation.state == OperationState::Sent
+            && let Some(outcome) = self.look_up(kind, &operation).await?
+        {
+            return self.finish(&operation, outcome).await;
+        }
+        let method = Method::from_bytes(operation.method.as_bytes())
+            .map_err(|_| internal(format!("a journaled method {:?}", operation.method)))?;
+        let (path, body) = (operation.path.clone(), operation.body.clone());
+        let init = |dfns: DelegatedClient| {
+            let (method, path, body) = (method.clone(), path.clone(), body.clone());
+            async move { dfns.action_init_text::<Value>(method, &path, body).await.map(|p| (dfns, p)) }
+        };
+        let (dfns, pending) = self.dfns.call(init).await?;
+        self.advance(&operation, OperationState::Initiated, None).await?;
+        let assertion = passkeys.sign(pending.challenge(), prompter, cancel).await?;
+        let signed = SignedChallenge {
+            challenge_identifier: pending.challenge().challenge_identifier.clone(),
+            first_factor: assertion,
+            second_factor: None,
+        };
+        self.advance(&operation, OperationState::Sent, None).await?;
+        match dfns.complete(pending, &signed).await {
+            Ok(answer) => {
+                let outcome = outcome_of(kind, &operation, answer)?;
+                self.finish(&operation, outcome).await
+            }
+            Err(error) if error.status() == Some(401) => {
+                // The token ended between Init and Complete: nothing happened; looked up and
+                // signed again on the next confirm.
+                self.dfns.forget().await;
+                Err(Error::SessionEndedDuringAction)
+            }
+            Err(error) if error.status().is_some_and(|s| (400..500).contains(&s) && s != 429) => {
+                let result =
+                    serde_json::json!({ "status": error.status(), "message": error.to_string() });
+                self.journal
+                    .advance(
+                        &operation.id,
+                        OperationState::Failed,
+                        Some(&result.to_string()),
+                        self.clock.now_ms(),
+                    )
+                    .await?;
+                Err(error.into())
+            }
+            // No answer, or a 5xx: the outcome is unknown; the operation stays `Sent`.
+            Err(error) => Err(Error::OutcomeUnknown(error.to_string())),
+        }
+    }
+
+    /// Gives up a prepared action the user did not confirm.
+    pub async fn cancel(&self, owner: &str, operation_id: &str) -> Result<()> {
+        let operation = self.operation(owner, operation_id).await?;
+        if operation.state == OperationState::Sent {
+            // It may have happened: only reconciliation may close it.
+            return Err(Error::OutcomeUnknown("the request may have been sent".into()));
+        }
+        self.advance(&operation, OperationState::Abandoned, None).await
+    }
+}
+
+/// The typed outcome of Dfns's answer.
+fn outcome_of(kind: ActionKind, operation: &Operation, answer: Value) -> Result<Outcome> {
+    Ok(match kind {
+        ActionKind::Transfer => {
+            Outcome::Transfer(serde_json::from_value(answer).map_err(internal)?)
+        }
+        ActionKind::Signature => {
+            Outcome::Signature(serde_json::from_value(answer).map_err(internal)?)
+        }
+        ActionKind::CreateWallet => {
+            Outcome::Wallet(serde_json::from_value(answer).map_err(internal)?)
+        }
+        ActionKind::AddPasskey => {
+            Outcome::PasskeyAdded(serde_json::from_value(answer).map_err(internal)?)
+        }
+        ActionKind::DeactivatePasskey => {
+            let body: CredentialUuidRequest =
+                serde_json::from_str(&operation.body).map_err(internal)?;
+            Outcome::PasskeyDeactivated { credential_uuid: body.credential_uuid }
+        }
+    })
+}

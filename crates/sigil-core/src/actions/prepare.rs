@@ -1,0 +1,310 @@
+//! Preparing an action: checked, its body built once, its [`Intent`] decoded from those bytes
+//! and the whole journaled, before anything is sent.
+
+use dfns_client::models::{
+    Asset, AssetKind, CreateCredentialRequest, CreateWalletRequest, CredentialKind,
+    CredentialUuidRequest, SignaturePayload, SignatureRequest, TransferRequest, Wallet,
+};
+use sigil_authn::{CancellationToken, Passkeys, Prompter};
+use sigil_store::NewOperation;
+
+use super::{
+    ActionKind, Actions, AssetRef, BaseUnits, Intent, SendRequest, SignWhat, Warning, intent,
+    internal, json,
+};
+use crate::error::{Error, Result};
+
+/// A journaled action waiting for the user's confirmation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The journal entry.
+    pub operation_id: String,
+    /// What to show.
+    pub intent: Intent,
+    /// Warnings to show before signing.
+    pub warnings: Vec<Warning>,
+}
+
+/// A body ready to journal.
+struct Draft<'a> {
+    kind: ActionKind,
+    method: &'a str,
+    path: String,
+    body: String,
+    intent: Intent,
+    warnings: Vec<Warning>,
+}
+
+impl Actions {
+    /// Checks a transfer (address for the network, amount against decimals and balance,
+    /// guardrails), builds its body and journals it.
+    pub async fn prepare_send(&self, owner: &str, request: &SendRequest) -> Result<Prepared> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        let (wallet, asset) = self.wallet_and_asset(&request.wallet_id, &request.asset).await?;
+        let network = dfns_networks::network(&wallet.network)
+            .ok_or_else(|| Error::NetworkUnsupported(wallet.network.clone()))?;
+        let to = dfns_networks::address::validate_address(network, request.to.trim())
+            .map_err(|error| Error::AddressInvalid(error.0))?;
+        let symbol = asset.symbol.clone().unwrap_or_else(|| "the asset".to_owned());
+        let amount = BaseUnits::parse_decimal(&request.amount, asset.decimals, &symbol)?;
+        let balance =
+            BaseUnits::parse_base(&asset.balance).unwrap_or(BaseUnits(Default::default()));
+        if amount > balance {
+            return Err(Error::InsufficientFunds {
+                balance: balance.to_decimal_string(asset.decimals),
+                symbol,
+            });
+        }
+        let history = self.reads.cached_history(&wallet.id, 200).await?;
+        let recent = self.journal.recent(owner, 200).await?;
+        let warnings = self.guardrails.check(
+            &wallet,
+            &asset,
+            &to,
+            amount,
+            &history,
+            &recent,
+            self.clock.now_ms(),
+        )?;
+        let external_id = Some(external_id()?);
+        let priority = request.fee_tier.map(|tier| tier.as_str().to_owned());
+        let amount = amount.to_base_string();
+        let body = match &request.asset {
+            AssetRef::Native => {
+                TransferRequest::Native { to, amount, memo: None, priority, external_id }
+            }
+            AssetRef::Erc20 { contract } => TransferRequest::Erc20 {
+                contract: contract.clone(),
+                to,
+                amount,
+                priority,
+                external_id,
+            },
+            AssetRef::Spl { mint } => TransferRequest::Spl {
+                to,
+                amount,
+                mint: mint.clone(),
+                memo: None,
+                create_destination_account: Some(true),
+                external_id,
+            },
+        };
+        let body = json(&body)?;
+        let intent = intent::transfer_intent(&body, &wallet, &asset).map_err(internal)?;
+        let path = format!("/wallets/{}/transfers", wallet.id);
+        let kind = ActionKind::Transfer;
+        self.journal_draft(owner, Draft { kind, method: "POST", path, body, intent, warnings })
+            .await
+    }
+
+    /// Checks a signature request against the wallet's network and journals it.
+    pub async fn prepare_signature(
+        &self,
+        owner: &str,
+        wallet_id: &str,
+        what: &SignWhat,
+    ) -> Result<Prepared> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        let wallet = self.wallet(wallet_id).await?;
+        let network = dfns_networks::network(&wallet.network)
+            .ok_or_else(|| Error::NetworkUnsupported(wallet.network.clone()))?;
+        let evm = network.family == dfns_networks::Family::Evm;
+        let payload = match what {
+            SignWhat::Message(text) if text.is_empty() => {
+                return Err(Error::SignatureInvalid("the message is empty".into()));
+            }
+            SignWhat::Message(text) => {
+                SignaturePayload::Message { message: format!("0x{}", hex::encode(text.as_bytes())) }
+            }
+            SignWhat::TypedData(_) if !evm => {
+                return Err(Error::SignatureInvalid(format!(
+                    "typed data (EIP-712) is for EVM networks, not {}",
+                    wallet.network
+                )));
+            }
+            SignWhat::TypedData(data) => {
+                let part = |name: &str| {
+                    data.get(name).filter(|v| v.is_object()).cloned().ok_or_else(|| {
+                        Error::SignatureInvalid(format!("typed data needs an object {name:?}"))
+                    })
+                };
+                SignaturePayload::Eip712 {
+                    types: part("types")?,
+                    domain: part("domain")?,
+                    message: part("message")?,
+                }
+            }
+            SignWhat::Hash(hash) => {
+                let digits = hash.strip_prefix("0x").unwrap_or(hash);
+                if digits.len() != 64 || hex::decode(digits).is_err() {
+                    return Err(Error::SignatureInvalid(
+                        "a hash is 32 bytes: 0x and 64 hex digits".into(),
+                    ));
+                }
+                SignaturePayload::Hash { hash: format!("0x{}", digits.to_ascii_lowercase()) }
+            }
+        };
+        let body = json(&SignatureRequest {
+            payload,
+            blockchain_kind: None,
+            network: None,
+            external_id: Some(external_id()?),
+        })?;
+        let intent = intent::signature_intent(&body, &wallet).map_err(internal)?;
+        let path = format!("/wallets/{}/signatures", wallet.id);
+        let kind = ActionKind::Signature;
+        let draft = Draft { kind, method: "POST", path, body, intent, warnings: Vec::new() };
+        self.journal_draft(owner, draft).await
+    }
+
+    /// Journals the creation of one more wallet, on one of `offered` networks.
+    pub async fn prepare_create_wallet(
+        &self,
+        owner: &str,
+        network: &str,
+        name: Option<String>,
+        offered: &[String],
+    ) -> Result<Prepared> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        if !offered.iter().any(|n| n == network) || dfns_networks::network(network).is_none() {
+            return Err(Error::NetworkUnsupported(network.to_owned()));
+        }
+        let body = json(&CreateWalletRequest {
+            network: network.to_owned(),
+            name,
+            external_id: Some(external_id()?),
+            tags: None,
+            delegate_to: None,
+        })?;
+        let intent = intent::create_wallet_intent(&body).map_err(internal)?;
+        let kind = ActionKind::CreateWallet;
+        let path = "/wallets".to_owned();
+        let draft = Draft { kind, method: "POST", path, body, intent, warnings: Vec::new() };
+        self.journal_draft(owner, draft).await
+    }
+
+    /// Makes a new passkey with `new_passkeys` (e.g. a security key as a backup) for a Dfns
+    /// challenge, and journals adding it; confirming signs with a passkey the account has.
+    pub async fn prepare_add_passkey(
+        &self,
+        owner: &str,
+        new_passkeys: &Passkeys,
+        name: &str,
+        prompter: &dyn Prompter,
+        cancel: &CancellationToken,
+    ) -> Result<Prepared> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(Error::PasskeyNameInvalid);
+        }
+        let challenge = self
+            .dfns
+            .call(
+                |dfns| async move { dfns.create_credential_challenge(CredentialKind::Fido2).await },
+            )
+            .await?;
+        let credential =
+            new_passkeys.add(&challenge, Some(name.to_owned()), prompter, cancel).await?;
+        let body = json(&CreateCredentialRequest {
+            credential_kind: credential.credential_kind,
+            credential_info: credential.credential_info,
+            credential_name: name.to_owned(),
+            challenge_identifier: challenge.challenge_identifier,
+            encrypted_private_key: None,
+        })?;
+        let intent = intent::add_passkey_intent(&body).map_err(internal)?;
+        let kind = ActionKind::AddPasskey;
+        let path = "/auth/credentials".to_owned();
+        let draft = Draft { kind, method: "POST", path, body, intent, warnings: Vec::new() };
+        self.journal_draft(owner, draft).await
+    }
+
+    /// Journals deactivating a passkey; warns when it is the last active one.
+    pub async fn prepare_deactivate_passkey(
+        &self,
+        owner: &str,
+        credential_uuid: &str,
+    ) -> Result<Prepared> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        let credentials = self.credentials().await?;
+        let target = credentials
+            .iter()
+            .find(|c| c.credential_uuid == credential_uuid)
+            .ok_or_else(|| Error::PasskeyUnknown(credential_uuid.to_owned()))?;
+        if !target.is_active {
+            return Err(Error::PasskeyUnknown(credential_uuid.to_owned()));
+        }
+        let others =
+            credentials.iter().filter(|c| c.is_active && c.credential_uuid != credential_uuid);
+        let warnings =
+            if others.count() == 0 { vec![Warning::LastActivePasskey] } else { Vec::new() };
+        let body = json(&CredentialUuidRequest { credential_uuid: credential_uuid.to_owned() })?;
+        let intent = intent::deactivate_passkey_intent(&body).map_err(internal)?;
+        let kind = ActionKind::DeactivatePasskey;
+        let path = "/auth/credentials/deactivate".to_owned();
+        self.journal_draft(owner, Draft { kind, method: "PUT", path, body, intent, warnings }).await
+    }
+
+    async fn journal_draft(&self, owner: &str, draft: Draft<'_>) -> Result<Prepared> {
+        let intent_json = json(&draft.intent)?;
+        let operation = self
+            .journal
+            .record(
+                &NewOperation {
+                    kind: draft.kind.as_str(),
+                    owner,
+                    external_id: draft.intent.external_id(),
+                    method: draft.method,
+                    path: &draft.path,
+                    body: &draft.body,
+                    intent: &intent_json,
+                },
+                self.clock.now_ms(),
+            )
+            .await?;
+        tracing::info!(operation = %operation.id, kind = draft.kind.as_str(), "action prepared");
+        Ok(Prepared { operation_id: operation.id, intent: draft.intent, warnings: draft.warnings })
+    }
+
+    async fn wallet(&self, wallet_id: &str) -> Result<Wallet> {
+        self.reads
+            .cached_wallets()
+            .await?
+            .into_iter()
+            .map(|view| view.wallet)
+            .find(|wallet| wallet.id == wallet_id)
+            .ok_or_else(|| Error::WalletUnknown(wallet_id.to_owned()))
+    }
+
+    async fn wallet_and_asset(&self, wallet_id: &str, asset: &AssetRef) -> Result<(Wallet, Asset)> {
+        let view = self
+            .reads
+            .cached_wallets()
+            .await?
+            .into_iter()
+            .find(|view| view.wallet.id == wallet_id)
+            .ok_or_else(|| Error::WalletUnknown(wallet_id.to_owned()))?;
+        let assets = view.assets.map(|assets| assets.assets).unwrap_or_default();
+        let found = assets.into_iter().find(|candidate| match asset {
+            AssetRef::Native => candidate.kind == AssetKind::Native,
+            AssetRef::Erc20 { contract } => {
+                candidate.kind == AssetKind::Erc20
+                    && candidate
+                        .contract
+                        .as_deref()
+                        .is_some_and(|c| c.eq_ignore_ascii_case(contract))
+            }
+            AssetRef::Spl { mint } => candidate.mint.as_deref() == Some(mint.as_str()),
+        });
+        let asset = found.ok_or(Error::AssetUnknown)?;
+        Ok((view.wallet, asset))
+    }
+}
+
+/// A new `externalId`: `sigil-` and 16 random bytes in hex.
+fn external_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| Error::Randomness(error.to_string()))?;
+    Ok(format!("sigil-{}", hex::encode(bytes)))
+}
