@@ -96,7 +96,7 @@ impl PrivateKey {
             }
             KeyAlgorithm::Rsa => {
                 let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
-                #[allow(clippy::expect_used)] // 2048 is a valid size; failure means no entropy
+                // 2048 is a valid size; failure means no entropy.
                 let key = rsa::RsaPrivateKey::new(&mut rng, 2048).expect("RSA key generation");
                 PrivateInner::Rsa(Box::new(key))
             }
@@ -288,7 +288,7 @@ fn random_scalar<K>(from_bytes: impl Fn(&[u8]) -> Option<K>) -> K {
 
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    #[allow(clippy::expect_used)] // the OS RNG failing leaves nothing safe to do
+    // The OS RNG failing leaves nothing safe to do.
     getrandom::fill(&mut bytes).expect("the operating system's random number generator");
     bytes
 }

@@ -104,6 +104,6 @@ fn client_data(kind: &str, challenge: &str) -> Vec<u8> {
         kind: &'a str,
         challenge: &'a str,
     }
-    #[allow(clippy::expect_used)] // two strings always serialise
+    // Two strings always serialise.
     serde_json::to_vec(&ClientData { kind, challenge }).expect("client data serialises")
 }

@@ -235,6 +235,6 @@ pub(crate) fn path_without_query(path: &str) -> &str {
 }
 
 fn to_body<B: Serialize + ?Sized>(body: &B) -> String {
-    #[allow(clippy::expect_used)] // our request models always serialise
+    // Our request models always serialise.
     serde_json::to_string(body).expect("request bodies serialise to JSON")
 }

@@ -21,7 +21,7 @@ pub fn random_token<const N: usize>() -> String {
 /// `N` bytes from the operating system's generator.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    #[allow(clippy::expect_used)] // without entropy no id or key is safe to hand out
+    // Without entropy no id or key is safe to hand out.
     getrandom::fill(&mut bytes).expect("the operating system's random number generator");
     bytes
 }

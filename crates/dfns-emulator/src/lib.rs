@@ -64,7 +64,6 @@ pub struct Config {
 impl Config {
     /// Defaults for `data_dir`: rp id `localhost`, origin `https://localhost`.
     pub fn new(data_dir: PathBuf) -> Self {
-        #[allow(clippy::expect_used)] // a literal URL
         let origin = Url::parse("https://localhost").expect("a valid URL");
         Self {
             data_dir,

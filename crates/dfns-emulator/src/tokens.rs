@@ -118,7 +118,7 @@ impl TokenIssuer {
                 token_kind: kind,
             },
         };
-        #[allow(clippy::expect_used)] // plain strings and numbers always serialise
+        // Plain strings and numbers always serialise.
         let payload = serde_json::to_vec(&claims).expect("claims serialise");
         let signing_input =
             format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));

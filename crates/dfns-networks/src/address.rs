@@ -44,7 +44,6 @@ pub fn address(network: &Network, public_key: &[u8]) -> Result<String, AddressEr
             let key = secp256k1_key(network, public_key)?;
             // P2WPKH commits to the compressed form, whichever form the caller has.
             let program = hash160(key.to_sec1_point(true).as_bytes());
-            #[allow(clippy::expect_used)]
             // A 20-byte version-0 program with a 2-letter hrp is always within bech32's limits.
             let address = segwit::encode_v0(bitcoin_params(network).0.hrp, &program)
                 .expect("a P2WPKH program always encodes");
@@ -257,7 +256,6 @@ fn validate_segwit(
             ),
         ));
     }
-    #[allow(clippy::expect_used)]
     // It was just decoded from a valid address with the same parts.
     let canonical = segwit::encode(hrp, version, &program).expect("a decoded address re-encodes");
     Ok(canonical)

@@ -167,7 +167,6 @@ pub async fn create_wallet(
     request_body: String,
 ) -> ApiResult<WalletRow> {
     let key = KeyPair::generate(network.curve());
-    #[allow(clippy::expect_used)]
     // The key was just generated on the network's curve, so the network has an address for it.
     let address = address(network, &key.public_key_bytes())
         .expect("a key generated for a network has an address there");

@@ -158,7 +158,6 @@ impl Vault {
     pub fn seal(&self, key: &KeyPair) -> Vec<u8> {
         let nonce = XNonce::from(random_bytes::<NONCE_LEN>());
         let plaintext = key.plaintext();
-        #[allow(clippy::expect_used)]
         // XChaCha20-Poly1305 only refuses messages longer than 2³⁸ bytes; this one is 33.
         let ciphertext = self
             .cipher()
