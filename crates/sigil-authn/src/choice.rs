@@ -13,7 +13,7 @@ pub enum Choice {
     /// The best one present.
     #[default]
     Automatic,
-    /// A USB security key.
+    /// A USB or NFC security key.
     SecurityKey,
     /// Windows Hello.
     WindowsHello,
