@@ -5,7 +5,7 @@ EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
 
-.PHONY: run test deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-browser test-sdk bench bench-emulator bench-companion measure-app measure-e2e bundle
+.PHONY: run test deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-companion bench-authn measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -13,9 +13,9 @@ COMPANION_PORT ?= 8788
 run: deps ui
 	DATA_DIR=$(DATA_DIR) EMULATOR_PORT=$(EMULATOR_PORT) COMPANION_PORT=$(COMPANION_PORT) scripts/run-stack.sh
 
-## make test: every test (formatting, lints, Rust tests, real-keyring and PostgreSQL tests, the
-## companion's pages in headless Chromium, official-SDK conformance).
-test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-browser test-e2e test-sdk
+## make test: every test (formatting, lints, Rust tests, real-keyring, PostgreSQL and software-TPM
+## tests, the companion's pages in headless Chromium, official-SDK conformance).
+test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-tpm test-browser test-e2e test-sdk
 
 deps:
 	scripts/install-deps.sh run
@@ -55,6 +55,11 @@ test-keyring: deps-test ui
 test-postgres: deps-test ui
 	scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-companion) & test(/postgres/)'
 
+## The TPM platform passkey's tests (#[ignore]d in test-rust) against real software TPMs: each test
+## starts its own swtpm; scripts/with-swtpm.sh provides the one detection finds. Same build.
+test-tpm: deps-test ui
+	scripts/with-swtpm.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-authn) & test(/tpm/)'
+
 ## The companion's login pages in headless Chromium over WebDriver (Debian chromium and
 ## chromium-driver). Screenshots land in $(or $(CARGO_TARGET_DIR),target)/tmp/companion-pages.
 test-browser: deps-test ui
@@ -93,6 +98,13 @@ bench: bench-emulator bench-companion
 ## Service-account user actions against a fresh release emulator (p50/p99, throughput).
 bench-emulator: deps
 	scripts/bench.sh $(BENCH_ARGS)
+
+## Passkeys on this machine: the median time of a TPM signature (swtpm) and of a PIN unseal of the
+## device passkey (argon2id), 50 runs each. Same build as test-rust: our code unoptimised, its
+## dependencies (argon2, the TSS) at opt-level 2, swtpm a separate Debian binary.
+bench-authn: deps-test ui
+	cargo build --workspace --example authn_bench
+	scripts/with-swtpm.sh $(or $(CARGO_TARGET_DIR),target)/debug/examples/authn_bench $(BENCH_ARGS)
 
 ## The app's login chain through the companion (sign-in, code, session, Dfns token), on SQLite
 ## and on PostgreSQL.

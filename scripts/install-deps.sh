@@ -12,6 +12,8 @@ for pkg in build-essential pkg-config ca-certificates curl libdbus-1-dev; do wan
 # Security keys (sigil-authn, webauthn-authenticator-rs): OpenSSL for its CTAP2 code, libudev for
 # USB HID, libclang for the bindings its HID layer generates, PC/SC for NFC readers.
 for pkg in libssl-dev libudev-dev libclang-dev libpcsclite-dev; do want "$pkg"; done
+# The TPM platform passkey (sigil-authn, tss-esapi): the TSS 2.0 libraries and headers.
+want libtss2-dev
 # The desktop app (Tauri 2 on WebKitGTK); xdg-utils registers the sigil:// scheme at run time.
 for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev xdg-utils; do
   want "$pkg"
@@ -28,6 +30,9 @@ if [ "${1:-}" = test ]; then
   # A real PostgreSQL server for sigil-companion's store tests (`make test-postgres` starts a
   # throw-away cluster with scripts/with-postgres.sh; the packaged cluster is not used).
   want postgresql
+  # A software TPM 2.0 for the TPM passkey tests and benchmark (`make test-tpm`, `make
+  # bench-authn`, scripts/with-swtpm.sh), and tpm2-tools, which the tests use as the chip's owner.
+  for pkg in swtpm swtpm-tools tpm2-tools; do want "$pkg"; done
   # Headless Chromium and its WebDriver for the companion's login pages (`make test-browser`).
   for pkg in chromium chromium-driver; do want "$pkg"; done
   # The app under a virtual display for its command-layer and end-to-end tests.

@@ -1,27 +1,33 @@
-//! Passkeys on the user's machine. Every authenticator (security key, Windows Hello, the device
-//! passkey Sigil keeps itself, the test token) sits behind [`Authenticator`]; [`Passkeys`] runs a
-//! ceremony on one of them for a Dfns challenge, with a timeout, cancellation and prompts, and
-//! gives back exactly what Dfns expects.
+//! Passkeys on the user's machine. Every authenticator (security key, Windows Hello, the platform
+//! passkey held by the TPM on Linux, the PIN-sealed device passkey Sigil keeps itself, the test
+//! token) sits behind [`Authenticator`]; [`Passkeys`] runs a ceremony on one of them for a Dfns
+//! challenge, with a timeout, cancellation and prompts, and gives back exactly what Dfns expects.
 
 mod ceremony;
 mod choice;
 mod device;
 mod error;
+mod pin;
 mod prompt;
 mod proto;
 mod security_key;
 mod token;
+#[cfg(target_os = "linux")]
+mod tpm;
 pub mod webauthn;
 #[cfg(windows)]
 mod windows_hello;
 
 pub use ceremony::Passkeys;
 pub use choice::{Choice, choose};
-pub use device::DevicePasskey;
-pub use error::{AuthnCode, AuthnError};
-pub use prompt::{Approval, CancellationToken, Operation, Prompt, Prompter};
+pub use device::{DEVICE_PIN_MIN_LENGTH, DevicePasskey};
+pub use error::{AuthnCode, AuthnError, PinBlock};
+pub use pin::{Clock, SystemClock};
+pub use prompt::{Approval, CancellationToken, Operation, PinReason, Prompt, Prompter};
 pub use security_key::{SecurityKey, UDEV_RULE};
 pub use token::TestToken;
+#[cfg(target_os = "linux")]
+pub use tpm::{PlatformTpm, TPM_PIN_MIN_LENGTH, TPM_WRONG_PIN_LIMIT, TpmPresence};
 #[cfg(windows)]
 pub use windows_hello::WindowsHello;
 
@@ -35,8 +41,10 @@ pub enum AuthenticatorKind {
     SecurityKey,
     /// Windows Hello.
     WindowsHello,
-    /// A software passkey kept by Sigil in the OS keyring.
+    /// A software passkey kept by Sigil in the OS keyring, sealed by the person's PIN.
     DevicePasskey,
+    /// A platform passkey held by the computer's TPM 2.0, the PIN checked by the chip (Linux).
+    PlatformTpm,
     /// A software token for tests.
     TestToken,
 }

@@ -9,8 +9,8 @@ use webauthn_authenticator_rs::prelude::{
     PublicKeyCredential, RegisterPublicKeyCredential, WebauthnCError,
 };
 
-use crate::AuthnError;
 use crate::webauthn::{CreatedCredential, SignedAssertion, client_data_json};
+use crate::{AuthnError, PinBlock};
 
 /// The clientDataJSON of a ceremony and its SHA-256, which CTAP2 authenticators sign.
 pub(crate) struct ClientData {
@@ -75,7 +75,7 @@ pub(crate) fn from_library(error: WebauthnCError) -> AuthnError {
             OPERATION_DENIED => AuthnError::Declined,
             NO_CREDENTIALS => AuthnError::NoCredential,
             PIN_INVALID => AuthnError::PinInvalid { retries: None },
-            PIN_BLOCKED => AuthnError::PinBlocked,
+            PIN_BLOCKED => AuthnError::PinBlocked(PinBlock::SecurityKey),
             PIN_REQUIRED => AuthnError::PinRequired,
             code => AuthnError::Authenticator(format!("CTAP status 0x{code:02x}")),
         },

@@ -21,7 +21,9 @@ use webauthn_authenticator_rs::ui::UiCallback;
 
 use crate::proto::{self, ClientData, from_library, parse};
 use crate::webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};
-use crate::{Authenticator, AuthenticatorKind, AuthnError, CancellationToken, Prompt, Prompter};
+use crate::{
+    Authenticator, AuthenticatorKind, AuthnError, CancellationToken, PinReason, Prompt, Prompter,
+};
 
 /// A USB or NFC security key, chosen when the ceremony starts.
 #[derive(Debug, Default)]
@@ -85,7 +87,7 @@ impl SecurityKey {
                 request = requests.recv() => match request {
                     Some(UiEvent::Show(prompt)) => prompter.show(prompt),
                     Some(UiEvent::Pin(reply)) => {
-                        let pin = prompter.ask_pin(None).map(|pin| pin.expose().to_owned());
+                        let pin = prompter.ask_pin(PinReason::SecurityKey { retries_left: None }).map(|pin| pin.expose().to_owned());
                         let _ = reply.send(pin);
                     }
                     // The bridge is gone: only the outcome is left to wait for.

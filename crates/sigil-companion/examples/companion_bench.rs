@@ -23,7 +23,9 @@ use dfns_client::Secret;
 use serde_json::{Value, json};
 use sigil_api::{RegistrationChallenge, SessionResponse};
 use sigil_authn::webauthn::RelyingParty;
-use sigil_authn::{Approval, CancellationToken, DevicePasskey, Passkeys, Prompt, Prompter};
+use sigil_authn::{
+    Approval, CancellationToken, DevicePasskey, Passkeys, PinReason, Prompt, Prompter,
+};
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::server::{self, AppState};
 use sigil_companion::store::Store;
@@ -244,14 +246,14 @@ async fn sign_up_and_register(base: &str, email: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Approves every device-passkey prompt.
+/// Approves every device-passkey prompt and gives the bench passkey's PIN.
 struct Approve;
 
 impl Prompter for Approve {
     fn show(&self, _prompt: Prompt) {}
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
-        None
+    fn ask_pin(&self, _reason: PinReason) -> Option<Secret> {
+        Some(Secret::new("246810"))
     }
 
     fn approve(&self, _approval: &Approval) -> bool {

@@ -1,5 +1,11 @@
 //! Passkey ceremonies end to end: the device passkey against a real emulator, the exact fields
 //! the browser SDK would send, and every way a ceremony can fail, each with its stable code.
+//! `sealed` covers the PIN-sealed device passkey, `tpm` the TPM platform passkey on a software
+//! TPM (`make test-tpm`).
+
+mod sealed;
+#[cfg(target_os = "linux")]
+mod tpm;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,27 +28,63 @@ use sigil_authn::webauthn::{
 };
 use sigil_authn::{
     Approval, Authenticator, AuthenticatorKind, AuthnError, CancellationToken, DevicePasskey,
-    Passkeys, Prompt, Prompter,
+    Passkeys, PinBlock, PinReason, Prompt, Prompter,
 };
 use sigil_store::{MemoryStore, SecretStore};
 use url::Url;
 
-/// A person who approves (or not) and can be told to cancel on the first question.
-#[derive(Default)]
+/// The PIN people in these tests set and type, unless a test says otherwise.
+const PIN: &str = "246810";
+
+/// A person who approves (or not), answers PIN questions with `pin` (`None`: declines), and can
+/// be told to cancel on the first question. What they were asked is recorded, in order.
 struct Person {
     declines: bool,
+    pin: Option<String>,
     cancel_on_approval: Option<CancellationToken>,
     approvals: AtomicUsize,
+    asked: std::sync::Mutex<Vec<Asked>>,
+}
+
+/// One question the person was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Approval,
+    Pin(PinReason),
+}
+
+impl Default for Person {
+    fn default() -> Self {
+        Self::with_pin(Some(PIN))
+    }
+}
+
+impl Person {
+    fn with_pin(pin: Option<&str>) -> Self {
+        Self {
+            declines: false,
+            pin: pin.map(str::to_owned),
+            cancel_on_approval: None,
+            approvals: AtomicUsize::new(0),
+            asked: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn asked(&self) -> Vec<Asked> {
+        self.asked.lock().expect("lock").clone()
+    }
 }
 
 impl Prompter for Person {
     fn show(&self, _prompt: Prompt) {}
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
-        None
+    fn ask_pin(&self, reason: PinReason) -> Option<Secret> {
+        self.asked.lock().expect("lock").push(Asked::Pin(reason));
+        self.pin.clone().map(Secret::new)
     }
 
     fn approve(&self, _approval: &Approval) -> bool {
+        self.asked.lock().expect("lock").push(Asked::Approval);
         self.approvals.fetch_add(1, Ordering::SeqCst);
         if let Some(cancel) = &self.cancel_on_approval {
             cancel.cancel();
@@ -177,6 +219,16 @@ impl Dfns {
 
     /// Registers `email` with `passkeys` and logs the user in.
     async fn register(&self, email: &str, passkeys: &Passkeys) -> DelegatedClient {
+        self.register_as(&Person::default(), email, passkeys).await
+    }
+
+    /// Registers `email` with `passkeys`, `person` answering, and logs the user in.
+    async fn register_as(
+        &self,
+        person: &Person,
+        email: &str,
+        passkeys: &Passkeys,
+    ) -> DelegatedClient {
         let service = self.service_account();
         let request = DelegatedRegistrationRequest {
             email: email.to_owned(),
@@ -186,7 +238,7 @@ impl Dfns {
         let challenge =
             service.create_delegated_registration_challenge(&request).await.expect("challenge");
         let credential = passkeys
-            .register(&challenge.options, None, &Person::default(), &CancellationToken::new())
+            .register(&challenge.options, None, person, &CancellationToken::new())
             .await
             .expect("created");
         let registration = RegistrationRequest {
@@ -211,8 +263,18 @@ async fn complete<R: serde::de::DeserializeOwned>(
     passkeys: &Passkeys,
     pending: PendingAction<R>,
 ) -> Result<R, dfns_client::Error> {
+    complete_as(&Person::default(), user, passkeys, pending).await
+}
+
+/// Signs `pending` as `person` and sends it.
+async fn complete_as<R: serde::de::DeserializeOwned>(
+    person: &Person,
+    user: &DelegatedClient,
+    passkeys: &Passkeys,
+    pending: PendingAction<R>,
+) -> Result<R, dfns_client::Error> {
     let factor = passkeys
-        .sign(pending.challenge(), &Person::default(), &CancellationToken::new())
+        .sign(pending.challenge(), person, &CancellationToken::new())
         .await
         .expect("signed");
     let signed = SignedChallenge {
@@ -400,7 +462,7 @@ async fn an_answer_from_a_credential_that_was_not_asked_for_is_refused() {
 
 #[tokio::test]
 async fn every_authenticator_error_reaches_the_caller_with_its_own_code_and_a_message() {
-    let outcomes: [(Outcome, &str); 13] = [
+    let outcomes: [(Outcome, &str); 21] = [
         (|| Err(AuthnError::NoAuthenticator), "AUTHN_NO_AUTHENTICATOR"),
         (|| Err(AuthnError::NoCredential), "AUTHN_NO_CREDENTIAL"),
         (|| Err(AuthnError::AlreadyRegistered), "AUTHN_ALREADY_REGISTERED"),
@@ -408,7 +470,7 @@ async fn every_authenticator_error_reaches_the_caller_with_its_own_code_and_a_me
         (|| Err(AuthnError::UnsupportedAlgorithm), "AUTHN_UNSUPPORTED_ALGORITHM"),
         (|| Err(AuthnError::PinRequired), "AUTHN_PIN_REQUIRED"),
         (|| Err(AuthnError::PinInvalid { retries: Some(2) }), "AUTHN_PIN_INVALID"),
-        (|| Err(AuthnError::PinBlocked), "AUTHN_PIN_BLOCKED"),
+        (|| Err(AuthnError::PinBlocked(PinBlock::SecurityKey)), "AUTHN_PIN_BLOCKED"),
         (
             || Err(AuthnError::DeviceAccess { hint: "add the udev rule".to_owned() }),
             "AUTHN_DEVICE_ACCESS",
@@ -417,6 +479,14 @@ async fn every_authenticator_error_reaches_the_caller_with_its_own_code_and_a_me
         (|| Err(AuthnError::Authenticator("x".to_owned())), "AUTHN_AUTHENTICATOR_ERROR"),
         (|| Err(AuthnError::Storage(sigil_store::StoreError::Locked)), "AUTHN_STORAGE"),
         (|| Err(AuthnError::InvalidChallenge("x".to_owned())), "AUTHN_INVALID_CHALLENGE"),
+        (|| Err(AuthnError::PinTooShort { min: 6 }), "AUTHN_PIN_TOO_SHORT"),
+        (|| Err(AuthnError::PinDelayed { wait: Duration::from_secs(30) }), "AUTHN_PIN_DELAYED"),
+        (|| Err(AuthnError::TpmUnavailable("x".to_owned())), "AUTHN_TPM_UNAVAILABLE"),
+        (|| Err(AuthnError::TpmBusy), "AUTHN_TPM_BUSY"),
+        (|| Err(AuthnError::TpmReset), "AUTHN_TPM_RESET"),
+        (|| Err(AuthnError::TpmAccess { device: "/dev/tpmrm0".to_owned() }), "AUTHN_TPM_ACCESS"),
+        (|| Err(AuthnError::TpmMismatch), "AUTHN_TPM_MISMATCH"),
+        (|| Err(AuthnError::PasskeyDamaged("x".to_owned())), "AUTHN_PASSKEY_DAMAGED"),
     ];
     let mut seen = std::collections::HashSet::new();
     for (outcome, code) in outcomes {
@@ -511,7 +581,7 @@ impl Prompter for Watcher {
         self.shown.lock().expect("lock").push(prompt);
     }
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
+    fn ask_pin(&self, _reason: PinReason) -> Option<Secret> {
         None
     }
 
@@ -535,17 +605,23 @@ async fn with_no_security_key_plugged_in_the_person_is_asked_for_one_until_the_t
 }
 
 #[tokio::test]
-async fn the_automatic_choice_here_is_the_device_passkey_and_a_forced_one_is_honoured() {
+async fn the_automatic_choice_follows_this_machine_and_a_forced_one_is_honoured() {
     let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
     let kind = |choice| {
         let store = store.clone();
         async move { sigil_authn::choose(choice, store, "device-passkeys").await.map(|a| a.kind()) }
     };
-    // No Windows Hello and no security key on this machine.
-    assert_eq!(
-        kind(sigil_authn::Choice::Automatic).await.ok(),
-        Some(AuthenticatorKind::DevicePasskey)
-    );
+    // No Windows Hello and no security key here; the TPM passkey where a TPM answers.
+    #[cfg(target_os = "linux")]
+    let expected = match sigil_authn::TpmPresence::detect().await {
+        sigil_authn::TpmPresence::Usable { .. } => Ok(AuthenticatorKind::PlatformTpm),
+        sigil_authn::TpmPresence::NoAccess { .. } => Err("AUTHN_TPM_ACCESS"),
+        sigil_authn::TpmPresence::Absent => Ok(AuthenticatorKind::DevicePasskey),
+    };
+    #[cfg(not(target_os = "linux"))]
+    let expected = Ok(AuthenticatorKind::DevicePasskey);
+    let automatic = kind(sigil_authn::Choice::Automatic).await;
+    assert_eq!(automatic.map_err(|e| e.code().as_str()), expected);
     assert_eq!(
         kind(sigil_authn::Choice::SecurityKey).await.ok(),
         Some(AuthenticatorKind::SecurityKey)

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
 use std::time::Duration;
 
-use sigil_authn::{Approval, CancellationToken, Prompt, Prompter};
+use sigil_authn::{Approval, CancellationToken, PinReason, Prompt, Prompter};
 
 use super::Outside;
 use super::events::Event;
@@ -75,12 +75,12 @@ impl Prompter for UiPrompter<'_> {
         self.emit(Event::AuthnPrompt(PromptView { kind, detail: None }));
     }
 
-    fn ask_pin(&self, retries_left: Option<u32>) -> Option<dfns_client::Secret> {
+    fn ask_pin(&self, reason: PinReason) -> Option<dfns_client::Secret> {
         let (sender, receiver) = channel();
         if let Ok(mut slot) = self.ceremonies.pin.lock() {
             *slot = Some(sender);
         }
-        self.emit(Event::AuthnPin(PinRequest { retries_left }));
+        self.emit(Event::AuthnPin(PinRequest { retries_left: reason.tries_left() }));
         receiver.recv_timeout(PIN_WAIT).ok().flatten().map(dfns_client::Secret::new)
     }
 

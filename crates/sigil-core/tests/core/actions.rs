@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use dfns_client::models::SignedChallenge;
-use sigil_authn::{Approval, CancellationToken, Prompt, Prompter};
+use sigil_authn::{Approval, CancellationToken, PinReason, Prompt, Prompter};
 use sigil_companion::testing::TestStack;
 use sigil_core::actions::{
     Actions, AssetRef, FeeTier, Guardrails, Outcome, SendRequest, SignWhat, Warning,
@@ -13,7 +13,7 @@ use sigil_core::dfns_session::DfnsSession;
 use sigil_core::reads::Reads;
 use sigil_store::{Cache, OperationState};
 
-use crate::support::{App, Person};
+use crate::support::{App, PIN, Person};
 
 /// An EIP-55 address from the EIP's own examples (nobody's wallet here).
 const ELSEWHERE: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
@@ -295,8 +295,8 @@ struct Gate {
 impl Prompter for Gate {
     fn show(&self, _prompt: Prompt) {}
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<dfns_client::Secret> {
-        None
+    fn ask_pin(&self, _reason: PinReason) -> Option<dfns_client::Secret> {
+        Some(dfns_client::Secret::new(PIN))
     }
 
     fn approve(&self, _approval: &Approval) -> bool {
@@ -616,8 +616,8 @@ struct EndsSessionsFirst {
 impl Prompter for EndsSessionsFirst {
     fn show(&self, _prompt: Prompt) {}
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<dfns_client::Secret> {
-        None
+    fn ask_pin(&self, _reason: PinReason) -> Option<dfns_client::Secret> {
+        Some(dfns_client::Secret::new(PIN))
     }
 
     fn approve(&self, _approval: &Approval) -> bool {

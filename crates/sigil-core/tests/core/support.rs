@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use dfns_client::Secret;
 use sigil_authn::webauthn::RelyingParty;
-use sigil_authn::{Approval, DevicePasskey, Passkeys, Prompt, Prompter};
+use sigil_authn::{Approval, DevicePasskey, Passkeys, PinReason, Prompt, Prompter};
 use sigil_companion::testing::{TestStack, Website};
 use sigil_core::clock::{Clock, SystemClock};
 use sigil_core::companion::CompanionClient;
@@ -14,6 +14,9 @@ use sigil_core::login::Auth;
 use sigil_store::{Journal, MemoryStore, SecretBytes, SecretStore, StoreError};
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The PIN of the test device passkeys.
+pub const PIN: &str = "246810";
 
 /// The system clock plus an offset a test moves forward.
 #[derive(Debug, Default)]
@@ -134,8 +137,8 @@ pub struct Person {
 impl Prompter for Person {
     fn show(&self, _prompt: Prompt) {}
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
-        None
+    fn ask_pin(&self, _reason: PinReason) -> Option<Secret> {
+        Some(Secret::new(PIN))
     }
 
     fn approve(&self, _approval: &Approval) -> bool {

@@ -18,7 +18,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sigil_api::{RegistrationChallenge, SessionResponse};
 use sigil_authn::webauthn::RelyingParty;
-use sigil_authn::{Approval, CancellationToken, DevicePasskey, Passkeys, Prompt, Prompter};
+use sigil_authn::{
+    Approval, CancellationToken, DevicePasskey, Passkeys, PinReason, Prompt, Prompter,
+};
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::identity::DemoIdentity;
 use sigil_companion::server::{AppState, Parts, router};
@@ -395,8 +397,8 @@ pub struct Person;
 impl Prompter for Person {
     fn show(&self, _prompt: Prompt) {}
 
-    fn ask_pin(&self, _retries_left: Option<u32>) -> Option<Secret> {
-        None
+    fn ask_pin(&self, _reason: PinReason) -> Option<Secret> {
+        Some(Secret::new("246810"))
     }
 
     fn approve(&self, _approval: &Approval) -> bool {
