@@ -14,6 +14,8 @@ export default defineConfig({
     emptyOutDir: true,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // The main window's page and the approval window's page (its own entry and capability).
+    rollupOptions: { input: { main: "index.html", approval: "approval.html" } },
     sourcemap: false,
   },
   server: { port: 1420, strictPort: true },

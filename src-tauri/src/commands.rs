@@ -7,8 +7,8 @@ use sigil_core::ErrorCode;
 use sigil_core::reads::SyncReport;
 use sigil_core::service::AppService;
 use sigil_core::service::views::{
-    AppState, AuthenticatorChoice, HistoryView, OutcomeView, PasskeyView, PreparedView, SendForm,
-    SignKind, TransferView, WalletView,
+    AppState, ApprovalView, AuthenticatorChoice, HistoryView, OutcomeView, PasskeyView,
+    PreparedView, SendForm, SignKind, TransferView, WalletView,
 };
 use tauri::State;
 
@@ -26,11 +26,11 @@ fn parse<T: DeserializeOwned>(name: &str, value: Option<Value>) -> IpcResult<T> 
 
 /// Turns the contract table into the commands, the invoke handler and the command list.
 macro_rules! ipc_contract {
-    ($(
+    ($(window $window:ident { $(
         $(#[doc = $doc:literal])*
         fn $name:ident($app:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
-    )*) => {
-        $(
+    )* })*) => {
+        $($(
             $(#[doc = $doc])*
             #[tauri::command]
             // Tauri hands arguments over by value.
@@ -44,26 +44,27 @@ macro_rules! ipc_contract {
                 let done: sigil_core::Result<$ret> = $body;
                 done.map_err(IpcError::from)
             }
-        )*
+        )*)*
 
         /// The invoke handler with every command.
         pub fn handler<R: tauri::Runtime>(
         ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*]
+            tauri::generate_handler![$($($name),*),*]
         }
 
         /// Every command with its arguments and result, for the UI's generated contract.
         pub fn specs(cfg: &ts_rs::Config, types: &mut crate::typescript::Declarations) -> Vec<CommandSpec> {
-            vec![$({
+            vec![$($({
                 $(types.add::<$ty>();)*
                 types.add::<$ret>();
                 CommandSpec {
+                    window: stringify!($window),
                     name: stringify!($name),
                     doc: concat!($($doc, "\n"),*),
                     args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name(cfg))),*],
                     result: <$ret as ts_rs::TS>::name(cfg),
                 }
-            }),*]
+            }),*),*]
         }
     };
 }

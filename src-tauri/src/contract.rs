@@ -1,7 +1,9 @@
-// The IPC contract: every command the UI may call, with its arguments, its result and the
-// `AppService` use case it runs. This one table makes the commands (commands.rs), their
-// permissions (build.rs) and the UI's typed calls (ui/src/generated/contract.ts).
+// The IPC contract: every command the UI may call, by the window allowed to call it, with its
+// arguments, its result and the `AppService` use case it runs. This one table makes the commands
+// (commands.rs), their permissions and each window's capability (build.rs) and the UI's typed
+// calls (ui/src/generated/contract.ts).
 ipc_contract! {
+window main {
     /// Where the app stands.
     fn app_state(app) -> AppState { app.app_state().await }
     /// Opens the company's sign-in in the system browser.
@@ -51,8 +53,6 @@ ipc_contract! {
         app.cancel_ceremony();
         Ok(())
     }
-    /// Answers the PIN the running ceremony asked for (`null` declines).
-    fn answer_pin(app, pin: Option<String>) -> () { app.answer_pin(pin) }
     /// The QR code of `text` (an address to receive on) as an SVG document.
     fn qr_svg(_app, text: String) -> String { render_qr_svg(&text) }
     /// Changes the settings.
@@ -65,4 +65,15 @@ ipc_contract! {
     }
     /// Signs out.
     fn sign_out(app) -> () { app.sign_out().await }
+}
+
+// The approval window: only what answers the ceremony in progress.
+window approval {
+    /// What the person is asked to approve (`null`: nothing).
+    fn approval_request(app) -> Option<ApprovalView> { Ok(app.approval_request()) }
+    /// Approves, with the PIN when the authenticator asked for one.
+    fn approve(app, pin: Option<String>) -> () { app.approve(pin) }
+    /// Declines.
+    fn decline(app) -> () { app.decline() }
+}
 }

@@ -11,11 +11,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use sigil_core::service::{AppService, DEV_SECURITY_KEY, Outside};
-use tauri::{Emitter as _, Manager as _, RunEvent, Runtime};
+use tauri::{Emitter as _, Manager as _, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_deep_link::DeepLinkExt as _;
 use tauri_plugin_opener::OpenerExt as _;
 
 pub use commands::handler;
+
+/// The approval window's label: its capability (build.rs) names it.
+const APPROVAL: &str = "approval";
 
 /// Events to the app's windows and URLs to the system browser, through Tauri.
 struct TauriOutside<R: Runtime>(tauri::AppHandle<R>);
@@ -29,6 +32,38 @@ impl<R: Runtime> Outside for TauriOutside<R> {
 
     fn open_url(&self, url: &str) -> Result<(), String> {
         self.0.opener().open_url(url, None::<&str>).map_err(|error| error.to_string())
+    }
+
+    fn open_approval(&self) -> Result<(), String> {
+        if let Some(window) = self.0.get_webview_window(APPROVAL) {
+            return window.set_focus().map_err(|error| error.to_string());
+        }
+        let window =
+            WebviewWindowBuilder::new(&self.0, APPROVAL, WebviewUrl::App("approval.html".into()))
+                .title("Sigil: approve")
+                .inner_size(460.0, 720.0)
+                .resizable(false)
+                .always_on_top(true)
+                .center()
+                .focused(true)
+                .build()
+                .map_err(|error| error.to_string())?;
+        let app = self.0.clone();
+        // Closing the window is a no; nothing waits any more once the request was answered.
+        window.on_window_event(move |event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                let _ = app.state::<AppService>().decline();
+            }
+        });
+        Ok(())
+    }
+
+    fn close_approval(&self) {
+        if let Some(window) = self.0.get_webview_window(APPROVAL)
+            && let Err(error) = window.destroy()
+        {
+            tracing::warn!(%error, "could not close the approval window");
+        }
     }
 }
 

@@ -17,6 +17,8 @@ pub const CONTRACT_PATH: &str = "ui/src/generated/contract.ts";
 /// One command as the UI calls it.
 #[derive(Debug)]
 pub struct CommandSpec {
+    /// The window allowed to call it.
+    pub window: &'static str,
     /// Its name on the wire.
     pub name: &'static str,
     /// Its documentation.
@@ -137,11 +139,12 @@ pub fn contract() -> String {
         out.push_str("\n\n");
     }
 
-    out.push_str("/** Every command's name. */\nexport const COMMANDS = [\n");
+    out.push_str("/** Every command's name, with the window allowed to call it. */\n");
+    out.push_str("export const COMMANDS = {\n");
     for command in &commands {
-        let _ = writeln!(out, "  \"{}\",", command.name);
+        let _ = writeln!(out, "  {}: \"{}\",", command.name, command.window);
     }
-    out.push_str("] as const;\n\nexport type CommandName = (typeof COMMANDS)[number];\n\n");
+    out.push_str("} as const;\n\nexport type CommandName = keyof typeof COMMANDS;\n\n");
 
     out.push_str("/** Each command's arguments, as sent. */\nexport type CommandArgs = {\n");
     for command in &commands {

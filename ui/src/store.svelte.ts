@@ -66,7 +66,7 @@ export class Store {
       on("auth:changed", (state) => this.session.apply(state)),
       on("auth:error", (error) => this.session.loginRefused(error)),
       on("authn:prompt", (prompt) => this.ceremony.showPrompt(prompt)),
-      on("authn:pin", (pin) => this.ceremony.askPin(pin)),
+      on("approval:changed", (approval) => this.ceremony.approvalChanged(approval)),
       on("wallets:changed", (wallets) => this.wallets.changed(wallets)),
     ]);
     await this.session.load();

@@ -258,27 +258,24 @@ describe("send", () => {
     expect(text("#prompt")).toBe("");
   });
 
-  it("asks for the security key PIN and passes it on", async () => {
+  it("points the person to the approval window while it waits for them", async () => {
     const shell = FakeShell.signedIn();
     await start(shell);
     await fillSend(TO, "1");
     await click("#send-submit");
     await until(() => expect(exists("#confirm")).toBe(true));
+    let release = () => {};
     shell.overrides.confirm_action = async () => {
-      shell.emit("authn:pin", { retriesLeft: 3 });
-      while (shell.pinAnswers.length === 0) await new Promise((r) => setTimeout(r, 1));
-      throw { code: "AUTHN_PIN_INVALID", message: "wrong" };
+      shell.emit("approval:changed", { ceremony: "sign", rpId: "localhost", authenticator: "device" });
+      await new Promise<void>((resolve) => (release = resolve));
+      throw { code: "AUTHN_DECLINED", message: "declined" };
     };
     await click("#confirm");
-    await until(() => expect(exists("#pin-input")).toBe(true));
-    expect(text("#prompt")).toBe(S.prompt.pinTitle);
-    expect(text("#pin-retries")).toBe(S.prompt.pinRetries(3));
-    await type("#pin-input", "123456");
-    await click("#pin-submit");
-    expect(shell.pinAnswers).toEqual(["123456"]);
-    await until(() => expect(text("[role=alert][data-code]")).toContain(S.errors.AUTHN_PIN_INVALID));
-    // A wrong PIN can be tried again on the same prepared action.
-    expect(text("#confirm")).toBe(S.confirm.retry);
+    await until(() => expect(text("#prompt")).toBe(S.prompt.inApprovalWindow));
+    expect(exists("#pin-input")).toBe(false);
+    release();
+    await until(() => expect(text("[role=alert][data-code]")).toContain(S.errors.AUTHN_DECLINED));
+    expect(text("#prompt")).toBe("");
   });
 
   it("cancels on the confirmation screen through cancel_action and keeps the form", async () => {

@@ -32,7 +32,6 @@ describe("ipc", () => {
     await ipc.prepareDeactivatePasskey("cr-1");
     await ipc.confirmAction("op-1");
     await ipc.cancelAction("op-1");
-    await ipc.answerPin(null);
     await ipc.qrSvg("0xabc");
     await ipc.setSettings("https://x");
     expect(calls).toEqual([
@@ -47,7 +46,6 @@ describe("ipc", () => {
       ["prepare_deactivate_passkey", { credentialUuid: "cr-1" }],
       ["confirm_action", { operationId: "op-1" }],
       ["cancel_action", { operationId: "op-1" }],
-      ["answer_pin", { pin: null }],
       ["qr_svg", { text: "0xabc" }],
       ["set_settings", { companionUrl: "https://x" }],
     ]);

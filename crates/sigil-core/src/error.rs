@@ -156,9 +156,9 @@ pub enum Error {
     /// An argument the UI sent that cannot be used.
     #[error("{0}")]
     InvalidArgument(String),
-    /// A PIN was given, but nothing asked for one (or the prompt is gone).
-    #[error("no PIN was asked for")]
-    NoPinRequested,
+    /// An approval answer came, but nothing waits for one (or it was answered already).
+    #[error("nothing is waiting for your approval")]
+    NoApprovalPending,
     /// The system browser could not be opened for the company's sign-in.
     #[error("the system browser could not be opened: {0}")]
     BrowserUnavailable(String),
@@ -219,7 +219,7 @@ impl Error {
             Self::Journal(error) => ErrorCode::Store(error.code()),
             Self::Keyring(error) => ErrorCode::Store(error.code()),
             Self::InvalidArgument(_) => ErrorCode::InvalidArgument,
-            Self::NoPinRequested => ErrorCode::NoPinRequested,
+            Self::NoApprovalPending => ErrorCode::NoApprovalPending,
             Self::BrowserUnavailable(_) => ErrorCode::BrowserUnavailable,
             Self::Randomness(_) => ErrorCode::RandomnessUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
@@ -319,8 +319,8 @@ pub enum ErrorCode {
     OutcomeUnknown,
     /// An argument from the UI that cannot be used.
     InvalidArgument,
-    /// A PIN answered when none was asked for.
-    NoPinRequested,
+    /// An approval answered when none was open.
+    NoApprovalPending,
     /// The system browser could not be opened.
     BrowserUnavailable,
     /// The random number generator failed.

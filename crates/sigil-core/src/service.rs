@@ -3,6 +3,7 @@
 //! UI branches on. Nothing here knows Tauri: the shell hands in an [`Outside`] for events and the
 //! system browser, and adapts each method to one command.
 
+mod approval;
 mod ceremony;
 mod events;
 mod settings;
@@ -11,20 +12,23 @@ pub mod views;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
+use std::time::Duration;
 
 use serde_json::Value;
 use sigil_authn::webauthn::RelyingParty;
-use sigil_authn::{Authenticator, Passkeys, TestToken};
+use sigil_authn::{Authenticator, AuthenticatorKind, Passkeys, PinReason, TestToken};
 use sigil_store::SecretStore;
 use tokio::sync::RwLock;
 
-use self::ceremony::Ceremonies;
+use self::approval::{Answer, Approvals, wait};
+use self::ceremony::{ApprovedPrompter, Ceremonies};
 pub use self::events::Event;
 pub use self::settings::Settings;
 use self::views::{
-    AppState, AuthenticatorChoice, ErrorView, HistoryView, OutcomeView, PasskeyView, PreparedView,
-    SendForm, SignKind, TransferView, WalletView,
+    AppState, ApprovalView, AuthenticatorChoice, CeremonyKind, ErrorView, HistoryView, OutcomeView,
+    PasskeyView, PinRequest, PreparedView, SendForm, SignKind, TransferView, WalletView,
 };
+use crate::actions::Intent;
 use crate::actions::SignWhat;
 use crate::app::{Connected, Core, CoreOptions};
 use crate::clock::{Clock, SystemClock};
@@ -37,6 +41,8 @@ use crate::reads::SyncReport;
 const DEVICE_PASSKEYS: &str = "device-passkeys";
 /// Named in the message when the development security key cannot be used.
 pub const DEV_SECURITY_KEY: &str = "SIGIL_DEV_SECURITY_KEY";
+/// How long the approval window waits for the person; silence declines.
+const APPROVAL_WAIT: Duration = Duration::from_secs(300);
 
 /// How the app reaches the world outside the engine: events to the UI, URLs to the browser.
 pub trait Outside: Send + Sync {
@@ -44,6 +50,10 @@ pub trait Outside: Send + Sync {
     fn emit(&self, event: &str, payload: Value);
     /// Opens a URL in the system browser.
     fn open_url(&self, url: &str) -> std::result::Result<(), String>;
+    /// Opens (or brings forward) the approval window, whose page asks for the open request.
+    fn open_approval(&self) -> std::result::Result<(), String>;
+    /// Closes the approval window.
+    fn close_approval(&self);
 }
 
 /// The engine, the user's settings and the passkey ceremony in progress.
@@ -54,6 +64,8 @@ pub struct AppService {
     core: RwLock<Arc<Core>>,
     offline: AtomicBool,
     ceremonies: Ceremonies,
+    approvals: Approvals,
+    approval_wait: Duration,
     outside: Arc<dyn Outside>,
     dev_security_key: Option<PathBuf>,
 }
@@ -86,9 +98,17 @@ impl AppService {
             core: RwLock::new(Arc::new(core)),
             offline: AtomicBool::new(false),
             ceremonies: Ceremonies::default(),
+            approvals: Approvals::default(),
+            approval_wait: APPROVAL_WAIT,
             outside,
             dev_security_key: None,
         })
+    }
+
+    /// How long the approval window waits before a silent person counts as declining.
+    pub fn with_approval_wait(mut self, wait: Duration) -> Self {
+        self.approval_wait = wait;
+        self
     }
 
     /// Wherever the person picks a security key, uses the software one kept in `file` instead
@@ -227,17 +247,93 @@ impl AppService {
         self.ceremonies.cancel();
     }
 
-    /// Answers the PIN the running ceremony asked for (`None` declines).
-    pub fn answer_pin(&self, pin: Option<String>) -> Result<()> {
-        self.ceremonies.answer_pin(pin)
+    /// What the approval window is asked to approve, if anything.
+    pub fn approval_request(&self) -> Option<ApprovalView> {
+        self.approvals.current()
+    }
+
+    /// The approval window's yes, with the PIN typed there when one was asked for.
+    pub fn approve(&self, pin: Option<String>) -> Result<()> {
+        self.approvals.answer(Answer::Approve(pin.map(dfns_client::Secret::new)))
+    }
+
+    /// The approval window's no (also when it is closed).
+    pub fn decline(&self) -> Result<()> {
+        self.approvals.answer(Answer::Decline)
+    }
+
+    /// Shows `view` in the approval window and waits for the person; a decline, a closed window
+    /// or silence is `AUTHN_DECLINED` and nothing runs. The prompter it returns is the only
+    /// way a ceremony gets one: no passkey operation runs unapproved.
+    async fn approval(&self, view: ApprovalView) -> Result<ApprovedPrompter<'_>> {
+        let receiver = self.approvals.open(view.clone())?;
+        Event::ApprovalChanged(Some(Box::new(view.clone()))).send(self.outside.as_ref());
+        let answer = match self.outside.open_approval() {
+            Ok(()) => {
+                let wait_for = self.approval_wait;
+                tokio::task::spawn_blocking(move || wait(&receiver, wait_for))
+                    .await
+                    .unwrap_or(Answer::Decline)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the approval window could not be opened");
+                Answer::Decline
+            }
+        };
+        self.approvals.close();
+        self.outside.close_approval();
+        Event::ApprovalChanged(None).send(self.outside.as_ref());
+        match answer {
+            Answer::Approve(pin) => Ok(ApprovedPrompter {
+                approvals: &self.approvals,
+                outside: self.outside.as_ref(),
+                timeout: self.approval_wait,
+                view,
+                pin: StdMutex::new(pin),
+            }),
+            Answer::Decline => Err(sigil_authn::AuthnError::Declined.into()),
+        }
+    }
+
+    /// The request the approval window shows for `ceremony` on this company's passkey domain.
+    async fn approval_view(
+        &self,
+        ceremony: CeremonyKind,
+        intent: Option<Intent>,
+        authenticator: AuthenticatorChoice,
+        passkeys: &Passkeys,
+    ) -> Result<ApprovalView> {
+        let core = self.core().await;
+        let connected = self.observe(core.connected().await)?;
+        let user = core.auth().session().await?.map(|session| session.user.email);
+        Ok(ApprovalView {
+            ceremony,
+            intent,
+            rp_id: connected.config.rp_id.clone(),
+            user,
+            authenticator,
+            pin: upfront_pin(passkeys.kind(), ceremony),
+        })
+    }
+
+    /// The intent of a prepared operation, as Rust decoded it from the body when it was
+    /// journaled.
+    async fn journaled_intent(&self, owner: &str, operation_id: &str) -> Result<Intent> {
+        let operation = self.core().await.journal().get(operation_id).await?;
+        let operation = operation
+            .filter(|operation| operation.owner == owner)
+            .ok_or_else(|| Error::OperationUnknown(operation_id.to_owned()))?;
+        serde_json::from_str(&operation.intent)
+            .map_err(|e| Error::Internal(format!("a journaled intent: {e}")))
     }
 
     /// Registers the passkey made with `choice`, provisions the default wallets, then syncs.
     pub async fn register(&self, choice: AuthenticatorChoice) -> Result<Vec<WalletView>> {
         let passkeys = self.passkeys(choice).await?;
         let core = self.core().await;
+        let view = self.approval_view(CeremonyKind::Register, None, choice, &passkeys).await?;
+        let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
-        let prompter = self.ceremonies.prompter(self.outside.as_ref());
         let now = SystemClock.now_ms();
         let done = register(
             core.auth(),
@@ -360,8 +456,10 @@ impl AppService {
     ) -> Result<PreparedView> {
         let new_passkeys = self.passkeys(choice).await?;
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let view =
+            self.approval_view(CeremonyKind::CreatePasskey, None, choice, &new_passkeys).await?;
+        let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
-        let prompter = self.ceremonies.prompter(self.outside.as_ref());
         let prepared = connected
             .actions
             .prepare_add_passkey(&owner, &new_passkeys, name, &prompter, &cancel)
@@ -377,10 +475,14 @@ impl AppService {
 
     /// Signs a prepared action with the preferred authenticator and sends it.
     pub async fn confirm_action(&self, operation_id: &str) -> Result<OutcomeView> {
-        let passkeys = self.passkeys(self.settings().authenticator).await?;
+        let authenticator = self.settings().authenticator;
+        let passkeys = self.passkeys(authenticator).await?;
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let intent = self.journaled_intent(&owner, operation_id).await?;
+        let view =
+            self.approval_view(CeremonyKind::Sign, Some(intent), authenticator, &passkeys).await?;
+        let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
-        let prompter = self.ceremonies.prompter(self.outside.as_ref());
         let outcome =
             connected.actions.confirm(&owner, operation_id, &passkeys, &prompter, &cancel).await;
         let outcome = self.observe(outcome)?;
@@ -442,6 +544,21 @@ async fn open_core(
     let (core, opened) = Core::open(options).await?;
     tracing::info!(?opened, "engine ready");
     Ok(core)
+}
+
+/// The PIN a passkey of this computer will ask for, taken with the approval so the person answers
+/// once; security keys say themselves when they want theirs.
+fn upfront_pin(kind: AuthenticatorKind, ceremony: CeremonyKind) -> Option<PinRequest> {
+    let min_length = match kind {
+        AuthenticatorKind::DevicePasskey => sigil_authn::DEVICE_PIN_MIN_LENGTH,
+        AuthenticatorKind::PlatformTpm => sigil_authn::TPM_PIN_MIN_LENGTH,
+        _ => return None,
+    };
+    let reason = match ceremony {
+        CeremonyKind::Register | CeremonyKind::CreatePasskey => PinReason::NewPin { min_length },
+        CeremonyKind::Sign => PinReason::Passkey { tries_left: None },
+    };
+    Some(PinRequest::from(reason))
 }
 
 /// The software security key kept in `file`, made there on first use.

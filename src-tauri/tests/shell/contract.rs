@@ -23,8 +23,11 @@ fn the_checked_in_ui_contract_is_the_one_the_rust_definitions_generate() {
 #[test]
 fn every_command_of_the_contract_is_declared_to_the_ui_with_typed_arguments() {
     let generated = contract();
-    for command in ["app_state", "prepare_send", "confirm_action", "answer_pin", "sign_out"] {
-        assert!(generated.contains(&format!("  \"{command}\",")), "{command} is listed");
+    for command in ["app_state", "prepare_send", "confirm_action", "sign_out"] {
+        assert!(generated.contains(&format!("  {command}: \"main\",")), "{command} is main's");
+    }
+    for command in ["approval_request", "approve", "decline"] {
+        assert!(generated.contains(&format!("  {command}: \"approval\",")), "{command}");
     }
     assert!(
         generated.contains("prepareSend: (form: SendForm) => call(\"prepare_send\", { form }),")

@@ -16,6 +16,8 @@ use serde_json::json;
 use sigil_companion::testing::{TestStack, Website};
 
 /// An EIP-55 address nobody here owns.
+/// The PIN the person chooses for the passkey on this computer.
+const PIN: &str = "246810";
 const RECIPIENT: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 
 /// tauri-driver on a free port, stopped when dropped.
@@ -89,6 +91,47 @@ async fn wait_for(app: &Client, css: &str) -> fantoccini::elements::Element {
             panic!("no {css} ({error}): {source}");
         }
     }
+}
+
+/// Finds the approval window Rust opened, checks that it shows `must_show`, takes its picture,
+/// approves there, and comes back to the main window (which cannot approve).
+async fn approve_in_window(app: &Client, name: &str, must_show: &[&str]) {
+    let main = app.window().await.expect("the main window");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let approval = loop {
+        let windows = app.windows().await.expect("windows");
+        if let Some(other) = windows.into_iter().find(|w| *w != main) {
+            break other;
+        }
+        assert!(std::time::Instant::now() < deadline, "no approval window opened for {name}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    app.switch_to_window(approval).await.expect("to the approval window");
+    wait_for(app, "#approve").await;
+    let details = wait_for(app, "#approval-details").await.text().await.expect("details");
+    for text in must_show {
+        assert!(details.contains(text), "{name}: {text:?} in {details}");
+    }
+    // The passkey on this computer asks for its PIN with the approval (twice when it is new).
+    for field in ["#approval-pin", "#approval-pin-repeat"] {
+        if let Ok(input) = app.find(Locator::Css(field)).await {
+            input.send_keys(PIN).await.expect("type the PIN");
+        }
+    }
+    screenshot(app, name).await;
+    let button = wait_for(app, "#approve:enabled").await;
+    app.execute("arguments[0].scrollIntoView()", vec![serde_json::to_value(&button).expect("ref")])
+        .await
+        .expect("scroll to the button");
+    // The app closes the window as soon as the answer arrives, sometimes before the driver
+    // reports the click: a window gone after the click is the click having worked.
+    match button.click().await {
+        Ok(_) => {}
+        Err(fantoccini::error::CmdError::Standard(error))
+            if error.error == fantoccini::error::ErrorStatus::NoSuchWindow => {}
+        Err(error) => panic!("approve: {error:?}"),
+    }
+    app.switch_to_window(main).await.expect("back to the main window");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,6 +223,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     step("sign in through the website and the deep link");
     screenshot(&app, "2-register").await;
     wait_for(&app, "#register").await.click().await.expect("click register");
+    approve_in_window(&app, "2b-approve-register", &["localhost"]).await;
     wait_for(&app, "#wallets [data-wallet-id]").await;
     step("registration with the device passkey");
     screenshot(&app, "3-home").await;
@@ -207,6 +251,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     assert!(intent.contains("0.1") && intent.contains("ETH"), "{intent}");
     screenshot(&app, "5-confirm").await;
     wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    approve_in_window(&app, "5b-approve-send", &["0.1 ETH", RECIPIENT]).await;
     wait_for(&app, "#transfer-status[data-status='Confirmed']").await;
     step("send to confirmed");
     screenshot(&app, "6-sent").await;
@@ -226,6 +271,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     wait_for(&app, "#sign-submit:enabled").await.click().await.expect("review");
     wait_for(&app, "#intent").await;
     wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    approve_in_window(&app, "7b-approve-message", &["hello from the e2e test"]).await;
     wait_for(&app, "#outcome").await;
     step("sign a message");
     screenshot(&app, "7-signed").await;
@@ -237,8 +283,10 @@ async fn e2e_the_user_journey_in_the_real_app() {
     wait_for(&app, "#add-auth-security-key").await.click().await.expect("choose the key");
     wait_for(&app, "#passkey-name").await.send_keys("Backup key").await.expect("type name");
     wait_for(&app, "#passkey-add:enabled").await.click().await.expect("add");
+    approve_in_window(&app, "8a-approve-new-key", &["localhost"]).await;
     wait_for(&app, "#intent").await;
     wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    approve_in_window(&app, "8b-approve-add-key", &["Backup key"]).await;
     wait_for(&app, "#outcome").await;
     wait_for(&app, "#done").await.click().await.expect("done");
     wait_for(&app, "#passkeys [data-credential-uuid]:nth-child(2)[data-active='true']").await;

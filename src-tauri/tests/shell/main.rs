@@ -5,7 +5,9 @@
 mod contract;
 mod e2e;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use sigil_companion::testing::{TestStack, Website};
@@ -20,6 +22,7 @@ use tauri::{Manager as _, WebviewWindow, WebviewWindowBuilder};
 struct Recorder {
     events: Mutex<Vec<(String, Value)>>,
     opened: Mutex<Vec<String>>,
+    approvals_opened: AtomicUsize,
 }
 
 impl Outside for Recorder {
@@ -31,12 +34,21 @@ impl Outside for Recorder {
         self.opened.lock().expect("lock").push(url.to_owned());
         Ok(())
     }
+
+    fn open_approval(&self) -> Result<(), String> {
+        self.approvals_opened.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn close_approval(&self) {}
 }
 
 struct Harness {
     stack: TestStack,
     app: tauri::App<MockRuntime>,
     main: WebviewWindow<MockRuntime>,
+    /// The window the shell opens for approvals (made here: the recorder opens nothing).
+    approval: WebviewWindow<MockRuntime>,
     recorder: Arc<Recorder>,
     _data: tempfile::TempDir,
 }
@@ -62,14 +74,18 @@ async fn harness_with(dev_security_key: Option<std::path::PathBuf>) -> Harness {
     let service = AppService::open(data.path().to_owned(), secrets, recorder.clone())
         .await
         .expect("service")
-        .with_dev_security_key(dev_security_key);
+        .with_dev_security_key(dev_security_key)
+        // A person who does not answer counts as declining after this.
+        .with_approval_wait(Duration::from_secs(2));
     let app = mock_builder()
         .invoke_handler(sigil_app::handler())
         .build(tauri::generate_context!())
         .expect("app");
     app.manage(service);
     let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main");
-    Harness { stack, app, main, recorder, _data: data }
+    let approval =
+        WebviewWindowBuilder::new(&app, "approval", Default::default()).build().expect("approval");
+    Harness { stack, app, main, approval, recorder, _data: data }
 }
 
 /// Invokes `cmd` from `window` as the UI would (origin tauri://localhost).
@@ -91,6 +107,45 @@ async fn call(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
     let window = h.main.clone();
     let cmd = cmd.to_owned();
     tokio::task::spawn_blocking(move || invoke(&window, &cmd, args)).await.expect("join")
+}
+
+/// The PIN the person chose for the passkey on this computer.
+const PIN: &str = "246810";
+
+/// A person at the approval window who approves whatever is asked (with their PIN when it is
+/// asked for), until dropped.
+struct Approver {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Approver {
+    fn start(h: &Harness) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let window = h.approval.clone();
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+                let request = invoke(&window, "approval_request", json!({})).expect("request");
+                if !request.is_null() {
+                    let pin = if request["pin"].is_null() { Value::Null } else { json!(PIN) };
+                    let _ = invoke(&window, "approve", json!({ "pin": pin }));
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        Self { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for Approver {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 fn code(error: &Value) -> &str {
@@ -147,6 +202,7 @@ async fn signed_in_and_registered(h: &Harness, email: &str) {
         .await
         .expect("deep link");
     h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
+    let _person = Approver::start(h);
     call(h, "register", json!({"authenticator": "device"})).await.expect("registered");
 }
 
@@ -166,6 +222,7 @@ async fn a_security_key_is_added_as_a_backup_and_an_unreadable_one_is_refused() 
     assert_eq!(passkeys.as_array().map(Vec::len), Some(1), "nothing added: {passkeys}");
 
     std::fs::remove_file(&key).expect("remove");
+    let _person = Approver::start(&h);
     let prepared = call(&h, "prepare_add_passkey", add).await.expect("the key made a passkey");
     assert!(key.exists(), "the software key is kept for its next use");
     let operation = prepared["operationId"].as_str().expect("an operation").to_owned();
@@ -201,8 +258,20 @@ async fn malformed_arguments_are_refused_with_a_code() {
     assert_eq!(code(&error), "COMPANION_URL_INVALID");
     let error = call(&h, "qr_svg", json!({"text": ""})).await.expect_err("empty");
     assert_eq!(code(&error), "INVALID_ARGUMENT");
-    let error = call(&h, "answer_pin", json!({"pin": "1234"})).await.expect_err("nobody asked");
-    assert_eq!(code(&error), "NO_PIN_REQUESTED");
+    let approval = h.approval.clone();
+    let error =
+        tokio::task::spawn_blocking(move || invoke(&approval, "approve", json!({"pin": 1234})))
+            .await
+            .expect("join")
+            .expect_err("a number is not a PIN");
+    assert_eq!(code(&error), "INVALID_ARGUMENT");
+    let approval = h.approval.clone();
+    let error =
+        tokio::task::spawn_blocking(move || invoke(&approval, "approve", json!({"pin": "1234"})))
+            .await
+            .expect("join")
+            .expect_err("nobody asked");
+    assert_eq!(code(&error), "NO_APPROVAL_PENDING");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -226,4 +295,112 @@ async fn a_webview_without_the_main_capability_is_refused() {
         .expect_err("no capability");
     assert!(refused.to_string().contains("not allowed"), "{refused}");
     assert!(call(&h, "app_state", json!({})).await.is_ok(), "the main window may");
+}
+
+/// Signs `email` in and registers, then funds the first wallet and returns a send form from it.
+async fn funded_send_form(h: &Harness, email: &str) -> Value {
+    signed_in_and_registered(h, email).await;
+    let wallets = call(h, "wallets", json!({})).await.expect("wallets");
+    let wallet = wallets
+        .as_array()
+        .and_then(|all| all.iter().find(|w| w["network"] == "EthereumSepolia"))
+        .cloned()
+        .expect("an Ethereum wallet");
+    let answer = reqwest::Client::new()
+        .post(format!("{}/_emulator/faucet", h.stack.dfns.api_url))
+        .json(&json!({"network": "EthereumSepolia", "address": wallet["address"], "amount": "1000000000000000000"}))
+        .send()
+        .await
+        .expect("faucet");
+    assert!(answer.status().is_success());
+    call(h, "sync", json!({})).await.expect("synced");
+    json!({"form": {
+        "walletId": wallet["id"],
+        "asset": {"kind": "Native"},
+        "to": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "amount": "0.25",
+    }})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_prepares_and_confirms_a_send_alone_gets_a_decline_and_nothing_is_sent() {
+    let h = harness().await;
+    let form = funded_send_form(&h, "mallory-target@example.org").await;
+    let wallet_id = form["form"]["walletId"].clone();
+    let prepared = call(&h, "prepare_send", form).await.expect("prepared");
+    let operation = prepared["operationId"].clone();
+    let before = h.recorder.approvals_opened.load(Ordering::SeqCst);
+
+    // The main page confirms; nobody answers in the approval window.
+    let error = call(&h, "confirm_action", json!({"operationId": operation}))
+        .await
+        .expect_err("no approval");
+    assert_eq!(code(&error), "AUTHN_DECLINED");
+    assert_eq!(
+        h.recorder.approvals_opened.load(Ordering::SeqCst),
+        before + 1,
+        "the window was asked"
+    );
+    call(&h, "sync", json!({})).await.expect("synced");
+    let transfers = call(&h, "transfers", json!({"walletId": wallet_id})).await.expect("transfers");
+    assert_eq!(transfers.as_array().map(Vec::len), Some(0), "nothing sent: {transfers}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_window_cannot_answer_the_approval_window() {
+    let h = harness().await;
+    for command in ["approve", "decline", "approval_request"] {
+        let refused = call(&h, command, json!({})).await.expect_err("not main's");
+        assert!(refused.to_string().contains("not allowed"), "{command}: {refused}");
+    }
+    let approval = h.approval.clone();
+    let refused = tokio::task::spawn_blocking(move || {
+        invoke(&approval, "confirm_action", json!({"operationId": "op-1"}))
+    })
+    .await
+    .expect("join")
+    .expect_err("not the approval window's");
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_approval_window_shows_the_send_decoded_in_rust_and_its_yes_sends_it() {
+    let h = harness().await;
+    let form = funded_send_form(&h, "ada-approves@example.org").await;
+    let wallet_id = form["form"]["walletId"].clone();
+    let prepared = call(&h, "prepare_send", form).await.expect("prepared");
+    let operation = prepared["operationId"].clone();
+
+    let window = h.main.clone();
+    let confirming = tokio::task::spawn_blocking(move || {
+        invoke(&window, "confirm_action", json!({"operationId": operation}))
+    });
+    let approval = h.approval.clone();
+    let request = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let request = invoke(&approval, "approval_request", json!({})).expect("request");
+            if !request.is_null() || Instant::now() > deadline {
+                return request;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    })
+    .await
+    .expect("join");
+    assert_eq!(request["ceremony"], "sign");
+    assert_eq!(request["intent"]["action"], "Send");
+    assert_eq!(request["intent"]["amount"], "0.25");
+    assert_eq!(request["intent"]["to"], "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    assert_eq!(request["rpId"], "localhost");
+    assert_eq!(request["pin"]["kind"], "passkey", "the passkey's PIN is asked with the approval");
+    let approval = h.approval.clone();
+    tokio::task::spawn_blocking(move || invoke(&approval, "approve", json!({ "pin": PIN })))
+        .await
+        .expect("join")
+        .expect("approved");
+    let outcome = confirming.await.expect("join").expect("sent");
+    assert_eq!(outcome["kind"], "transfer");
+    let transfers = call(&h, "transfers", json!({"walletId": wallet_id})).await.expect("transfers");
+    assert_eq!(transfers.as_array().map(Vec::len), Some(1), "{transfers}");
 }

@@ -48,6 +48,36 @@ offline: boolean,
 networks: Array<string>, };
 
 /**
+ * What the approval window shows: built in Rust (the intent decoded from the journaled body),
+ * never from data the main page passed.
+ */
+export type ApprovalView = { 
+/**
+ * What the passkey is about to do.
+ */
+ceremony: CeremonyKind, 
+/**
+ * For a signed action: what it does, decoded from the exact body that will be signed.
+ */
+intent?: Intent, 
+/**
+ * The passkey domain.
+ */
+rpId: string, 
+/**
+ * The account, when known.
+ */
+user?: string, 
+/**
+ * The authenticator that will be used.
+ */
+authenticator: AuthenticatorChoice, 
+/**
+ * Set when the authenticator asks for its PIN.
+ */
+pin?: PinRequest, };
+
+/**
  * Which asset of a wallet to send.
  */
 export type AssetRef = { "kind": "Native" } | { "kind": "Erc20", 
@@ -105,7 +135,12 @@ export type AuthenticatorChoice = "device" | "security-key" | "windows-hello";
 /**
  * The stable codes of [`AuthnError`], serialised as the UI knows them (`AUTHN_CANCELLED`, …).
  */
-export type AuthnCode = "AUTHN_CANCELLED" | "AUTHN_TIMEOUT" | "AUTHN_NO_AUTHENTICATOR" | "AUTHN_NO_CREDENTIAL" | "AUTHN_ALREADY_REGISTERED" | "AUTHN_DECLINED" | "AUTHN_ORIGIN_MISMATCH" | "AUTHN_INVALID_CHALLENGE" | "AUTHN_UNSUPPORTED_ALGORITHM" | "AUTHN_PIN_REQUIRED" | "AUTHN_PIN_INVALID" | "AUTHN_PIN_BLOCKED" | "AUTHN_DEVICE_ACCESS" | "AUTHN_STORAGE" | "AUTHN_INVALID_RESPONSE" | "AUTHN_AUTHENTICATOR_ERROR";
+export type AuthnCode = "AUTHN_CANCELLED" | "AUTHN_TIMEOUT" | "AUTHN_NO_AUTHENTICATOR" | "AUTHN_NO_CREDENTIAL" | "AUTHN_ALREADY_REGISTERED" | "AUTHN_DECLINED" | "AUTHN_ORIGIN_MISMATCH" | "AUTHN_INVALID_CHALLENGE" | "AUTHN_UNSUPPORTED_ALGORITHM" | "AUTHN_PIN_REQUIRED" | "AUTHN_PIN_INVALID" | "AUTHN_PIN_TOO_SHORT" | "AUTHN_PIN_DELAYED" | "AUTHN_PIN_BLOCKED" | "AUTHN_DEVICE_ACCESS" | "AUTHN_TPM_UNAVAILABLE" | "AUTHN_TPM_BUSY" | "AUTHN_TPM_RESET" | "AUTHN_TPM_ACCESS" | "AUTHN_TPM_MISMATCH" | "AUTHN_PASSKEY_DAMAGED" | "AUTHN_STORAGE" | "AUTHN_INVALID_RESPONSE" | "AUTHN_AUTHENTICATOR_ERROR";
+
+/**
+ * The passkey ceremonies the person approves.
+ */
+export type CeremonyKind = "register" | "createPasskey" | "sign";
 
 /**
  * What went wrong, for programs: branch on this, never on the message. New codes may
@@ -117,7 +152,7 @@ export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOW
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_PIN_REQUESTED" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -268,13 +303,26 @@ dateCreated: string,
 isActive: boolean, };
 
 /**
- * A PIN request for the UI (`authn:pin`).
+ * Which PIN the approval window asks for.
+ */
+export type PinKind = "securityKey" | "newPin" | "passkey";
+
+/**
+ * A PIN request in the approval window.
  */
 export type PinRequest = { 
 /**
+ * Which PIN.
+ */
+kind: PinKind, 
+/**
  * Tries left, when the authenticator says.
  */
-retriesLeft?: number, };
+retriesLeft?: number, 
+/**
+ * For a new PIN: the fewest characters accepted.
+ */
+minLength?: number, };
 
 /**
  * A prepared action for the confirmation screen.
@@ -522,32 +570,34 @@ export type Warning = { "code": "FIRST_SEND_TO_ADDRESS" } | { "code": "LOOKS_LIK
  */
 known: string, } | { "code": "LAST_ACTIVE_PASSKEY" };
 
-/** Every command's name. */
-export const COMMANDS = [
-  "app_state",
-  "start_login",
-  "register",
-  "wallets",
-  "sync",
-  "history",
-  "transfers",
-  "validate_send",
-  "prepare_send",
-  "prepare_signature",
-  "prepare_create_wallet",
-  "passkeys",
-  "prepare_add_passkey",
-  "prepare_deactivate_passkey",
-  "confirm_action",
-  "cancel_action",
-  "cancel_ceremony",
-  "answer_pin",
-  "qr_svg",
-  "set_settings",
-  "sign_out",
-] as const;
+/** Every command's name, with the window allowed to call it. */
+export const COMMANDS = {
+  app_state: "main",
+  start_login: "main",
+  register: "main",
+  wallets: "main",
+  sync: "main",
+  history: "main",
+  transfers: "main",
+  validate_send: "main",
+  prepare_send: "main",
+  prepare_signature: "main",
+  prepare_create_wallet: "main",
+  passkeys: "main",
+  prepare_add_passkey: "main",
+  prepare_deactivate_passkey: "main",
+  confirm_action: "main",
+  cancel_action: "main",
+  cancel_ceremony: "main",
+  qr_svg: "main",
+  set_settings: "main",
+  sign_out: "main",
+  approval_request: "approval",
+  approve: "approval",
+  decline: "approval",
+} as const;
 
-export type CommandName = (typeof COMMANDS)[number];
+export type CommandName = keyof typeof COMMANDS;
 
 /** Each command's arguments, as sent. */
 export type CommandArgs = {
@@ -568,10 +618,12 @@ export type CommandArgs = {
   confirm_action: { operationId: string };
   cancel_action: { operationId: string };
   cancel_ceremony: Record<string, never>;
-  answer_pin: { pin?: string | null };
   qr_svg: { text: string };
   set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null };
   sign_out: Record<string, never>;
+  approval_request: Record<string, never>;
+  approve: { pin?: string | null };
+  decline: Record<string, never>;
 };
 
 /** Each command's result. */
@@ -593,10 +645,12 @@ export type CommandResults = {
   confirm_action: OutcomeView;
   cancel_action: void;
   cancel_ceremony: void;
-  answer_pin: void;
   qr_svg: string;
   set_settings: AppState;
   sign_out: void;
+  approval_request: ApprovalView | null;
+  approve: void;
+  decline: void;
 };
 
 /** The events the app sends, by name, with their payloads. */
@@ -604,7 +658,7 @@ export type EventMap = {
   "auth:changed": AppState;
   "auth:error": ErrorView;
   "authn:prompt": PromptView;
-  "authn:pin": PinRequest;
+  "approval:changed": ApprovalView | null;
   "wallets:changed": Array<WalletView>;
 };
 
@@ -651,13 +705,17 @@ export function commands(call: Call) {
     cancelAction: (operationId: string) => call("cancel_action", { operationId }),
     /** Stops the running passkey ceremony. */
     cancelCeremony: () => call("cancel_ceremony"),
-    /** Answers the PIN the running ceremony asked for (`null` declines). */
-    answerPin: (pin?: string | null) => call("answer_pin", { pin }),
     /** The QR code of `text` (an address to receive on) as an SVG document. */
     qrSvg: (text: string) => call("qr_svg", { text }),
     /** Changes the settings. */
     setSettings: (companionUrl?: string | null, authenticator?: AuthenticatorChoice | null) => call("set_settings", { companionUrl, authenticator }),
     /** Signs out. */
     signOut: () => call("sign_out"),
+    /** What the person is asked to approve (`null`: nothing). */
+    approvalRequest: () => call("approval_request"),
+    /** Approves, with the PIN when the authenticator asked for one. */
+    approve: (pin?: string | null) => call("approve", { pin }),
+    /** Declines. */
+    decline: () => call("decline"),
   };
 }

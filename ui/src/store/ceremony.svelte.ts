@@ -1,7 +1,7 @@
-// A running passkey ceremony: what the authenticator asks for (#prompt), the PIN it may need,
-// and stopping it.
+// A running passkey ceremony: what the authenticator asks for (#prompt), whether the approval
+// window waits for the person, and stopping it. PINs are typed in the approval window only.
 
-import { ipc, type PinEvent, type PromptEvent } from "../ipc";
+import { ipc, type ApprovalView, type PromptEvent } from "../ipc";
 import type { Store } from "../store.svelte";
 
 export class Ceremony {
@@ -9,7 +9,8 @@ export class Ceremony {
   running = $state(false);
   /** What the authenticator asks for now (the assertive #prompt). */
   prompt = $state<PromptEvent | null>(null);
-  pin = $state<PinEvent | null>(null);
+  /** What the approval window asks the person to approve, while it is open. */
+  approval = $state<ApprovalView | null>(null);
 
   private readonly store: Store;
 
@@ -21,32 +22,23 @@ export class Ceremony {
   async run<T>(command: () => Promise<T>): Promise<T> {
     this.running = true;
     this.prompt = null;
-    this.pin = null;
     try {
       return await command();
     } finally {
       this.running = false;
       this.prompt = null;
-      this.pin = null;
+      this.approval = null;
     }
   }
 
   /** The shell's `authn:prompt`. */
   showPrompt(prompt: PromptEvent): void {
     this.prompt = prompt;
-    this.pin = null;
   }
 
-  /** The shell's `authn:pin`. */
-  askPin(pin: PinEvent): void {
-    this.pin = pin;
-    this.prompt = null;
-  }
-
-  /** The PIN typed, or null when the person declined. */
-  async answerPin(pin: string | null): Promise<void> {
-    this.pin = null;
-    await this.store.attempt(() => ipc.answerPin(pin), { announce: true });
+  /** The shell's `approval:changed`. */
+  approvalChanged(approval: ApprovalView | null): void {
+    this.approval = approval;
   }
 
   async stop(): Promise<void> {

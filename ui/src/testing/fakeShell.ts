@@ -50,8 +50,6 @@ export class FakeShell {
   ceremonyPrompts: EventMap["authn:prompt"][] = [{ kind: "touch-key" }, { kind: "processing" }];
   /** Guardrail warnings `prepare_send` returns. */
   sendWarnings: Prepared["warnings"] = [];
-  /** A PIN answer, once `answer_pin` was called. */
-  pinAnswers: (string | null)[] = [];
 
   private listeners = new Map<string, Set<(payload: unknown) => void>>();
   private prepared = new Map<string, Prepared>();
@@ -341,8 +339,6 @@ export class FakeShell {
         this.prepared.delete(args.operationId as string);
         return null;
       case "cancel_ceremony":
-      case "answer_pin":
-        if (command === "answer_pin") this.pinAnswers.push(args.pin as string | null);
         return null;
       case "qr_svg":
         return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#fff"/><path d="M1 1h2v2H1zM5 5h2v2H5z" fill="#000"/></svg>';

@@ -1,25 +1,22 @@
-//! The passkey ceremony in progress, as the UI takes part in it: prompts go out as events, a PIN
-//! comes back through [`Ceremonies::answer_pin`], and [`Ceremonies::cancel`] stops it.
+//! The passkey ceremony in progress, as the person takes part in it: progress prompts go to the
+//! main window as events; approval and PINs come only from the approval window; `cancel` stops
+//! the ceremony at any moment.
 
 use std::sync::Mutex;
-use std::sync::mpsc::{Sender, channel};
 use std::time::Duration;
 
+use dfns_client::Secret;
 use sigil_authn::{Approval, CancellationToken, PinReason, Prompt, Prompter};
 
 use super::Outside;
+use super::approval::{Answer, Approvals, wait};
 use super::events::Event;
-use super::views::{PinRequest, PromptKind, PromptView};
-use crate::error::{Error, Result};
+use super::views::{ApprovalView, PinRequest, PromptKind, PromptView};
 
-/// How long a PIN prompt waits for the person.
-const PIN_WAIT: Duration = Duration::from_secs(120);
-
-/// The running ceremony's cancel token and its open PIN question.
+/// The running ceremony's cancel token.
 #[derive(Debug, Default)]
 pub(super) struct Ceremonies {
     current: Mutex<CancellationToken>,
-    pin: Mutex<Option<Sender<Option<String>>>>,
 }
 
 impl Ceremonies {
@@ -38,33 +35,26 @@ impl Ceremonies {
             current.cancel();
         }
     }
-
-    /// Answers the open PIN question (`None` declines).
-    pub(super) fn answer_pin(&self, pin: Option<String>) -> Result<()> {
-        let sender = self.pin.lock().ok().and_then(|mut slot| slot.take());
-        let sender = sender.ok_or(Error::NoPinRequested)?;
-        sender.send(pin).map_err(|_| Error::NoPinRequested)
-    }
-
-    /// The prompter of a ceremony, speaking through `outside`.
-    pub(super) fn prompter<'a>(&'a self, outside: &'a dyn Outside) -> UiPrompter<'a> {
-        UiPrompter { ceremonies: self, outside }
-    }
 }
 
-/// Passkey prompts as UI events; a PIN is asked for and awaited from `answer_pin`.
-pub(super) struct UiPrompter<'a> {
-    ceremonies: &'a Ceremonies,
-    outside: &'a dyn Outside,
+/// The prompter of one ceremony the person approved in the approval window.
+pub(super) struct ApprovedPrompter<'a> {
+    pub(super) approvals: &'a Approvals,
+    pub(super) outside: &'a dyn Outside,
+    pub(super) timeout: Duration,
+    /// What was approved: shown again when the authenticator asks for its PIN.
+    pub(super) view: ApprovalView,
+    /// A PIN typed with the approval, used for the first PIN question.
+    pub(super) pin: Mutex<Option<Secret>>,
 }
 
-impl UiPrompter<'_> {
+impl ApprovedPrompter<'_> {
     fn emit(&self, event: Event) {
         event.send(self.outside);
     }
 }
 
-impl Prompter for UiPrompter<'_> {
+impl Prompter for ApprovedPrompter<'_> {
     fn show(&self, prompt: Prompt) {
         let kind = match prompt {
             Prompt::InsertKey => PromptKind::InsertKey,
@@ -75,21 +65,32 @@ impl Prompter for UiPrompter<'_> {
         self.emit(Event::AuthnPrompt(PromptView { kind, detail: None }));
     }
 
-    fn ask_pin(&self, reason: PinReason) -> Option<dfns_client::Secret> {
-        let (sender, receiver) = channel();
-        if let Ok(mut slot) = self.ceremonies.pin.lock() {
-            *slot = Some(sender);
+    fn ask_pin(&self, reason: PinReason) -> Option<Secret> {
+        // The PIN typed with the approval answers the question it was typed for, once.
+        let asked = PinRequest::from(reason);
+        let upfront = self.pin.lock().ok().and_then(|mut pin| pin.take());
+        if let Some(pin) = upfront
+            && self.view.pin.is_some_and(|offered| offered.kind == asked.kind)
+        {
+            return Some(pin);
         }
-        self.emit(Event::AuthnPin(PinRequest { retries_left: reason.tries_left() }));
-        receiver.recv_timeout(PIN_WAIT).ok().flatten().map(dfns_client::Secret::new)
+        // The PIN is typed in the approval window, never in the main one.
+        let view = ApprovalView { pin: Some(asked), ..self.view.clone() };
+        let receiver = self.approvals.open(view.clone()).ok()?;
+        self.emit(Event::ApprovalChanged(Some(Box::new(view))));
+        let opened = self.outside.open_approval();
+        let answer = if opened.is_ok() { wait(&receiver, self.timeout) } else { Answer::Decline };
+        self.approvals.close();
+        self.outside.close_approval();
+        self.emit(Event::ApprovalChanged(None));
+        match answer {
+            Answer::Approve(pin) => pin,
+            Answer::Decline => None,
+        }
     }
 
-    fn approve(&self, approval: &Approval) -> bool {
-        // The click on "Register" or "Confirm" was the approval; the prompt says what happens.
-        self.emit(Event::AuthnPrompt(PromptView {
-            kind: PromptKind::Approve,
-            detail: Some(approval.rp_id.clone()),
-        }));
+    fn approve(&self, _approval: &Approval) -> bool {
+        // Only made once the person approved this very ceremony in the approval window.
         true
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::Outside;
-use super::views::{AppState, ErrorView, PinRequest, PromptView, WalletView};
+use super::views::{AppState, ApprovalView, ErrorView, PromptView, WalletView};
 
 /// Defines [`Event`] from one table of variant, wire name and payload type.
 macro_rules! events {
@@ -52,8 +52,8 @@ events! {
     AuthError(ErrorView) = "auth:error";
     /// A passkey prompt to show.
     AuthnPrompt(PromptView) = "authn:prompt";
-    /// A PIN to ask for (answered with `answer_pin`).
-    AuthnPin(PinRequest) = "authn:pin";
+    /// The approval window's request changed (`null`: none is open).
+    ApprovalChanged(Option<Box<ApprovalView>>) = "approval:changed";
     /// The cached wallets changed.
     WalletsChanged(Vec<WalletView>) = "wallets:changed";
 }

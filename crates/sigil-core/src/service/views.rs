@@ -439,12 +439,78 @@ pub enum PromptKind {
     Approve,
 }
 
-/// A PIN request for the UI (`authn:pin`).
+/// What the approval window shows: built in Rust (the intent decoded from the journaled body),
+/// never from data the main page passed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalView {
+    /// What the passkey is about to do.
+    pub ceremony: CeremonyKind,
+    /// For a signed action: what it does, decoded from the exact body that will be signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Intent>,
+    /// The passkey domain.
+    pub rp_id: String,
+    /// The account, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The authenticator that will be used.
+    pub authenticator: AuthenticatorChoice,
+    /// Set when the authenticator asks for its PIN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin: Option<PinRequest>,
+}
+
+/// The passkey ceremonies the person approves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum CeremonyKind {
+    /// Create the account's first passkey on this computer.
+    Register,
+    /// Create a new passkey on another authenticator, to add to the account.
+    CreatePasskey,
+    /// Sign a prepared action.
+    Sign,
+}
+
+/// Which PIN the approval window asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum PinKind {
+    /// The security key's own PIN.
+    SecurityKey,
+    /// A new PIN for the passkey on this computer (typed twice; it cannot be recovered).
+    NewPin,
+    /// The PIN of the passkey on this computer.
+    Passkey,
+}
+
+/// A PIN request in the approval window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PinRequest {
+    /// Which PIN.
+    pub kind: PinKind,
     /// Tries left, when the authenticator says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retries_left: Option<u32>,
+    /// For a new PIN: the fewest characters accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+}
+
+impl From<sigil_authn::PinReason> for PinRequest {
+    fn from(reason: sigil_authn::PinReason) -> Self {
+        use sigil_authn::PinReason;
+        let (kind, min_length) = match reason {
+            PinReason::SecurityKey { .. } => (PinKind::SecurityKey, None),
+            PinReason::NewPin { min_length } => (PinKind::NewPin, Some(min_length)),
+            PinReason::Passkey { .. } => (PinKind::Passkey, None),
+        };
+        Self { kind, retries_left: reason.tries_left(), min_length }
+    }
 }
