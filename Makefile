@@ -48,7 +48,7 @@ contract: ui
 ## The OS-keyring tests (#[ignore]d in test-rust) against a real Secret Service: a private D-Bus
 ## session with a throw-away, unlocked gnome-keyring. Same build as test-rust, nothing recompiled.
 test-keyring: deps-test ui
-	scripts/with-secret-service.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-store) | package(sigil-authn)'
+	scripts/with-secret-service.sh cargo nextest run --workspace --no-fail-fast --run-ignored only -E 'package(sigil-store) | (package(sigil-authn) & !test(/tpm/))'
 
 ## The companion's store and HTTP suites (#[ignore]d in test-rust) against a real PostgreSQL
 ## server: a throw-away cluster on a unix socket in a temporary folder. Same build as test-rust.
