@@ -78,15 +78,18 @@ export const S = {
     running: "Creating your passkey…",
     success: "Your passkey is ready and your wallets are set up.",
     failed: "Your passkey was not created",
-    devNote: "Development build: the device passkey is the default.",
   },
 
   authenticators: {
-    device: {
-      name: "Device passkey (software)",
+    "platform-tpm": {
+      name: "This computer (security chip)",
       description:
-        "A software passkey kept in this computer's keyring. Convenient, but anyone who can use this computer account may be able to use it, and it is lost with the computer.",
-      devBadge: "Development authenticator",
+        "Made inside this computer's security chip (TPM): the key cannot be copied off it, and the chip checks your PIN and limits guesses. Lost with the computer.",
+    },
+    device: {
+      name: "Software passkey on this computer",
+      description:
+        "Kept in this computer's keyring, encrypted with your PIN: a program that copies the keyring cannot use it without the PIN, but one that watches what you type could. Lost with the computer.",
     },
     "security-key": {
       name: "Security key",
@@ -98,6 +101,8 @@ export const S = {
       description: "Your face, fingerprint or PIN on this Windows computer, kept in its security chip.",
     },
     unknown: (kind: string) => kind,
+    tpmNoAccess:
+      "This computer has a security chip (TPM), but your account may not use it yet. To keep your passkey in it, run “sudo usermod -aG tss $USER”, log out of the desktop and back in, then reopen Sigil.",
   },
 
   prompt: {
@@ -123,7 +128,12 @@ export const S = {
     site: "Passkey for",
     account: "Account",
     authenticator: "Authenticator",
-    authenticators: { device: "This computer", "security-key": "Security key", "windows-hello": "Windows Hello" } as Record<string, string>,
+    authenticators: {
+      "platform-tpm": "This computer's security chip",
+      device: "Software passkey on this computer",
+      "security-key": "Security key",
+      "windows-hello": "Windows Hello",
+    } as Record<string, string>,
     action: "Action",
     amount: "Amount",
     to: "To",

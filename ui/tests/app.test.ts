@@ -43,11 +43,12 @@ describe("first run", () => {
     shell.emit("auth:changed", shell.state);
     await settle();
     expect(text("h1")).toBe(S.register.title);
-    // In development the device passkey is the default, and labelled as software.
+    // Without a security chip the default is the software passkey, labelled as such with what
+    // it protects against.
     expect(($("#register-auth-device") as HTMLInputElement).checked).toBe(true);
-    expect(text("label[for=register-auth-device]")).toContain(S.authenticators.device.name);
-    expect(text("label[for=register-auth-device]")).toContain(S.authenticators.device.devBadge);
+    expect(text("label[for=register-auth-device]")).toContain("Software passkey on this computer");
     expect(text("#register-auth-device-desc")).toBe(S.authenticators.device.description);
+    expect(exists("#register-auth-platform-tpm")).toBe(false);
     // A real security key carries no badge.
     expect(text("label[for=register-auth-security-key]")).not.toContain(S.authenticators["security-key"].devBadge);
 
@@ -66,6 +67,34 @@ describe("first run", () => {
     expect(seen).toContain(S.prompt["touch-key"]);
     expect(text("#prompt")).toBe("");
     expect(text("#status")).toBe(S.register.success);
+  });
+
+  it("offers this computer's security chip first when Rust names it the default", async () => {
+    const shell = new FakeShell();
+    shell.state = {
+      ...shell.state,
+      signedIn: true,
+      registered: false,
+      user: { id: "u", email: "ada@example.com" },
+      tpm: "usable",
+      authenticator: "platform-tpm",
+      availableAuthenticators: ["platform-tpm", "device", "security-key"],
+    };
+    await start(shell);
+    expect(text("h1")).toBe(S.register.title);
+    expect(($("#register-auth-platform-tpm") as HTMLInputElement).checked).toBe(true);
+    expect(text("label[for=register-auth-platform-tpm]")).toContain("This computer (security chip)");
+    expect(exists("#register-auth-tpm-access")).toBe(false);
+    await click("#register");
+    await until(() => expect(shell.callsOf("register")).toEqual([{ authenticator: "platform-tpm" }]));
+  });
+
+  it("says how to get the security chip when this account may not open it", async () => {
+    const shell = new FakeShell();
+    shell.state = { ...shell.state, signedIn: true, registered: false, user: { id: "u", email: "ada@example.com" }, tpm: "noAccess" };
+    await start(shell);
+    expect(exists("#register-auth-platform-tpm")).toBe(false);
+    expect(text("#register-auth-tpm-access")).toContain("usermod -aG tss");
   });
 
   it("shows why a sign-in link was refused", async () => {

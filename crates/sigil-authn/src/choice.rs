@@ -5,8 +5,10 @@
 use std::sync::Arc;
 
 use sigil_store::SecretStore;
+use url::Url;
 
-use crate::{Authenticator, AuthnError, DevicePasskey, SecurityKey};
+use crate::webauthn::{CreatedCredential, CreationOptions, RequestOptions, SignedAssertion};
+use crate::{Authenticator, AuthenticatorKind, AuthnError, DevicePasskey, Prompter, SecurityKey};
 
 /// The person's or the app's choice of authenticator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +57,103 @@ pub async fn choose(
     }
 }
 
+/// The authenticator that answers a challenge: the one of this computer (the TPM passkey, then
+/// the software passkey) that holds a credential the challenge allows, else `otherwise` (a
+/// security key, or Windows Hello, which keep their passkeys to themselves). Which one holds
+/// what is read from their keyring entries, so a passkey made on this computer signs here
+/// whatever the preferred authenticator is now.
+pub struct Signer {
+    locals: Vec<Arc<dyn Authenticator>>,
+    otherwise: Arc<dyn Authenticator>,
+    expected: AuthenticatorKind,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer").field("expected", &self.expected).finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// The signer over this computer's passkeys in `store` under `entry` (as [`choose`] keeps
+    /// them) for `rp_id`; its kind is the one expected to sign (the challenge decides).
+    pub async fn new(
+        store: Arc<dyn SecretStore>,
+        entry: &str,
+        otherwise: Arc<dyn Authenticator>,
+        rp_id: &str,
+    ) -> Result<Self, AuthnError> {
+        let mut locals = Vec::new();
+        if let (Some(tpm), _) = tpm_passkeys(store.clone(), entry).await? {
+            locals.push(tpm);
+        }
+        locals.push(Arc::new(DevicePasskey::new(store, entry)));
+        Self::over(locals, otherwise, rp_id).await
+    }
+
+    /// The signer over `locals`, in order of preference.
+    pub async fn over(
+        locals: Vec<Arc<dyn Authenticator>>,
+        otherwise: Arc<dyn Authenticator>,
+        rp_id: &str,
+    ) -> Result<Self, AuthnError> {
+        let mut signer = Self { expected: otherwise.kind(), locals, otherwise };
+        signer.expected = signer.pick(rp_id, None).await?.kind();
+        Ok(signer)
+    }
+
+    async fn pick(
+        &self,
+        rp_id: &str,
+        allowed: Option<&[Vec<u8>]>,
+    ) -> Result<&Arc<dyn Authenticator>, AuthnError> {
+        for local in &self.locals {
+            if local.holds(rp_id, allowed).await? {
+                return Ok(local);
+            }
+        }
+        Ok(&self.otherwise)
+    }
+}
+
+#[async_trait::async_trait]
+impl Authenticator for Signer {
+    fn kind(&self) -> AuthenticatorKind {
+        self.expected
+    }
+
+    /// A new passkey on the authenticator expected to sign.
+    async fn create(
+        &self,
+        origin: &Url,
+        options: &CreationOptions,
+        prompter: &dyn Prompter,
+    ) -> Result<CreatedCredential, AuthnError> {
+        let expected = self.locals.iter().find(|local| local.kind() == self.expected);
+        expected.unwrap_or(&self.otherwise).create(origin, options, prompter).await
+    }
+
+    async fn sign(
+        &self,
+        origin: &Url,
+        options: &RequestOptions,
+        prompter: &dyn Prompter,
+    ) -> Result<SignedAssertion, AuthnError> {
+        let holder = self.pick(&options.rp_id, Some(&options.allow)).await?;
+        tracing::debug!(kind = ?holder.kind(), "the signer for this challenge");
+        holder.sign(origin, options, prompter).await
+    }
+
+    async fn holds(&self, rp_id: &str, allowed: Option<&[Vec<u8>]>) -> Result<bool, AuthnError> {
+        for local in &self.locals {
+            if local.holds(rp_id, allowed).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
 #[cfg(windows)]
 fn windows_hello() -> Option<Arc<dyn Authenticator>> {
     crate::windows_hello::WindowsHello::available()
@@ -66,28 +165,44 @@ fn windows_hello() -> Option<Arc<dyn Authenticator>> {
     None
 }
 
-/// The TPM passkey if this computer has a TPM this user can use.
-#[cfg(target_os = "linux")]
+/// The TPM passkey if this computer has a TPM this user can use; one this user may not open is
+/// `AUTHN_TPM_ACCESS`, never a silent fall back.
 async fn platform_tpm(
     store: Arc<dyn SecretStore>,
     entry: &str,
 ) -> Result<Option<Arc<dyn Authenticator>>, AuthnError> {
-    use crate::{PlatformTpm, TpmPresence};
-    match TpmPresence::detect().await {
-        TpmPresence::Usable { tcti } => {
-            Ok(Some(Arc::new(PlatformTpm::new(store, format!("{entry}.tpm"), &tcti)?)))
-        }
-        TpmPresence::NoAccess { device } => {
-            Err(AuthnError::TpmAccess { device: device.display().to_string() })
-        }
-        TpmPresence::Absent => Ok(None),
+    let (keeper, access) = tpm_passkeys(store, entry).await?;
+    match access {
+        Some(device) => Err(AuthnError::TpmAccess { device }),
+        None => Ok(keeper),
     }
 }
 
+/// The keeper of this computer's TPM passkeys when it has a TPM, with the device this user may
+/// not open if so: those passkeys are still this computer's, and signing with one then says how
+/// to get access instead of asking for a security key.
+#[cfg(target_os = "linux")]
+async fn tpm_passkeys(
+    store: Arc<dyn SecretStore>,
+    entry: &str,
+) -> Result<(Option<Arc<dyn Authenticator>>, Option<String>), AuthnError> {
+    use crate::{PlatformTpm, TpmPresence};
+    let (tcti, access) = match TpmPresence::detect().await {
+        TpmPresence::Usable { tcti } => (tcti, None),
+        TpmPresence::NoAccess { device } => {
+            (format!("device:{}", device.display()), Some(device.display().to_string()))
+        }
+        TpmPresence::Absent => return Ok((None, None)),
+    };
+    let keeper: Arc<dyn Authenticator> =
+        Arc::new(PlatformTpm::new(store, format!("{entry}.tpm"), &tcti)?);
+    Ok((Some(keeper), access))
+}
+
 #[cfg(not(target_os = "linux"))]
-async fn platform_tpm(
+async fn tpm_passkeys(
     _store: Arc<dyn SecretStore>,
     _entry: &str,
-) -> Result<Option<Arc<dyn Authenticator>>, AuthnError> {
-    Ok(None)
+) -> Result<(Option<Arc<dyn Authenticator>>, Option<String>), AuthnError> {
+    Ok((None, None))
 }

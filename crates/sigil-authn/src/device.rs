@@ -292,6 +292,18 @@ impl Authenticator for DevicePasskey {
             user_handle: signed.response.user_handle.map(|handle| handle.to_vec()),
         })
     }
+
+    async fn holds(&self, rp_id: &str, allowed: Option<&[Vec<u8>]>) -> Result<bool, AuthnError> {
+        let holds = |meta: &Meta| match allowed {
+            Some(allowed) => meta.answers(rp_id, allowed),
+            None => meta.rp_id == rp_id,
+        };
+        Ok(match self.load().await? {
+            Entry::Empty => false,
+            Entry::Unsealed(unsealed) => unsealed.iter().any(|passkey| holds(&passkey.meta)),
+            Entry::Sealed(entry) => entry.passkeys.iter().any(|passkey| holds(&passkey.meta)),
+        })
+    }
 }
 
 /// The entry `name` of `store`, parsed.

@@ -19,7 +19,7 @@ pub mod webauthn;
 mod windows_hello;
 
 pub use ceremony::Passkeys;
-pub use choice::{Choice, choose};
+pub use choice::{Choice, Signer, choose};
 pub use device::{DEVICE_PIN_MIN_LENGTH, DevicePasskey};
 pub use error::{AuthnCode, AuthnError, PinBlock};
 pub use pin::{Clock, SystemClock};
@@ -71,4 +71,12 @@ pub trait Authenticator: Send + Sync {
         options: &RequestOptions,
         prompter: &dyn Prompter,
     ) -> Result<SignedAssertion, AuthnError>;
+
+    /// Whether it keeps a passkey for `rp_id` (one of `allowed`, raw ids, when given), known
+    /// without the person. Authenticators that keep their passkeys to themselves (security keys,
+    /// Windows Hello) cannot tell and say no.
+    async fn holds(&self, rp_id: &str, allowed: Option<&[Vec<u8>]>) -> Result<bool, AuthnError> {
+        let _ = (rp_id, allowed);
+        Ok(false)
+    }
 }

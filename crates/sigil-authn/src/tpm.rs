@@ -217,7 +217,7 @@ impl Authenticator for PlatformTpm {
             return Err(AuthnError::UnsupportedAlgorithm);
         }
         let _busy = self.busy.lock().await;
-        if self.load().await?.find(&options.rp_id, &options.exclude).is_some() {
+        if self.load().await?.find(&options.rp_id, Some(&options.exclude)).is_some() {
             return Err(AuthnError::AlreadyRegistered);
         }
         // The chip answers (and is not locked) before the person is asked for anything.
@@ -287,7 +287,8 @@ impl Authenticator for PlatformTpm {
         }
         let _busy = self.busy.lock().await;
         let entry = self.load().await?;
-        let at = entry.find(&options.rp_id, &options.allow).ok_or(AuthnError::NoCredential)?;
+        let at =
+            entry.find(&options.rp_id, Some(&options.allow)).ok_or(AuthnError::NoCredential)?;
         let credential = entry.credentials[at].clone();
         let credential_id = credential.credential_id()?;
         let blob = credential.blob()?;
@@ -332,6 +333,10 @@ impl Authenticator for PlatformTpm {
             }
             Err(failure) => Err(to_authn(failure, Some(&lockout))),
         }
+    }
+
+    async fn holds(&self, rp_id: &str, allowed: Option<&[Vec<u8>]>) -> Result<bool, AuthnError> {
+        Ok(self.load().await?.find(rp_id, allowed).is_some())
     }
 }
 

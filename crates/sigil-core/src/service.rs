@@ -176,6 +176,7 @@ impl AppService {
             }
             None => (None, Vec::new()),
         };
+        let (available, tpm) = AuthenticatorChoice::available().await;
         // The UI asks for this as it mounts: `make measure-app` times the first screen by it.
         tracing::debug!(signed_in = session.is_some(), "app state served");
         Ok(AppState {
@@ -183,9 +184,13 @@ impl AppService {
             user: session.map(|session| session.user),
             registered,
             companion_url: settings.companion_url,
-            authenticator: settings.authenticator,
-            available_authenticators: AuthenticatorChoice::available(),
-            dev_authenticator: cfg!(debug_assertions),
+            authenticator: settings
+                .authenticator
+                .filter(|chosen| available.contains(chosen))
+                .or_else(|| available.first().copied())
+                .unwrap_or(AuthenticatorChoice::Device),
+            available_authenticators: available,
+            tpm,
             dev_security_key: self.dev_security_key.is_some(),
             offline: self.offline.load(Ordering::SeqCst),
             networks,
@@ -225,13 +230,7 @@ impl AppService {
 
     /// The passkeys of `choice`, for this company's relying party.
     async fn passkeys(&self, choice: AuthenticatorChoice) -> Result<Passkeys> {
-        let connected = self.observe(self.core().await.connected().await)?;
-        let config = &connected.config;
-        let origin = config
-            .origin
-            .parse()
-            .map_err(|_| Error::Config("the company's origin is not a URL".to_owned()))?;
-        let rp = RelyingParty::with_origin(&config.rp_id, &config.app_name, origin)?;
+        let rp = self.relying_party().await?;
         let authenticator = match (choice, &self.dev_security_key) {
             (AuthenticatorChoice::SecurityKey, Some(file)) => software_security_key(file)?,
             _ => {
@@ -240,6 +239,38 @@ impl AppService {
             }
         };
         Ok(Passkeys::new(authenticator, rp))
+    }
+
+    /// The passkeys that answer a user-action challenge: the passkey of this computer the
+    /// challenge allows, else a security key (Windows Hello where present, whose prompt offers
+    /// security keys too). The preferred authenticator only says where new passkeys are made.
+    async fn signing_passkeys(&self) -> Result<Passkeys> {
+        let rp = self.relying_party().await?;
+        let otherwise = match &self.dev_security_key {
+            Some(file) => software_security_key(file)?,
+            None => {
+                let hello = sigil_authn::Choice::WindowsHello;
+                match sigil_authn::choose(hello, self.secrets.clone(), DEVICE_PASSKEYS).await {
+                    Ok(hello) => hello,
+                    Err(_) => Arc::new(sigil_authn::SecurityKey::new()),
+                }
+            }
+        };
+        let signer =
+            sigil_authn::Signer::new(self.secrets.clone(), DEVICE_PASSKEYS, otherwise, rp.id())
+                .await?;
+        Ok(Passkeys::new(Arc::new(signer), rp))
+    }
+
+    /// This company's relying party, from the pinned configuration.
+    async fn relying_party(&self) -> Result<RelyingParty> {
+        let connected = self.observe(self.core().await.connected().await)?;
+        let config = &connected.config;
+        let origin = config
+            .origin
+            .parse()
+            .map_err(|_| Error::Config("the company's origin is not a URL".to_owned()))?;
+        Ok(RelyingParty::with_origin(&config.rp_id, &config.app_name, origin)?)
     }
 
     /// Stops the running passkey ceremony.
@@ -300,7 +331,6 @@ impl AppService {
         &self,
         ceremony: CeremonyKind,
         intent: Option<Intent>,
-        authenticator: AuthenticatorChoice,
         passkeys: &Passkeys,
     ) -> Result<ApprovalView> {
         let core = self.core().await;
@@ -311,7 +341,7 @@ impl AppService {
             intent,
             rp_id: connected.config.rp_id.clone(),
             user,
-            authenticator,
+            authenticator: AuthenticatorChoice::of(passkeys.kind()),
             pin: upfront_pin(passkeys.kind(), ceremony),
         })
     }
@@ -331,7 +361,7 @@ impl AppService {
     pub async fn register(&self, choice: AuthenticatorChoice) -> Result<Vec<WalletView>> {
         let passkeys = self.passkeys(choice).await?;
         let core = self.core().await;
-        let view = self.approval_view(CeremonyKind::Register, None, choice, &passkeys).await?;
+        let view = self.approval_view(CeremonyKind::Register, None, &passkeys).await?;
         let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
         let now = SystemClock.now_ms();
@@ -347,7 +377,7 @@ impl AppService {
         .await;
         let done = self.observe(done)?;
         core.pin_company().await?;
-        self.save_settings(Settings { authenticator: choice, ..self.settings() });
+        self.save_settings(Settings { authenticator: Some(choice), ..self.settings() });
         let dfns_user = match done {
             Onboarded::Registered(registered) => registered.me.dfns_user_id,
             Onboarded::AlreadyRegistered(me) => me.dfns_user_id,
@@ -456,8 +486,7 @@ impl AppService {
     ) -> Result<PreparedView> {
         let new_passkeys = self.passkeys(choice).await?;
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
-        let view =
-            self.approval_view(CeremonyKind::CreatePasskey, None, choice, &new_passkeys).await?;
+        let view = self.approval_view(CeremonyKind::CreatePasskey, None, &new_passkeys).await?;
         let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
         let prepared = connected
@@ -473,14 +502,12 @@ impl AppService {
         Ok(connected.actions.prepare_deactivate_passkey(&owner, credential_uuid).await?.into())
     }
 
-    /// Signs a prepared action with the preferred authenticator and sends it.
+    /// Signs a prepared action with the passkey its challenge allows and sends it.
     pub async fn confirm_action(&self, operation_id: &str) -> Result<OutcomeView> {
-        let authenticator = self.settings().authenticator;
-        let passkeys = self.passkeys(authenticator).await?;
+        let passkeys = self.signing_passkeys().await?;
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
         let intent = self.journaled_intent(&owner, operation_id).await?;
-        let view =
-            self.approval_view(CeremonyKind::Sign, Some(intent), authenticator, &passkeys).await?;
+        let view = self.approval_view(CeremonyKind::Sign, Some(intent), &passkeys).await?;
         let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
         let outcome =
@@ -517,7 +544,7 @@ impl AppService {
             }
         }
         if let Some(authenticator) = authenticator {
-            next.authenticator = authenticator;
+            next.authenticator = Some(authenticator);
         }
         self.save_settings(next);
         self.app_state().await

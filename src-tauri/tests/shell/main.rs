@@ -153,13 +153,19 @@ fn code(error: &Value) -> &str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn signed_out_the_app_state_names_the_company_and_the_development_authenticator() {
+async fn signed_out_the_app_state_names_the_company_and_the_authenticators_of_this_computer() {
     let h = harness().await;
     let state = call(&h, "app_state", json!({})).await.expect("state");
     assert_eq!(state["signedIn"], false);
     assert_eq!(state["companionUrl"], h.stack.companion_url.as_str());
-    assert_eq!(state["authenticator"], "device");
-    assert_eq!(state["devAuthenticator"], true);
+    assert_eq!(state["authenticator"], "device", "as the settings say");
+    // The security chip first where this user may use it.
+    let offered = match state["tpm"].as_str() {
+        Some("usable") => json!(["platform-tpm", "device", "security-key"]),
+        Some("noAccess" | "absent") => json!(["device", "security-key"]),
+        other => panic!("a TPM state: {other:?}"),
+    };
+    assert_eq!(state["availableAuthenticators"], offered);
     let error = call(&h, "prepare_send", json!({"form": {"walletId": "wa-1", "asset": {"kind": "Native"}, "to": "0x", "amount": "1"}}))
         .await
         .expect_err("signed out");

@@ -22,7 +22,8 @@ registered?: boolean,
  */
 companionUrl: string, 
 /**
- * The preferred authenticator.
+ * Where new passkeys are made: the person's choice, else the strongest this computer
+ * offers.
  */
 authenticator: AuthenticatorChoice, 
 /**
@@ -30,10 +31,9 @@ authenticator: AuthenticatorChoice,
  */
 availableAuthenticators: Array<AuthenticatorChoice>, 
 /**
- * Whether this is a development build, whose default is the software device passkey (the
- * UI labels it as a development authenticator).
+ * Whether this computer's security chip can hold passkeys for this user.
  */
-devAuthenticator: boolean, 
+tpm: TpmState, 
 /**
  * Whether the "security key" is the development build's software one.
  */
@@ -128,9 +128,9 @@ balance: string,
 quotes?: { [key in string]: number }, };
 
 /**
- * The authenticator the user prefers.
+ * Where a new passkey is made.
  */
-export type AuthenticatorChoice = "device" | "security-key" | "windows-hello";
+export type AuthenticatorChoice = "platform-tpm" | "device" | "security-key" | "windows-hello";
 
 /**
  * The stable codes of [`AuthnError`], serialised as the UI knows them (`AUTHN_CANCELLED`, …).
@@ -448,6 +448,11 @@ newHistory: number,
  * Transfers read (new or updated).
  */
 transfers: number, };
+
+/**
+ * Whether this computer's security chip (TPM 2.0) can hold passkeys for this user.
+ */
+export type TpmState = "usable" | "noAccess" | "absent";
 
 /**
  * A transfer as the confirmation screen shows it.

@@ -31,7 +31,7 @@ export class FakeShell {
     companionUrl: "http://127.0.0.1:8788",
     authenticator: "device",
     availableAuthenticators: ["device", "security-key"],
-    devAuthenticator: true,
+    tpm: "absent",
     devSecurityKey: false,
     offline: false,
     networks: ["EthereumSepolia", "BitcoinTestnet4", "SolanaDevnet"],

@@ -39,11 +39,14 @@ impl TpmEntry {
         serde_json::to_vec(self).map_err(|error| AuthnError::Authenticator(error.to_string()))
     }
 
-    /// The index of the first passkey that may answer for `rp_id` with one of `allowed`.
-    pub(super) fn find(&self, rp_id: &str, allowed: &[Vec<u8>]) -> Option<usize> {
+    /// The index of the first passkey that may answer for `rp_id` with one of `allowed` (with
+    /// any id when `None`).
+    pub(super) fn find(&self, rp_id: &str, allowed: Option<&[Vec<u8>]>) -> Option<usize> {
         self.credentials.iter().position(|credential| {
             credential.rp_id == rp_id
-                && allowed.iter().any(|id| URL_SAFE_NO_PAD.encode(id) == credential.credential_id)
+                && allowed.is_none_or(|allowed| {
+                    allowed.iter().any(|id| URL_SAFE_NO_PAD.encode(id) == credential.credential_id)
+                })
         })
     }
 

@@ -437,6 +437,60 @@ fn fake(outcome: Outcome, hang: bool) -> Passkeys {
 }
 
 #[tokio::test]
+async fn the_signer_answers_with_the_passkey_of_this_computer_the_challenge_allows_else_the_key() {
+    let dfns = Dfns::start().await;
+    let laptop: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    let user = dfns.register("ada@example.com", &device(laptop.clone())).await;
+    let key = Arc::new(Fake { outcome: || Ok(()), hang: false, credential_id: vec![1, 2, 3] });
+    let on = |store: &Arc<dyn SecretStore>| {
+        let local: Arc<dyn Authenticator> =
+            Arc::new(DevicePasskey::new(store.clone(), "device-passkeys"));
+        sigil_authn::Signer::over(vec![local], key.clone(), "localhost")
+    };
+
+    // This computer holds the user's passkey: it signs, whatever was preferred since, and Dfns
+    // accepts it (here: adding a second passkey).
+    let signer = on(&laptop).await.expect("signer");
+    assert_eq!(signer.kind(), AuthenticatorKind::DevicePasskey);
+    let signer = Passkeys::new(Arc::new(signer), rp());
+    let desktop = device(Arc::new(MemoryStore::new()));
+    let challenge =
+        user.create_credential_challenge(CredentialKind::Fido2).await.expect("challenge");
+    let credential = desktop
+        .add(&challenge, Some("Desktop".to_owned()), &Person::default(), &CancellationToken::new())
+        .await
+        .expect("created");
+    let request = CreateCredentialRequest {
+        credential_kind: CredentialKind::Fido2,
+        credential_info: credential.credential_info,
+        credential_name: "Desktop".to_owned(),
+        challenge_identifier: challenge.challenge_identifier,
+        encrypted_private_key: None,
+    };
+    let pending = user.create_credential_init(&request).await.expect("init");
+    complete(&user, &signer, pending).await.expect("signed by the laptop's passkey");
+
+    // A challenge that allows none of this computer's passkeys goes to the security key.
+    let elsewhere = json!({
+        "challenge": "c", "challengeIdentifier": "id", "userVerification": "required",
+        "allowCredentials": {"key": [], "webauthn": [{"type": "public-key", "id": "AQID"}]},
+    });
+    let elsewhere = serde_json::from_value(elsewhere).expect("challenge");
+    let signed = signer
+        .sign(&elsewhere, &Person::default(), &CancellationToken::new())
+        .await
+        .expect("the security key answered");
+    let dfns_client::models::FactorAssertion::Fido2 { credential_assertion } = signed else {
+        panic!("a passkey assertion: {signed:?}");
+    };
+    assert_eq!(credential_assertion.cred_id, "AQID");
+
+    // A computer with no passkey of this company expects the security key from the start.
+    let fresh: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    assert_eq!(on(&fresh).await.expect("signer").kind(), AuthenticatorKind::TestToken);
+}
+
+#[tokio::test]
 async fn a_ceremony_that_gets_no_answer_times_out() {
     let error = fake(|| Ok(()), true)
         .register(&fixed_challenge(), None, &Person::default(), &CancellationToken::new())

@@ -15,8 +15,9 @@ const DEFAULT_COMPANION_URL: &str = "http://127.0.0.1:8788";
 pub struct Settings {
     /// The company server.
     pub companion_url: String,
-    /// The preferred authenticator.
-    pub authenticator: AuthenticatorChoice,
+    /// Where new passkeys are made; unset, the strongest this computer offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticator: Option<AuthenticatorChoice>,
 }
 
 impl Default for Settings {
@@ -24,7 +25,7 @@ impl Default for Settings {
         Self {
             companion_url: std::env::var("SIGIL_COMPANION_URL")
                 .unwrap_or_else(|_| DEFAULT_COMPANION_URL.to_owned()),
-            authenticator: AuthenticatorChoice::Device,
+            authenticator: None,
         }
     }
 }

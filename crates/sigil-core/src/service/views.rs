@@ -26,13 +26,14 @@ impl From<Error> for ErrorView {
     }
 }
 
-/// The authenticator the user prefers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Where a new passkey is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthenticatorChoice {
-    /// The software passkey kept in the OS keyring.
-    #[default]
+    /// This computer's security chip (TPM 2.0, Linux), the PIN checked by the chip.
+    PlatformTpm,
+    /// The software passkey kept in the OS keyring, sealed by the person's PIN.
     Device,
     /// A USB or NFC security key.
     SecurityKey,
@@ -44,21 +45,68 @@ impl AuthenticatorChoice {
     /// The sigil-authn choice.
     pub fn to_authn(self) -> sigil_authn::Choice {
         match self {
+            Self::PlatformTpm => sigil_authn::Choice::PlatformTpm,
             Self::Device => sigil_authn::Choice::DevicePasskey,
             Self::SecurityKey => sigil_authn::Choice::SecurityKey,
             Self::WindowsHello => sigil_authn::Choice::WindowsHello,
         }
     }
 
-    /// Those this machine offers.
-    pub fn available() -> Vec<Self> {
-        #[allow(unused_mut)] // Windows adds one
-        let mut available = vec![Self::Device, Self::SecurityKey];
+    /// The choice that makes passkeys of `kind` (the development build's software security key
+    /// stands for a security key).
+    pub fn of(kind: sigil_authn::AuthenticatorKind) -> Self {
+        use sigil_authn::AuthenticatorKind as Kind;
+        match kind {
+            Kind::PlatformTpm => Self::PlatformTpm,
+            Kind::DevicePasskey => Self::Device,
+            Kind::WindowsHello => Self::WindowsHello,
+            Kind::SecurityKey | Kind::TestToken => Self::SecurityKey,
+        }
+    }
+
+    /// Those this machine offers, the strongest of this computer first, and the state of its
+    /// TPM.
+    pub async fn available() -> (Vec<Self>, TpmState) {
+        let mut available = Vec::new();
         #[cfg(windows)]
         if sigil_authn::WindowsHello::available() {
             available.push(Self::WindowsHello);
         }
-        available
+        let tpm = TpmState::detect().await;
+        if tpm == TpmState::Usable {
+            available.push(Self::PlatformTpm);
+        }
+        available.extend([Self::Device, Self::SecurityKey]);
+        (available, tpm)
+    }
+}
+
+/// Whether this computer's security chip (TPM 2.0) can hold passkeys for this user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum TpmState {
+    /// It answers: it holds this computer's passkeys.
+    Usable,
+    /// There is one, but this user may not open it (on Linux: not in the `tss` group).
+    NoAccess,
+    /// None answers (or this system does not use it directly).
+    Absent,
+}
+
+impl TpmState {
+    #[cfg(target_os = "linux")]
+    async fn detect() -> Self {
+        match sigil_authn::TpmPresence::detect().await {
+            sigil_authn::TpmPresence::Usable { .. } => Self::Usable,
+            sigil_authn::TpmPresence::NoAccess { .. } => Self::NoAccess,
+            sigil_authn::TpmPresence::Absent => Self::Absent,
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    async fn detect() -> Self {
+        Self::Absent
     }
 }
 
@@ -77,13 +125,13 @@ pub struct AppState {
     pub registered: Option<bool>,
     /// The company server.
     pub companion_url: String,
-    /// The preferred authenticator.
+    /// Where new passkeys are made: the person's choice, else the strongest this computer
+    /// offers.
     pub authenticator: AuthenticatorChoice,
     /// Those this machine offers.
     pub available_authenticators: Vec<AuthenticatorChoice>,
-    /// Whether this is a development build, whose default is the software device passkey (the
-    /// UI labels it as a development authenticator).
-    pub dev_authenticator: bool,
+    /// Whether this computer's security chip can hold passkeys for this user.
+    pub tpm: TpmState,
     /// Whether the "security key" is the development build's software one.
     pub dev_security_key: bool,
     /// Whether the last network call failed for want of a network.
