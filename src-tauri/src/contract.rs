@@ -55,6 +55,8 @@ window main {
     }
     /// The QR code of `text` (an address to receive on) as an SVG document.
     fn qr_svg(_app, text: String) -> String { render_qr_svg(&text) }
+    /// Confirms the company server this Sigil serves (another one signs out first).
+    fn confirm_company(app, url: String) -> AppState { app.confirm_company(&url).await }
     /// Changes the settings.
     fn set_settings(
         app,

@@ -59,6 +59,16 @@ export const S = {
     back: "Back online.",
   },
 
+  company: {
+    title: "Your company",
+    lead: "Sigil signs in only at the company server you confirm here. Use the address your company gave you, and check the name below before you confirm.",
+    label: "Company server address",
+    hostLabel: "You are about to trust",
+    noHost: "Type the address starting with https://",
+    confirm: "This is my company",
+    confirmed: (host: string) => `Sigil now serves your company at ${host}.`,
+  },
+
   signIn: {
     title: "Welcome to Sigil",
     lead: "Sigil keeps your wallets under your own passkey. Sign in with your company account to start.",
@@ -66,7 +76,7 @@ export const S = {
     waiting: "Continue in your browser. Sigil comes back here once you are signed in.",
     again: "Open the browser again",
     settingsLink: "Connection settings",
-    companion: (url: string) => `Company server: ${url}`,
+    companion: (host: string) => `Your company: ${host}`,
     refused: "Sign-in did not finish",
   },
 

@@ -97,6 +97,26 @@ describe("first run", () => {
     expect(text("#register-auth-tpm-access")).toContain("usermod -aG tss");
   });
 
+  it("asks a first run to confirm the company by its host before any sign-in", async () => {
+    const shell = new FakeShell();
+    shell.state = { ...shell.state, companyConfirmed: false, companionUrl: "", companyHost: "" };
+    await start(shell);
+    expect(exists("#sign-in")).toBe(false);
+    expect(isDisabled("#company-confirm")).toBe(true);
+
+    await type("#company-url", "http://wallet.example.com");
+    expect(text("#company-host")).toBe("wallet.example.com");
+    await click("#company-confirm");
+    await until(() => expect(exists("#company-url-error")).toBe(true));
+    expect(exists("#sign-in")).toBe(false);
+
+    await type("#company-url", "https://wallet.example.com");
+    await click("#company-confirm");
+    await until(() => expect(exists("#sign-in")).toBe(true));
+    expect(shell.callsOf("confirm_company")).toEqual([{ url: "http://wallet.example.com" }, { url: "https://wallet.example.com" }]);
+    expect(text("#company-current")).toContain("wallet.example.com");
+  });
+
   it("shows why a sign-in link was refused", async () => {
     const shell = new FakeShell();
     await start(shell);

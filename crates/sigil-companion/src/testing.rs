@@ -96,29 +96,8 @@ impl TestStack {
         let companion_url = format!("http://{address}");
         let database =
             format!("sqlite://{}?mode=rwc", scratch.path().join("companion.db").display());
-        let key =
-            format!("--dfns-service-account-private-key={}", dfns.service_account.private_key_pem);
-        let settings = Settings::try_parse_from([
-            "sigil-companion",
-            "--public-url",
-            &companion_url,
-            "--database-url",
-            &database,
-            "--dfns-api-url",
-            &dfns.api_url,
-            "--dfns-service-account-token",
-            &dfns.service_account.token,
-            "--dfns-service-account-cred-id",
-            &dfns.service_account.cred_id,
-            &key,
-        ])
-        .map_err(|e| start(&e))?;
-        let config = Config::from_settings(settings).map_err(|e| start(&e))?;
-        let store = Store::connect(&config.database_url).await.map_err(|e| start(&e))?;
         let clock = Arc::new(OffsetClock::default());
-        let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
-        let parts = Parts { config, store, identity, clock: clock.clone() };
-        let companion = AppState::from_parts(parts).map_err(|e| start(&e))?;
+        let companion = companion(&dfns, &companion_url, &database, clock.clone(), &[]).await?;
         tasks.push(tokio::spawn(server::serve(
             listener,
             companion.clone(),
@@ -126,6 +105,69 @@ impl TestStack {
         )));
         Ok(Self { dfns, companion_url, companion, clock, tasks, _scratch: scratch })
     }
+
+    /// Stops the companion and starts it again at the same address on the same database, with
+    /// `options` set on its command line (`("--dfns-api-url", url)`, `("--origin", origin)`, …):
+    /// the company server that answers otherwise than before.
+    pub async fn restart_companion(
+        &mut self,
+        options: &[(&str, &str)],
+    ) -> Result<(), TestingError> {
+        let start = |error: &dyn std::fmt::Display| TestingError::Start(error.to_string());
+        if let Some(task) = self.tasks.pop() {
+            task.abort();
+            let _ = task.await;
+        }
+        let address = self.companion_url.trim_start_matches("http://");
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| start(&e))?;
+        let database =
+            format!("sqlite://{}?mode=rwc", self._scratch.path().join("companion.db").display());
+        let restarted =
+            companion(&self.dfns, &self.companion_url, &database, self.clock.clone(), options)
+                .await?;
+        self.companion = restarted.clone();
+        self.tasks.push(tokio::spawn(server::serve(listener, restarted, std::future::pending())));
+        Ok(())
+    }
+}
+
+/// The companion's state for `dfns` at `url` on `database`, `options` set on its command line.
+async fn companion(
+    dfns: &Bootstrap,
+    url: &str,
+    database: &str,
+    clock: Arc<OffsetClock>,
+    options: &[(&str, &str)],
+) -> Result<AppState, TestingError> {
+    let start = |error: &dyn std::fmt::Display| TestingError::Start(error.to_string());
+    let key =
+        format!("--dfns-service-account-private-key={}", dfns.service_account.private_key_pem);
+    let mut line = vec![
+        "sigil-companion",
+        "--public-url",
+        url,
+        "--database-url",
+        database,
+        "--dfns-api-url",
+        &dfns.api_url,
+        "--dfns-service-account-token",
+        &dfns.service_account.token,
+        "--dfns-service-account-cred-id",
+        &dfns.service_account.cred_id,
+        &key,
+    ];
+    for &(name, value) in options {
+        match line.iter().position(|given| *given == name) {
+            Some(at) => line[at + 1] = value,
+            None => line.extend([name, value]),
+        }
+    }
+    let settings = Settings::try_parse_from(line).map_err(|e| start(&e))?;
+    let config = Config::from_settings(settings).map_err(|e| start(&e))?;
+    let store = Store::connect(&config.database_url).await.map_err(|e| start(&e))?;
+    let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
+    let parts = Parts { config, store, identity, clock };
+    AppState::from_parts(parts).map_err(|e| start(&e))
 }
 
 impl Drop for TestStack {

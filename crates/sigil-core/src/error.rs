@@ -150,6 +150,9 @@ pub enum Error {
         /// What it answers now.
         offered: Box<crate::company::Pin>,
     },
+    /// The person has not confirmed which company this Sigil serves.
+    #[error("confirm your company's server first: Sigil signs in nowhere before you have")]
+    CompanyUnconfirmed,
     /// The user signed in but has not registered a passkey with Dfns yet.
     #[error("finish registration first")]
     NotRegistered,
@@ -192,6 +195,7 @@ impl Error {
             Self::Companion(CompanionError::InsecureUrl(_)) => ErrorCode::CompanyUrlInvalid,
             Self::CompanyRpIdInvalid { .. } => ErrorCode::CompanyRpIdInvalid,
             Self::CompanyChanged { .. } => ErrorCode::CompanyChanged,
+            Self::CompanyUnconfirmed => ErrorCode::CompanyUnconfirmed,
             Self::Dfns(dfns_client::Error::Transport { .. }) => ErrorCode::DfnsUnreachable,
             Self::Dfns(error) => match error.status() {
                 Some(429 | 500..) => ErrorCode::DfnsUnavailable,
@@ -269,6 +273,8 @@ pub enum ErrorCode {
     CompanyRpIdInvalid,
     /// The company's settings differ from what was pinned.
     CompanyChanged,
+    /// The person has not confirmed the company yet.
+    CompanyUnconfirmed,
     /// Dfns cannot be reached.
     DfnsUnreachable,
     /// Dfns is overloaded or failing.

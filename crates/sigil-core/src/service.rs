@@ -89,8 +89,13 @@ impl AppService {
         secrets: Arc<dyn SecretStore>,
         outside: Arc<dyn Outside>,
     ) -> Result<Self> {
-        let settings = Settings::read(&data_dir);
+        let mut settings = Settings::read(&data_dir);
         let core = open_core(&data_dir, &secrets, &settings).await?;
+        // Someone signed in to this company chose it before confirmations were asked for.
+        if !settings.company_confirmed && core.auth().session().await?.is_some() {
+            settings.company_confirmed = true;
+            settings.write(&data_dir);
+        }
         Ok(Self {
             data_dir,
             secrets,
@@ -183,6 +188,8 @@ impl AppService {
             signed_in: session.is_some(),
             user: session.map(|session| session.user),
             registered,
+            company_host: company_host(&settings.companion_url),
+            company_confirmed: settings.company_confirmed,
             companion_url: settings.companion_url,
             authenticator: settings
                 .authenticator
@@ -199,13 +206,17 @@ impl AppService {
 
     /// The system browser opens the company's sign-in.
     pub async fn start_login(&self) -> Result<()> {
+        self.company_confirmed()?;
         let url = self.observe(self.core().await.auth().start_login().await)?;
         self.outside.open_url(url.as_str()).map_err(Error::BrowserUnavailable)
     }
 
     /// A deep link from the operating system; the UI hears the result as an event.
     pub async fn accept_deep_link(&self, url: &str) {
-        let outcome = self.core().await.auth().accept_deep_link(url).await;
+        let outcome = match self.company_confirmed() {
+            Ok(()) => self.core().await.auth().accept_deep_link(url).await,
+            Err(error) => Err(error),
+        };
         let failed = match outcome {
             Ok(LinkOutcome::OpenBrowser(login)) => {
                 self.outside.open_url(login.as_str()).err().map(Error::BrowserUnavailable)
@@ -527,21 +538,45 @@ impl AppService {
         connected.actions.cancel(&owner, operation_id).await
     }
 
-    /// Changes the settings; another company server signs out and reopens the engine.
+    /// The company server this Sigil serves, confirmed by the person: `url` (shown to them as
+    /// its host) becomes it. Another one than before signs out first.
+    pub async fn confirm_company(&self, url: &str) -> Result<AppState> {
+        let mut next = self.settings();
+        self.use_company(&mut next, url).await?;
+        next.company_confirmed = true;
+        self.save_settings(next);
+        self.app_state().await
+    }
+
+    fn company_confirmed(&self) -> Result<()> {
+        if self.settings().company_confirmed { Ok(()) } else { Err(Error::CompanyUnconfirmed) }
+    }
+
+    /// Points `next` and the engine at the company server `url`; another one than before signs
+    /// out, and needs confirming again.
+    async fn use_company(&self, next: &mut Settings, url: &str) -> Result<()> {
+        let url = url.trim().to_owned();
+        crate::companion::CompanionClient::new(&url)?;
+        if url != next.companion_url {
+            self.core().await.sign_out().await?;
+            next.companion_url = url;
+            next.company_confirmed = false;
+            let reopened = open_core(&self.data_dir, &self.secrets, next).await?;
+            *self.core.write().await = Arc::new(reopened);
+        }
+        Ok(())
+    }
+
+    /// Changes the settings; another company server signs out, reopens the engine and waits
+    /// for the person to confirm it.
     pub async fn set_settings(
         &self,
         companion_url: Option<String>,
         authenticator: Option<AuthenticatorChoice>,
     ) -> Result<AppState> {
         let mut next = self.settings();
-        if let Some(url) = companion_url.map(|url| url.trim().to_owned()) {
-            crate::companion::CompanionClient::new(&url)?;
-            if url != next.companion_url {
-                self.core().await.sign_out().await?;
-                next.companion_url = url;
-                let reopened = open_core(&self.data_dir, &self.secrets, &next).await?;
-                *self.core.write().await = Arc::new(reopened);
-            }
+        if let Some(url) = companion_url {
+            self.use_company(&mut next, &url).await?;
         }
         if let Some(authenticator) = authenticator {
             next.authenticator = Some(authenticator);
@@ -571,6 +606,18 @@ async fn open_core(
     let (core, opened) = Core::open(options).await?;
     tracing::info!(?opened, "engine ready");
     Ok(core)
+}
+
+/// What the person reads to recognise their company: the host and any port of `url`.
+fn company_host(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => url.to_string(),
+        },
+        Err(_) => url.to_owned(),
+    }
 }
 
 /// The PIN a passkey of this computer will ask for, taken with the approval so the person answers

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use sigil_companion::testing::{TestStack, Website};
+use sigil_core::service::views::AuthenticatorChoice;
 use sigil_core::service::{AppService, Outside};
+use sigil_store::SecretStore;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
@@ -50,33 +52,32 @@ struct Harness {
     /// The window the shell opens for approvals (made here: the recorder opens nothing).
     approval: WebviewWindow<MockRuntime>,
     recorder: Arc<Recorder>,
-    _data: tempfile::TempDir,
+    secrets: Arc<dyn SecretStore>,
+    data: tempfile::TempDir,
 }
 
 async fn harness() -> Harness {
-    harness_with(None).await
+    harness_with(None, true).await
 }
 
-/// A harness whose "security key" is the software one kept in `dev_security_key`.
-async fn harness_with(dev_security_key: Option<std::path::PathBuf>) -> Harness {
+/// A harness whose "security key" is the software one kept in `dev_security_key`, and whose
+/// company the person confirmed or not.
+async fn harness_with(
+    dev_security_key: Option<std::path::PathBuf>,
+    company_confirmed: bool,
+) -> Harness {
     let stack = TestStack::start().await.expect("emulator and companion");
     let data = tempfile::tempdir().expect("data dir");
-    std::fs::write(
-        data.path().join("settings.json"),
-        serde_json::to_vec(
-            &json!({"companionUrl": stack.companion_url, "authenticator": "device"}),
-        )
-        .expect("JSON"),
-    )
-    .expect("settings");
+    let settings = json!({
+        "companionUrl": stack.companion_url,
+        "companyConfirmed": company_confirmed,
+        "authenticator": "device",
+    });
+    std::fs::write(data.path().join("settings.json"), settings.to_string()).expect("settings");
     let recorder = Arc::new(Recorder::default());
-    let secrets = Arc::new(sigil_store::MemoryStore::new());
-    let service = AppService::open(data.path().to_owned(), secrets, recorder.clone())
-        .await
-        .expect("service")
-        .with_dev_security_key(dev_security_key)
-        // A person who does not answer counts as declining after this.
-        .with_approval_wait(Duration::from_secs(2));
+    let secrets: Arc<dyn SecretStore> = Arc::new(sigil_store::MemoryStore::new());
+    let service =
+        service(data.path(), &secrets, &recorder).await.with_dev_security_key(dev_security_key);
     let app = mock_builder()
         .invoke_handler(sigil_app::handler())
         .build(tauri::generate_context!())
@@ -85,7 +86,28 @@ async fn harness_with(dev_security_key: Option<std::path::PathBuf>) -> Harness {
     let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main");
     let approval =
         WebviewWindowBuilder::new(&app, "approval", Default::default()).build().expect("approval");
-    Harness { stack, app, main, approval, recorder, _data: data }
+    Harness { stack, app, main, approval, recorder, secrets, data }
+}
+
+/// Sigil's engine on `data` and `secrets`, as the app opens it at start.
+async fn service(
+    data: &std::path::Path,
+    secrets: &Arc<dyn SecretStore>,
+    recorder: &Arc<Recorder>,
+) -> AppService {
+    AppService::open(data.to_owned(), secrets.clone(), recorder.clone())
+        .await
+        .expect("service")
+        // A person who does not answer counts as declining after this.
+        .with_approval_wait(Duration::from_secs(2))
+}
+
+impl Harness {
+    /// Sigil closed and started again on the same data folder and keyring.
+    async fn restarted(&self) -> AppService {
+        self.app.state::<AppService>().close().await;
+        service(self.data.path(), &self.secrets, &self.recorder).await
+    }
 }
 
 /// Invokes `cmd` from `window` as the UI would (origin tauri://localhost).
@@ -213,11 +235,82 @@ async fn signed_in_and_registered(h: &Harness, email: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_sign_in_starts_before_the_person_confirmed_the_company_by_its_host() {
+    let h = harness_with(None, false).await;
+    let state = call(&h, "app_state", json!({})).await.expect("state");
+    assert_eq!(state["companyConfirmed"], false);
+    let host = h.stack.companion_url.trim_start_matches("http://");
+    assert_eq!(state["companyHost"], host);
+
+    // Neither the app's button nor a web page's "Open in Sigil" link reaches any website.
+    let error = call(&h, "start_login", json!({})).await.expect_err("unconfirmed");
+    assert_eq!(code(&error), "COMPANY_UNCONFIRMED");
+    h.app.state::<AppService>().accept_deep_link("sigil://auth/start").await;
+    let events = h.recorder.events.lock().expect("lock").clone();
+    let (name, error) = events.last().expect("an event");
+    assert_eq!((name.as_str(), code(error)), ("auth:error", "COMPANY_UNCONFIRMED"));
+    assert!(h.recorder.opened.lock().expect("lock").is_empty(), "no browser opened");
+
+    // A plain-http company on another machine cannot be confirmed.
+    let error = call(&h, "confirm_company", json!({"url": "http://wallet.example.com"}))
+        .await
+        .expect_err("plain http");
+    assert_eq!(code(&error), "COMPANY_URL_INVALID");
+    let state = call(&h, "app_state", json!({})).await.expect("state");
+    assert_eq!(state["companyConfirmed"], false);
+
+    let url = h.stack.companion_url.clone();
+    let state = call(&h, "confirm_company", json!({ "url": url })).await.expect("confirmed");
+    assert_eq!(state["companyConfirmed"], true);
+    call(&h, "start_login", json!({})).await.expect("started");
+    assert_eq!(h.recorder.opened.lock().expect("lock").len(), 1);
+
+    // Another company in Settings signs out and waits for its own confirmation.
+    let other = json!({"companionUrl": "https://wallet.example.com"});
+    let state = call(&h, "set_settings", other).await.expect("changed");
+    assert_eq!(
+        (state["companyHost"].as_str(), state["companyConfirmed"].as_bool()),
+        (Some("wallet.example.com"), Some(false))
+    );
+    let error = call(&h, "start_login", json!({})).await.expect_err("unconfirmed");
+    assert_eq!(code(&error), "COMPANY_UNCONFIRMED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_server_that_later_names_another_dfns_or_origin_is_refused_before_any_ceremony() {
+    let mut h = harness().await;
+    signed_in_and_registered(&h, "ada@example.org").await;
+    let prepared =
+        call(&h, "prepare_create_wallet", json!({"network": "EthereumSepolia", "name": null}))
+            .await
+            .expect("prepared");
+    let operation = prepared["operationId"].as_str().expect("an operation").to_owned();
+    let approvals = h.recorder.approvals_opened.load(Ordering::SeqCst);
+
+    // The same company address, now answering with another Dfns, then another origin.
+    for changed in
+        [("--dfns-api-url", "http://127.0.0.1:9"), ("--origin", "https://localhost:8443")]
+    {
+        h.stack.restart_companion(&[changed]).await.expect("restarted");
+        let sigil = h.restarted().await;
+        let error = sigil.confirm_action(&operation).await.expect_err("not signed");
+        assert_eq!(error.code(), "COMPANY_CHANGED", "{changed:?}: {error}");
+        let error = sigil
+            .prepare_add_passkey("Another", AuthenticatorChoice::Device)
+            .await
+            .expect_err("no passkey made");
+        assert_eq!(error.code(), "COMPANY_CHANGED", "{changed:?}: {error}");
+        assert_eq!(h.recorder.approvals_opened.load(Ordering::SeqCst), approvals, "no ceremony");
+        sigil.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_security_key_is_added_as_a_backup_and_an_unreadable_one_is_refused() {
     let keys = tempfile::tempdir().expect("scratch");
     let key = keys.path().join("security-key");
     std::fs::write(&key, b"not a token").expect("garbage");
-    let h = harness_with(Some(key.clone())).await;
+    let h = harness_with(Some(key.clone()), true).await;
     signed_in_and_registered(&h, "grace@example.org").await;
 
     let add = json!({"name": "Backup key", "authenticator": "security-key"});

@@ -22,6 +22,14 @@ registered?: boolean,
  */
 companionUrl: string, 
 /**
+ * Its host (and port), as the person confirms it.
+ */
+companyHost: string, 
+/**
+ * Whether the person (or the installer) confirmed the company: no sign-in before.
+ */
+companyConfirmed: boolean, 
+/**
  * Where new passkeys are made: the person's choice, else the strongest this computer
  * offers.
  */
@@ -152,7 +160,7 @@ export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOW
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -595,6 +603,7 @@ export const COMMANDS = {
   cancel_action: "main",
   cancel_ceremony: "main",
   qr_svg: "main",
+  confirm_company: "main",
   set_settings: "main",
   sign_out: "main",
   approval_request: "approval",
@@ -624,6 +633,7 @@ export type CommandArgs = {
   cancel_action: { operationId: string };
   cancel_ceremony: Record<string, never>;
   qr_svg: { text: string };
+  confirm_company: { url: string };
   set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null };
   sign_out: Record<string, never>;
   approval_request: Record<string, never>;
@@ -651,6 +661,7 @@ export type CommandResults = {
   cancel_action: void;
   cancel_ceremony: void;
   qr_svg: string;
+  confirm_company: AppState;
   set_settings: AppState;
   sign_out: void;
   approval_request: ApprovalView | null;
@@ -712,6 +723,8 @@ export function commands(call: Call) {
     cancelCeremony: () => call("cancel_ceremony"),
     /** The QR code of `text` (an address to receive on) as an SVG document. */
     qrSvg: (text: string) => call("qr_svg", { text }),
+    /** Confirms the company server this Sigil serves (another one signs out first). */
+    confirmCompany: (url: string) => call("confirm_company", { url }),
     /** Changes the settings. */
     setSettings: (companionUrl?: string | null, authenticator?: AuthenticatorChoice | null) => call("set_settings", { companionUrl, authenticator }),
     /** Signs out. */

@@ -88,6 +88,14 @@ export class Session {
     );
   }
 
+  /** The person confirmed the company server at `url` (shown to them by its host). */
+  async confirmCompany(url: string): Promise<IpcError | null> {
+    return this.store.attempt(async () => {
+      this.app = await ipc.confirmCompany(url);
+      this.store.say(S.company.confirmed(this.app.companyHost));
+    });
+  }
+
   async saveSettings(settings: Settings): Promise<IpcError | null> {
     return this.store.attempt(async () => {
       this.app = await ipc.setSettings(settings.companionUrl, settings.authenticator);

@@ -29,6 +29,8 @@ export class FakeShell {
   state: AppState = {
     signedIn: false,
     companionUrl: "http://127.0.0.1:8788",
+    companyHost: "127.0.0.1:8788",
+    companyConfirmed: true,
     authenticator: "device",
     availableAuthenticators: ["device", "security-key"],
     tpm: "absent",
@@ -171,6 +173,30 @@ export class FakeShell {
 
   private refuse(code: IpcError["code"], message: string = code): never {
     throw { code, message } satisfies IpcError;
+  }
+
+  /** As Rust does: https, or plain http on loopback; another company signs out and waits for its
+   * confirmation. */
+  private useCompany(raw: string): void {
+    const url = raw.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      this.refuse("COMPANION_URL_INVALID");
+    }
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) this.refuse("COMPANY_URL_INVALID");
+    if (url === this.state.companionUrl) return;
+    this.state = {
+      ...this.state,
+      companionUrl: url,
+      companyHost: parsed.host,
+      companyConfirmed: false,
+      signedIn: false,
+      user: undefined,
+      registered: undefined,
+    };
   }
 
   private wallet(id: unknown): WalletView {
@@ -342,14 +368,15 @@ export class FakeShell {
         return null;
       case "qr_svg":
         return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#fff"/><path d="M1 1h2v2H1zM5 5h2v2H5z" fill="#000"/></svg>';
+      case "confirm_company": {
+        this.useCompany(args.url as string);
+        this.state = { ...this.state, companyConfirmed: true };
+        return this.state;
+      }
       case "set_settings": {
         const url = args.companionUrl as string | undefined;
-        if (url !== undefined && !/^https?:\/\/./.test(url)) this.refuse("COMPANION_URL_INVALID");
-        this.state = {
-          ...this.state,
-          ...(url !== undefined ? { companionUrl: url } : {}),
-          ...(args.authenticator ? { authenticator: args.authenticator as Authenticator } : {}),
-        };
+        if (url !== undefined) this.useCompany(url);
+        if (args.authenticator) this.state = { ...this.state, authenticator: args.authenticator as Authenticator };
         return this.state;
       }
       case "sign_out":

@@ -6,8 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use super::views::AuthenticatorChoice;
 
-/// The default company server (the local one of `make run`); `SIGIL_COMPANION_URL` overrides.
-const DEFAULT_COMPANION_URL: &str = "http://127.0.0.1:8788";
+/// The company server an installer carries: set `SIGIL_COMPANY_URL` when building it, and the
+/// person never has to type or confirm it (the installer came from the company).
+const BUILT_FOR: Option<&str> = option_env!("SIGIL_COMPANY_URL");
+/// The company server of development runs (`make run`, the tests), set when Sigil starts;
+/// counts as confirmed like the installer's.
+const RUN_FOR: &str = "SIGIL_COMPANION_URL";
+/// Offered on a first run without either, for the person to change or confirm (the local one of
+/// `make run`).
+const SUGGESTED_COMPANION_URL: &str = "http://127.0.0.1:8788";
 
 /// The user's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +22,9 @@ const DEFAULT_COMPANION_URL: &str = "http://127.0.0.1:8788";
 pub struct Settings {
     /// The company server.
     pub companion_url: String,
+    /// Whether the person (or the installer) confirmed it: no sign-in before.
+    #[serde(default)]
+    pub company_confirmed: bool,
     /// Where new passkeys are made; unset, the strongest this computer offers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticator: Option<AuthenticatorChoice>,
@@ -22,9 +32,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
+        let given = BUILT_FOR
+            .map(str::to_owned)
+            .or_else(|| std::env::var(RUN_FOR).ok().filter(|url| !url.trim().is_empty()));
         Self {
-            companion_url: std::env::var("SIGIL_COMPANION_URL")
-                .unwrap_or_else(|_| DEFAULT_COMPANION_URL.to_owned()),
+            company_confirmed: given.is_some(),
+            companion_url: given.unwrap_or_else(|| SUGGESTED_COMPANION_URL.to_owned()),
             authenticator: None,
         }
     }

@@ -125,6 +125,10 @@ pub struct AppState {
     pub registered: Option<bool>,
     /// The company server.
     pub companion_url: String,
+    /// Its host (and port), as the person confirms it.
+    pub company_host: String,
+    /// Whether the person (or the installer) confirmed the company: no sign-in before.
+    pub company_confirmed: bool,
     /// Where new passkeys are made: the person's choice, else the strongest this computer
     /// offers.
     pub authenticator: AuthenticatorChoice,
