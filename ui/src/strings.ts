@@ -154,6 +154,9 @@ export const S = {
     text: "Content",
     domain: "Domain",
     fields: "Fields",
+    primaryType: "Signs a",
+    types: "Full structure",
+
     walletName: "Wallet name",
     passkeyName: "Passkey name",
     passkey: "Passkey",
@@ -257,7 +260,8 @@ export const S = {
       typedData: "Typed data (EIP-712)",
       hash: "A hash",
     },
-    typedDataEvmOnly: "Typed data can only be signed with an EVM wallet (Ethereum and similar).",
+    kindsOf: (network: string, kinds: string[]) =>
+      kinds.length === 0 ? `Sigil cannot sign anything with a ${network} wallet.` : `A ${network} wallet signs only: ${kinds.join(", ").toLowerCase()}.`,
     messageLabel: {
       message: "Message",
       typedData: "Typed data (EIP-712 JSON)",
@@ -322,6 +326,9 @@ export const S = {
     text: "Content",
     domain: "Domain (who asks)",
     fields: "Fields",
+    primaryType: "Signs a",
+    types: "Full structure",
+
     name: "Name",
     noName: "(no name)",
     passkey: "Passkey",
@@ -346,6 +353,8 @@ export const S = {
     lookAlikeLegend: "Highlighted characters differ.",
     LAST_ACTIVE_PASSKEY:
       "This is your last active passkey. Without an active passkey you cannot sign anything again — no sends, no signatures, no new passkeys — until your company restores access.",
+    RAW_HASH:
+      "Sigil cannot show what this hash stands for: it could be a payment, a permission to spend your tokens, or anything else. Sign it only if you made this hash yourself and know exactly what it is.",
     unknown: (code: string) => `Warning: ${code}`,
   },
 

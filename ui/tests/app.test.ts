@@ -426,6 +426,8 @@ describe("sign", () => {
     expect(shell.callsOf("prepare_signature")).toEqual([{ walletId: "wa-eth", kind: "typedData", payload: typed }]);
     expect(text("#intent [data-field=domain]")).toContain("Sigil test");
     expect(text("#intent [data-field=fields]")).toContain("world");
+    expect(text("#intent [data-field=primaryType]")).toBe("Hello");
+    expect(text("#intent [data-field=types]")).toContain("EIP712Domain");
 
     await click("#confirm");
     await until(() => expect(exists("[data-part=r]")).toBe(true));
@@ -446,12 +448,26 @@ describe("sign", () => {
     expect(shell.callsOf("confirm_action")).toHaveLength(1);
   });
 
-  it("offers typed data only for EVM wallets", async () => {
+  it("warns before a raw hash is signed that nobody can tell what it stands for", async () => {
     await start(FakeShell.signedIn());
     await click("#sign-open");
+    await click("#sign-kind-hash");
+    await type("#sign-message", `0x${"ab".repeat(32)}`);
+    await click("#sign-submit");
+    await until(() => expect(exists("#warnings [data-code=RAW_HASH]")).toBe(true));
+    expect(text("#warnings [data-code=RAW_HASH]")).toBe(S.warnings.RAW_HASH);
+  });
+
+  it("offers only the kinds the wallet's network signs", async () => {
+    await start(FakeShell.signedIn());
+    await click("#sign-open");
+    expect(exists("#sign-kinds-note")).toBe(false);
     await choose("#sign-wallet", "wa-btc");
     expect(($("#sign-kind-typedData") as HTMLInputElement).disabled).toBe(true);
-    expect(text("#sign-evm-only")).toBe(S.sign.typedDataEvmOnly);
+    expect(($("#sign-kind-message") as HTMLInputElement).disabled).toBe(true);
+    // The chosen kind falls back to one Bitcoin signs.
+    await until(() => expect(($("#sign-kind-hash") as HTMLInputElement).checked).toBe(true));
+    expect(text("#sign-kinds-note")).toBe(S.sign.kindsOf("BitcoinTestnet4", [S.sign.kinds.hash]));
   });
 });
 

@@ -27,6 +27,7 @@ const wallet: WalletView = {
     { kind: "Erc20", symbol: "???", decimals: 6, balance: "1" },
     { kind: "Spl", mint: "MintAddr", symbol: "BONK", decimals: 5, balance: "1" },
   ],
+  signatureKinds: ["message", "typedData", "hash"],
 };
 
 const TO = "0x8617E340B3D01FA5F11F306F4090FD50E238070D";

@@ -5,6 +5,7 @@
 //! checks the destinations a person types.
 
 pub mod address;
+pub mod eip712;
 pub mod networks;
 
 pub use networks::{Curve, Family, Network, network, networks};

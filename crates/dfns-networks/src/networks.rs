@@ -36,6 +36,16 @@ impl Family {
         }
     }
 
+    /// The signature kinds (`POST /wallets/{id}/signatures` `kind`) Dfns signs for wallets of
+    /// this family, of those the emulator and Sigil know.
+    pub fn signature_kinds(self) -> &'static [&'static str] {
+        match self {
+            Self::Evm => &["Hash", "Message", "Eip191", "Eip712", "Transaction"],
+            Self::Bitcoin => &["Hash"],
+            Self::Solana => &["Message"],
+        }
+    }
+
     /// The curve of the keys this family signs with.
     pub fn curve(self) -> Curve {
         match self {

@@ -28,7 +28,7 @@ pub use self::confirm::Outcome;
 pub use self::guardrails::{Guardrails, Warning};
 pub use self::intent::Intent;
 pub use self::prepare::Prepared;
-pub use self::request::{AssetRef, FeeTier, SendRequest, SignWhat};
+pub use self::request::{AssetRef, FeeTier, SendRequest, SignKind, SignWhat};
 use crate::clock::Clock;
 use crate::dfns_session::DfnsSession;
 use crate::error::{Error, Result};

@@ -85,6 +85,29 @@ pub enum Error {
     /// A signature request Sigil will not build.
     #[error("{0}")]
     SignatureInvalid(String),
+    /// A kind of signature the wallet's network does not sign.
+    #[error("{kind} signatures cannot be made with a {network} wallet; it signs {supported}")]
+    SignatureKindUnsupported {
+        /// The Dfns kind asked for.
+        kind: &'static str,
+        /// The wallet's network.
+        network: String,
+        /// The kinds that network signs, as a list.
+        supported: String,
+    },
+    /// Typed data for another chain than the wallet's: a signature valid elsewhere.
+    #[error(
+        "this typed data is for chain {domain}, but the wallet is on {network} (chain \
+         {network_chain}); it was not signed"
+    )]
+    TypedDataWrongChain {
+        /// The domain's chainId.
+        domain: u64,
+        /// The wallet's network.
+        network: String,
+        /// The network's chain id.
+        network_chain: u64,
+    },
     /// A passkey name that cannot be used.
     #[error("a passkey name has 1 to 64 characters")]
     PasskeyNameInvalid,
@@ -212,6 +235,8 @@ impl Error {
             Self::AssetUnknown => ErrorCode::AssetUnknown,
             Self::DailyLimitExceeded { .. } => ErrorCode::DailyLimitExceeded,
             Self::SignatureInvalid(_) => ErrorCode::SignatureRequestInvalid,
+            Self::SignatureKindUnsupported { .. } => ErrorCode::SignatureKindUnsupported,
+            Self::TypedDataWrongChain { .. } => ErrorCode::TypedDataWrongChain,
             Self::PasskeyNameInvalid => ErrorCode::PasskeyNameInvalid,
             Self::PasskeyUnknown(_) => ErrorCode::PasskeyUnknown,
             Self::SessionEndedDuringAction => ErrorCode::SessionEndedRetry,
@@ -311,6 +336,10 @@ pub enum ErrorCode {
     DailyLimitExceeded,
     /// A signature request Sigil will not build.
     SignatureRequestInvalid,
+    /// A kind of signature the wallet's network does not sign.
+    SignatureKindUnsupported,
+    /// Typed data whose domain names another chain than the wallet's.
+    TypedDataWrongChain,
     /// A passkey name that cannot be used.
     PasskeyNameInvalid,
     /// No such active passkey.

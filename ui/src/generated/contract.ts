@@ -160,7 +160,7 @@ export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOW
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -430,6 +430,14 @@ domain?: JsonValue,
  */
 fields?: JsonValue, 
 /**
+ * EIP-712: the struct signed (e.g. `Permit`): what the message is.
+ */
+primaryType?: string, 
+/**
+ * EIP-712: every type of the structure, as sent.
+ */
+types?: JsonValue, 
+/**
  * The idempotency id.
  */
 externalId: string, };
@@ -572,7 +580,11 @@ assets: Array<AssetView>,
 /**
  * Total in USD, when Dfns knows the prices.
  */
-netWorthUsd?: number, };
+netWorthUsd?: number, 
+/**
+ * What its network signs (empty for a network Sigil does not know).
+ */
+signatureKinds: Array<SignKind>, };
 
 /**
  * Something to show before signing.
@@ -581,7 +593,7 @@ export type Warning = { "code": "FIRST_SEND_TO_ADDRESS" } | { "code": "LOOKS_LIK
 /**
  * The address it imitates.
  */
-known: string, } | { "code": "LAST_ACTIVE_PASSKEY" };
+known: string, } | { "code": "LAST_ACTIVE_PASSKEY" } | { "code": "RAW_HASH" };
 
 /** Every command's name, with the window allowed to call it. */
 export const COMMANDS = {

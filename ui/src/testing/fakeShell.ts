@@ -12,6 +12,7 @@ import type {
   Passkey,
   Prepared,
   SendForm,
+  SignKind,
   Transfer,
   Transport,
   Unlisten,
@@ -83,12 +84,14 @@ export class FakeShell {
           },
         ],
         netWorthUsd: 4525,
+        signatureKinds: ["message", "typedData", "hash"],
       },
       {
         id: "wa-btc",
         network: "BitcoinTestnet4",
         address: "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx",
         assets: [{ kind: "Native", symbol: "BTC", decimals: 8, balance: "0" }],
+        signatureKinds: ["hash"],
       },
     ];
     shell.history = {
@@ -307,6 +310,7 @@ export class FakeShell {
         const kind = args.kind as string;
         const payload = args.payload as string;
         if (!payload) this.refuse("SIGNATURE_REQUEST_INVALID", "the message is empty");
+        if (!wallet.signatureKinds.includes(kind as SignKind)) this.refuse("SIGNATURE_KIND_UNSUPPORTED", `${kind} is not signed on ${wallet.network}`);
         const typed = kind === "typedData" ? (JSON.parse(payload) as Record<string, unknown>) : null;
         return this.keep({
           operationId: this.id("op"),
@@ -319,9 +323,11 @@ export class FakeShell {
             text: typed ? undefined : payload,
             domain: typed?.domain as JsonValue | undefined,
             fields: typed?.message as JsonValue | undefined,
+            primaryType: typed ? (typed.primaryType as string | undefined) ?? "Mail" : undefined,
+            types: typed?.types as JsonValue | undefined,
             externalId: this.id("ext"),
           },
-          warnings: [],
+          warnings: kind === "hash" ? [{ code: "RAW_HASH" }] : [],
         });
       }
       case "prepare_create_wallet":
@@ -417,6 +423,7 @@ export class FakeShell {
           name: intent.name,
           address: "So11111111111111111111111111111111111111112",
           assets: [],
+          signatureKinds: ["message"],
         };
         this.wallets = [...this.wallets, wallet];
         return { kind: "wallet", wallet };

@@ -2,8 +2,8 @@
 //! checked against the key's chain family, then signed for real with the wallet key, so clients
 //! can verify the result with any standard implementation.
 
-use alloy_dyn_abi::{Eip712Domain, Resolver, TypedData};
 use alloy_primitives::{eip191_hash_message, keccak256};
+use dfns_networks::eip712::{self, json_type};
 use ed25519_dalek::Signer as _;
 use serde_json::{Map, Value};
 
@@ -87,9 +87,6 @@ const DFNS_KINDS: [&str; 12] = [
     "Cip8",
 ];
 
-/// The fields an EIP-712 domain may have.
-const DOMAIN_FIELDS: [&str; 5] = ["name", "version", "chainId", "verifyingContract", "salt"];
-
 impl SignatureRequest {
     /// Parses a request body for a key of `family` (a wallet's family, or for `/keys` the one
     /// `blockchainKind` names: see [`Family::from_name`]).
@@ -105,22 +102,22 @@ impl SignatureRequest {
                 return Err(error(format!(
                     "kind is required; {} keys support {}",
                     family.name(),
-                    supported(family).join(", ")
+                    family.signature_kinds().join(", ")
                 )));
             }
         };
-        if !supported(family).contains(&kind) {
+        if !family.signature_kinds().contains(&kind) {
             return Err(error(if DFNS_KINDS.contains(&kind) {
                 format!(
                     "{kind} signatures are not supported for {} keys; supported: {}",
                     family.name(),
-                    supported(family).join(", ")
+                    family.signature_kinds().join(", ")
                 )
             } else {
                 format!(
                     "kind {kind:?} is not a signature kind; {} keys support {}",
                     family.name(),
-                    supported(family).join(", ")
+                    family.signature_kinds().join(", ")
                 )
             }));
         }
@@ -249,27 +246,8 @@ fn error(message: impl Into<String>) -> SignRequestError {
     SignRequestError(message.into())
 }
 
-fn supported(family: Family) -> &'static [&'static str] {
-    match family {
-        Family::Evm => &["Hash", "Message", "Eip191", "Eip712", "Transaction"],
-        Family::Bitcoin => &["Hash"],
-        Family::Solana => &["Message"],
-    }
-}
-
 fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// A required `0x`-prefixed hex string field.
@@ -317,65 +295,9 @@ fn check_unsigned_transaction(transaction: &[u8]) -> Result<(), SignRequestError
 }
 
 fn parse_eip712(body: &Map<String, Value>) -> Result<SignatureRequest, SignRequestError> {
-    let object = |field: &str| match body.get(field) {
-        Some(Value::Object(value)) => Ok(value),
-        Some(other) => Err(error(format!("{field} must be an object, not {}", json_type(other)))),
-        None => Err(error(format!("{field} is required for Eip712 signatures"))),
-    };
-    let types = object("types")?;
-    let domain = object("domain")?;
-    let message = object("message")?;
-
-    let resolver: Resolver = serde_json::from_value(Value::Object(types.clone()))
-        .map_err(|reason| error(format!("types is not valid EIP-712: {reason}")))?;
-    let primary_type = match body.get("primaryType") {
-        Some(Value::String(name)) => {
-            if !resolver.contains_type_name(name) {
-                return Err(error(format!("primaryType {name:?} is not defined in types")));
-            }
-            name.clone()
-        }
-        Some(other) => {
-            return Err(error(format!("primaryType must be a string, not {}", json_type(other))));
-        }
-        None => infer_primary_type(&resolver)?,
-    };
-
-    if let Some(field) = domain.keys().find(|key| !DOMAIN_FIELDS.contains(&key.as_str())) {
-        return Err(error(format!(
-            "domain.{field} is not an EIP-712 domain field; expected {}",
-            DOMAIN_FIELDS.join(", ")
-        )));
-    }
-    let domain: Eip712Domain = serde_json::from_value(Value::Object(domain.clone()))
-        .map_err(|reason| error(format!("domain is not a valid EIP-712 domain: {reason}")))?;
-
-    let typed_data =
-        TypedData { domain, resolver, primary_type, message: Value::Object(message.clone()) };
-    let signing_hash = typed_data.eip712_signing_hash().map_err(|reason| {
-        error(format!("the typed data does not hash as {}: {reason}", typed_data.primary_type))
-    })?;
+    let checked = eip712::check(body).map_err(|reason| error(reason.0))?;
     Ok(SignatureRequest::Eip712 {
-        primary_type: typed_data.primary_type,
-        signing_hash: signing_hash.0,
+        primary_type: checked.primary_type,
+        signing_hash: checked.signing_hash,
     })
-}
-
-/// The primary type as alloy's EIP-712 parser and ethers find it when none is named: the one
-/// struct no other struct refers to (the domain's own type aside).
-fn infer_primary_type(resolver: &Resolver) -> Result<String, SignRequestError> {
-    let roots: Vec<&str> = resolver
-        .non_dependent_types()
-        .map(|ty| ty.type_name())
-        .filter(|name| *name != "EIP712Domain")
-        .collect();
-    match roots.as_slice() {
-        [primary] => Ok((*primary).to_owned()),
-        [] => Err(error("types defines no struct to sign besides EIP712Domain")),
-        several => Err(error(format!(
-            "the primary type is ambiguous: {} are each used by no other type; keep only the \
-             types the message needs",
-            several.join(", ")
-        ))),
-    }
 }

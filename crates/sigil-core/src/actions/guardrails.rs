@@ -36,6 +36,8 @@ pub enum Warning {
     /// Deactivating this passkey leaves the account without an active one: nothing could be
     /// signed any more.
     LastActivePasskey,
+    /// A raw hash: Sigil cannot show what it stands for (a transaction, a permit, anything).
+    RawHash,
 }
 
 /// The user's guardrail settings.

@@ -60,6 +60,12 @@ pub struct SignatureIntent {
     /// EIP-712: the message's fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Value>,
+    /// EIP-712: the struct signed (e.g. `Permit`): what the message is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_type: Option<String>,
+    /// EIP-712: every type of the structure, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub types: Option<Value>,
     /// The idempotency id.
     pub external_id: String,
 }
@@ -187,17 +193,29 @@ pub fn signature_intent(body: &str, wallet: &Wallet) -> Result<Intent, IntentErr
     let request: SignatureRequest = parse(body)?;
     let external_id =
         request.external_id.ok_or_else(|| IntentError("the body has no externalId".into()))?;
-    let (what, text, domain, fields) = match request.payload {
+    let mut typed = None;
+    let (what, text) = match request.payload {
         SignaturePayload::Message { message } | SignaturePayload::Eip191 { message } => {
-            ("Message", Some(readable(&message)), None, None)
+            ("Message", Some(readable(&message)))
         }
-        SignaturePayload::Eip712 { domain, message, .. } => {
-            ("Typed data (EIP-712)", None, Some(domain), Some(message))
+        SignaturePayload::Eip712 { types, domain, message } => {
+            typed = Some((types, domain, message));
+            ("Typed data (EIP-712)", None)
         }
-        SignaturePayload::Hash { hash } => ("Hash", Some(hash), None, None),
-        SignaturePayload::Transaction { transaction } => {
-            ("Transaction", Some(transaction), None, None)
+        SignaturePayload::Hash { hash } => ("Hash", Some(hash)),
+        SignaturePayload::Transaction { transaction } => ("Transaction", Some(transaction)),
+    };
+    let (domain, fields, primary_type, types) = match typed {
+        Some((types, domain, message)) => {
+            let mut parts = serde_json::Map::new();
+            parts.insert("types".into(), types.clone());
+            parts.insert("domain".into(), domain.clone());
+            parts.insert("message".into(), message.clone());
+            let checked = dfns_networks::eip712::check(&parts)
+                .map_err(|reason| IntentError(format!("the typed data: {reason}")))?;
+            (Some(domain), Some(message), Some(checked.primary_type), Some(types))
         }
+        None => (None, None, None, None),
     };
     Ok(Intent::Sign(SignatureIntent {
         network: wallet.network.clone(),
@@ -207,6 +225,8 @@ pub fn signature_intent(body: &str, wallet: &Wallet) -> Result<Intent, IntentErr
         text,
         domain,
         fields,
+        primary_type,
+        types,
         external_id,
     }))
 }

@@ -108,7 +108,14 @@ impl Actions {
         let wallet = self.wallet(wallet_id).await?;
         let network = dfns_networks::network(&wallet.network)
             .ok_or_else(|| Error::NetworkUnsupported(wallet.network.clone()))?;
-        let evm = network.family == dfns_networks::Family::Evm;
+        let supported = network.family.signature_kinds();
+        if !supported.contains(&what.kind().dfns_kind()) {
+            return Err(Error::SignatureKindUnsupported {
+                kind: what.kind().dfns_kind(),
+                network: wallet.network.clone(),
+                supported: supported.join(", "),
+            });
+        }
         let payload = match what {
             SignWhat::Message(text) if text.is_empty() => {
                 return Err(Error::SignatureInvalid("the message is empty".into()));
@@ -116,22 +123,26 @@ impl Actions {
             SignWhat::Message(text) => {
                 SignaturePayload::Message { message: format!("0x{}", hex::encode(text.as_bytes())) }
             }
-            SignWhat::TypedData(_) if !evm => {
-                return Err(Error::SignatureInvalid(format!(
-                    "typed data (EIP-712) is for EVM networks, not {}",
-                    wallet.network
-                )));
-            }
             SignWhat::TypedData(data) => {
-                let part = |name: &str| {
-                    data.get(name).filter(|v| v.is_object()).cloned().ok_or_else(|| {
-                        Error::SignatureInvalid(format!("typed data needs an object {name:?}"))
-                    })
-                };
+                let object = data
+                    .as_object()
+                    .ok_or_else(|| Error::SignatureInvalid("typed data is a JSON object".into()))?;
+                let checked = dfns_networks::eip712::check(object)
+                    .map_err(|reason| Error::SignatureInvalid(reason.0))?;
+                if let (Some(domain), Some(network_chain)) = (checked.chain_id, network.chain_id)
+                    && domain != network_chain
+                {
+                    return Err(Error::TypedDataWrongChain {
+                        domain,
+                        network: wallet.network.clone(),
+                        network_chain,
+                    });
+                }
+                let part = |name: &str| object.get(name).cloned().unwrap_or_default();
                 SignaturePayload::Eip712 {
-                    types: part("types")?,
-                    domain: part("domain")?,
-                    message: part("message")?,
+                    types: part("types"),
+                    domain: part("domain"),
+                    message: part("message"),
                 }
             }
             SignWhat::Hash(hash) => {
@@ -153,7 +164,9 @@ impl Actions {
         let intent = intent::signature_intent(&body, &wallet).map_err(internal)?;
         let path = format!("/wallets/{}/signatures", wallet.id);
         let kind = ActionKind::Signature;
-        let draft = Draft { kind, method: "POST", path, body, intent, warnings: Vec::new() };
+        let warnings =
+            if matches!(what, SignWhat::Hash(_)) { vec![Warning::RawHash] } else { Vec::new() };
+        let draft = Draft { kind, method: "POST", path, body, intent, warnings };
         self.journal_draft(owner, draft).await
     }
 

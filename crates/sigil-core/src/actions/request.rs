@@ -69,3 +69,48 @@ pub enum SignWhat {
     /// A 32-byte hash, 0x-hex.
     Hash(String),
 }
+
+impl SignWhat {
+    /// What kind of request this is.
+    pub fn kind(&self) -> SignKind {
+        match self {
+            Self::Message(_) => SignKind::Message,
+            Self::TypedData(_) => SignKind::TypedData,
+            Self::Hash(_) => SignKind::Hash,
+        }
+    }
+}
+
+/// What a signature request signs, as the Sign screen names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum SignKind {
+    /// A text message (EIP-191 style).
+    Message,
+    /// EIP-712 typed data, as JSON.
+    TypedData,
+    /// A raw hash.
+    Hash,
+}
+
+impl SignKind {
+    const ALL: [Self; 3] = [Self::Message, Self::TypedData, Self::Hash];
+
+    /// The Dfns signature `kind` it is sent as.
+    pub fn dfns_kind(self) -> &'static str {
+        match self {
+            Self::Message => "Message",
+            Self::TypedData => "Eip712",
+            Self::Hash => "Hash",
+        }
+    }
+
+    /// The kinds wallets of `family` sign.
+    pub fn supported_by(family: dfns_networks::Family) -> Vec<Self> {
+        Self::ALL
+            .into_iter()
+            .filter(|kind| family.signature_kinds().contains(&kind.dfns_kind()))
+            .collect()
+    }
+}

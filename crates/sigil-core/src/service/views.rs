@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sigil_api::User;
 
+pub use crate::actions::SignKind;
 use crate::actions::{AssetRef, FeeTier, Intent, Outcome, Prepared, SendRequest, Warning};
 use crate::error::{Error, ErrorCode};
 
@@ -207,6 +208,8 @@ pub struct WalletView {
     /// Total in USD, when Dfns knows the prices.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub net_worth_usd: Option<f64>,
+    /// What its network signs (empty for a network Sigil does not know).
+    pub signature_kinds: Vec<SignKind>,
 }
 
 impl WalletView {
@@ -216,7 +219,11 @@ impl WalletView {
             assets.as_ref().and_then(|a| a.net_worth.as_ref()).and_then(|q| q.get("USD").copied());
         let assets =
             assets.map(|a| a.assets.into_iter().map(AssetView::from).collect()).unwrap_or_default();
+        let signature_kinds = dfns_networks::network(&wallet.network)
+            .map(|network| SignKind::supported_by(network.family))
+            .unwrap_or_default();
         Self {
+            signature_kinds,
             id: wallet.id,
             network: wallet.network,
             address: wallet.address,
@@ -447,19 +454,6 @@ impl From<SendForm> for SendRequest {
             fee_tier: form.fee_tier,
         }
     }
-}
-
-/// What a signature request signs, as the Sign screen names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum SignKind {
-    /// A text message (EIP-191 style).
-    Message,
-    /// EIP-712 typed data, as JSON.
-    TypedData,
-    /// A raw hash.
-    Hash,
 }
 
 /// A passkey prompt for the UI (`authn:prompt`).

@@ -373,6 +373,7 @@ async fn signature_requests_sigil_cannot_build_are_refused() {
     let funded = Funded::new(&stack, "hal@example.org").await;
     let actions = funded.actions(Guardrails::default());
     let owner = &funded.owner;
+    let journaled_before = funded.app.journal.recent(owner, 10).await.expect("journal").len();
     let cases = [
         (SignWhat::Message(String::new()), "SIGNATURE_REQUEST_INVALID"),
         (SignWhat::Hash("0x1234".into()), "SIGNATURE_REQUEST_INVALID"),
@@ -388,10 +389,45 @@ async fn signature_requests_sigil_cannot_build_are_refused() {
     }
     let wallets = funded.reads.cached_wallets().await.expect("cached");
     let solana = wallets.iter().find(|w| w.wallet.network == "SolanaDevnet").expect("Solana");
-    let typed = SignWhat::TypedData(serde_json::json!({"types": {}, "domain": {}, "message": {}}));
-    let error =
-        actions.prepare_signature(owner, &solana.wallet.id, &typed).await.expect_err("not EVM");
-    assert_eq!(error.code(), "SIGNATURE_REQUEST_INVALID");
+    // Kinds Solana does not sign are refused before anything is journaled or initiated.
+    for what in [
+        SignWhat::TypedData(serde_json::json!({"types": {}, "domain": {}, "message": {}})),
+        SignWhat::Hash(format!("0x{}", "ab".repeat(32))),
+    ] {
+        let error =
+            actions.prepare_signature(owner, &solana.wallet.id, &what).await.expect_err("kind");
+        assert_eq!(error.code(), "SIGNATURE_KIND_UNSUPPORTED", "{what:?}");
+        assert!(error.to_string().contains("it signs Message"), "{error}");
+    }
+    // Typed data whose domain names another chain would be a signature valid there.
+    let mut mainnet = serde_json::json!({
+        "types": {"Mail": [{"name": "contents", "type": "string"}]},
+        "domain": {"name": "Ether Mail", "chainId": 1},
+        "message": {"contents": "Hello"}
+    });
+    let error = actions
+        .prepare_signature(owner, &funded.sepolia, &SignWhat::TypedData(mainnet.clone()))
+        .await
+        .expect_err("another chain");
+    assert_eq!(error.code(), "TYPED_DATA_WRONG_CHAIN");
+    assert!(error.to_string().contains("chain 1"), "{error}");
+    mainnet["domain"]["chainId"] = serde_json::json!(11_155_111);
+    let prepared = actions
+        .prepare_signature(owner, &funded.sepolia, &SignWhat::TypedData(mainnet))
+        .await
+        .expect("Sepolia's own chain");
+    actions.cancel(owner, &prepared.operation_id).await.expect("cancelled");
+    let journaled = funded.app.journal.recent(owner, 10).await.expect("journal");
+    assert_eq!(
+        journaled.len(),
+        journaled_before + 1,
+        "only the request that could be signed was journaled"
+    );
+    // A raw hash can be signed on Sepolia, with the warning that nobody can tell what it is.
+    let hash = SignWhat::Hash(format!("0x{}", "ab".repeat(32)));
+    let prepared = actions.prepare_signature(owner, &funded.sepolia, &hash).await.expect("hash");
+    assert_eq!(prepared.warnings, [Warning::RawHash]);
+    actions.cancel(owner, &prepared.operation_id).await.expect("cancelled");
     let message = actions
         .prepare_signature(owner, &solana.wallet.id, &SignWhat::Message("gm".into()))
         .await

@@ -140,6 +140,8 @@ async fn the_whole_user_journey_from_deep_link_to_signing_in_again() {
     let shown = serde_json::to_value(&prepared.intent).expect("intent");
     assert_eq!(shown["domain"]["name"], "Ether Mail");
     assert_eq!(shown["fields"]["contents"], "Hello, Bob!");
+    assert_eq!(shown["primaryType"], "Mail");
+    assert_eq!(shown["types"]["Person"][1]["type"], "address");
     let signed = connected
         .actions
         .confirm(&owner, &prepared.operation_id, &device, &person, &cancel)
