@@ -30,7 +30,16 @@ impl Caller {
 
     /// 403 unless the caller is a service account; `permission` names what was needed.
     pub fn require_service_account(&self, permission: &str) -> Result<(), ApiError> {
-        if self.is_service_account() {
+        self.require(self.is_service_account(), permission)
+    }
+
+    /// 403 unless the caller is an end user; `permission` names what was needed.
+    pub fn require_end_user(&self, permission: &str) -> Result<(), ApiError> {
+        self.require(self.user.kind == "EndUser", permission)
+    }
+
+    fn require(&self, allowed: bool, permission: &str) -> Result<(), ApiError> {
+        if allowed {
             Ok(())
         } else {
             Err(ApiError::forbidden(format!(
