@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
-use crate::keys::{KeyAlgorithm, KeyError, PrivateKey};
+use crate::keys::{KeyAlgorithm, KeyError, PrivateKey, PublicKey};
 use crate::models::{AllowedRecoveryCredential, CredentialKind, NewCredential, RecoveryAssertion};
 use crate::{KeySigner, Secret};
 
@@ -166,6 +166,11 @@ impl RecoveryKey {
     /// The credential id (`credId`) Dfns knows this key by.
     pub fn credential_id(&self) -> &str {
         self.signer.cred_id()
+    }
+
+    /// The public key Dfns verifies the recovery with.
+    pub fn public_key(&self) -> PublicKey {
+        self.signer.public_key()
     }
 
     /// The wrapped private key, Dfns's `encryptedPrivateKey`.

@@ -1,5 +1,4 @@
 use super::*;
-use crate::keys::PublicKey;
 
 fn kit(username: &str) -> (RecoveryKey, RecoveryCode) {
     RecoveryKey::create(username).expect("a kit")
@@ -12,13 +11,15 @@ fn offered(key: &RecoveryKey) -> AllowedRecoveryCredential {
     }
 }
 
-/// The public key inside a RecoveryKey credential's attestation.
+/// The public key inside a RecoveryKey credential's attestation, as Dfns will know it.
 fn public_key_of(key: &RecoveryKey) -> PublicKey {
     let credential = key.new_credential("challenge", None).expect("credential");
     let attestation =
         URL_SAFE_NO_PAD.decode(credential.credential_info.attestation_data).expect("base64url");
     let attestation: serde_json::Value = serde_json::from_slice(&attestation).expect("json");
-    PublicKey::from_pem(attestation["publicKey"].as_str().expect("pem")).expect("a key")
+    let public = PublicKey::from_pem(attestation["publicKey"].as_str().expect("pem")).expect("key");
+    assert_eq!(public, key.public_key());
+    public
 }
 
 #[test]

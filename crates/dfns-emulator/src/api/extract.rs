@@ -100,8 +100,13 @@ async fn authenticate(
         .user(&claims.sub)
         .await?
         .ok_or_else(|| ApiError::unauthorized("User not found"))?;
-    if state.store.is_revoked(&claims.jti).await? || claims.iat_ms < user.tokens_valid_after {
+    if state.store.is_revoked(&claims.jti).await? {
         return Err(ApiError::unauthorized("Unauthorized: the token was revoked by a logout"));
+    }
+    if claims.iat_ms < user.tokens_valid_after {
+        return Err(ApiError::unauthorized(
+            "Unauthorized: the user's sessions were ended (logout everywhere or account recovery)",
+        ));
     }
     if !user.is_active {
         return Err(ApiError::bad_request("User account has been deactivated."));
