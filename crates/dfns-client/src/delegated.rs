@@ -2,10 +2,10 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    CreateCredentialRequest, CreateWalletRequest, Credential, CredentialChallenge,
-    CredentialChallengeRequest, CredentialKind, CredentialUuidRequest, LogoutRequest,
-    MessageResponse, Signature, SignatureRequest, SignedChallenge, Transfer, TransferRequest,
-    Wallet,
+    CreateCredentialCodeRequest, CreateCredentialRequest, CreateWalletRequest, Credential,
+    CredentialChallenge, CredentialChallengeRequest, CredentialCode, CredentialKind,
+    CredentialUuidRequest, LogoutRequest, MessageResponse, Signature, SignatureRequest,
+    SignedChallenge, Transfer, TransferRequest, Wallet,
 };
 use crate::reads::{Reads, segment};
 use crate::transport::{ClientConfig, PendingAction, Repeat, Transport};
@@ -33,7 +33,7 @@ impl std::ops::Deref for DelegatedClient {
 impl DelegatedClient {
     /// A client for the end user holding `token`.
     pub fn new(config: ClientConfig, token: Secret) -> Result<Self, Error> {
-        let transport = Transport::new(config, token)?;
+        let transport = Transport::new(config, Some(token))?;
         Ok(Self { reads: Reads { transport: transport.clone() }, transport })
     }
 
@@ -96,6 +96,15 @@ impl DelegatedClient {
         request: &CreateCredentialRequest,
     ) -> Result<PendingAction<Credential>, Error> {
         self.transport.action_init(Method::POST, "/auth/credentials", request).await
+    }
+
+    /// `POST /auth/credentials/code`, step 1: a one-time code with which another device adds a
+    /// credential of this user (through [`crate::PublicClient`]).
+    pub async fn create_credential_code_init(
+        &self,
+        request: &CreateCredentialCodeRequest,
+    ) -> Result<PendingAction<CredentialCode>, Error> {
+        self.transport.action_init(Method::POST, "/auth/credentials/code", request).await
     }
 
     /// `PUT /auth/credentials/activate`, step 1.

@@ -4,7 +4,7 @@
 use ecdsa::signature::{Signer as _, Verifier as _};
 use p256::pkcs8::{
     DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _,
-    LineEnding,
+    LineEnding, SecretDocument,
 };
 use rsa::pkcs1::{DecodeRsaPrivateKey as _, DecodeRsaPublicKey as _};
 use sha2::{Digest as _, Sha256};
@@ -80,6 +80,33 @@ impl PrivateKey {
             return Err(KeyError::UnsupportedKey);
         };
         Ok(Self(inner))
+    }
+
+    /// Loads PKCS#8 DER, the form WebCrypto wraps keys in (recovery kits, §3.6).
+    pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+        let inner = if let Ok(key) = p256::SecretKey::from_pkcs8_der(der) {
+            PrivateInner::P256(key.into())
+        } else if let Ok(key) = k256::SecretKey::from_pkcs8_der(der) {
+            PrivateInner::Secp256k1(key.into())
+        } else if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
+            PrivateInner::Ed25519(key)
+        } else if let Ok(key) = rsa::RsaPrivateKey::from_pkcs8_der(der) {
+            PrivateInner::Rsa(Box::new(key))
+        } else {
+            return Err(KeyError::UnsupportedKey);
+        };
+        Ok(Self(inner))
+    }
+
+    /// The key as PKCS#8 DER, zeroed when dropped.
+    pub(crate) fn to_pkcs8_der(&self) -> Result<SecretDocument, KeyError> {
+        match &self.0 {
+            PrivateInner::P256(key) => key.to_pkcs8_der(),
+            PrivateInner::Secp256k1(key) => key.to_pkcs8_der(),
+            PrivateInner::Ed25519(key) => key.to_pkcs8_der(),
+            PrivateInner::Rsa(key) => key.to_pkcs8_der(),
+        }
+        .map_err(|_| KeyError::Encoding)
     }
 
     /// A new random key. RSA keys are 2048 bits.
@@ -258,6 +285,18 @@ impl PublicKey {
             }
         };
         if verified { Ok(()) } else { Err(KeyError::BadSignature) }
+    }
+
+    /// The key as DER SubjectPublicKeyInfo.
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, KeyError> {
+        match &self.0 {
+            PublicInner::P256(key) => key.to_public_key_der(),
+            PublicInner::Secp256k1(key) => key.to_public_key_der(),
+            PublicInner::Ed25519(key) => key.to_public_key_der(),
+            PublicInner::Rsa(key) => key.to_public_key_der(),
+        }
+        .map(|document| document.into_vec())
+        .map_err(|_| KeyError::Encoding)
     }
 
     /// The key as SPKI PEM, the form Dfns shows and Key attestations carry.

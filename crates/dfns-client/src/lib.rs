@@ -4,12 +4,16 @@
 //!   automatically.
 //! * [`DelegatedClient`]: an end user's token and no signer; each write is split into an `*_init`
 //!   that returns the challenge and a `complete` that sends the same bytes with the signature.
+//! * [`PublicClient`]: no token; a new device's one-time credential code, and account recovery.
+//! * [`recovery`]: the Dfns recovery kit (recovery key, `D1-…` code, wrapped private key).
 
 mod delegated;
 mod error;
 pub mod keys;
 pub mod models;
+mod public;
 mod reads;
+pub mod recovery;
 mod secret;
 mod service_account;
 mod signer;
@@ -17,6 +21,7 @@ mod transport;
 
 pub use delegated::DelegatedClient;
 pub use error::{DfnsError, Error};
+pub use public::PublicClient;
 pub use reads::{Reads, paginate};
 pub use reqwest::Method;
 pub use secret::Secret;

@@ -5,9 +5,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    Authentication, CreateWalletRequest, DelegatedLoginRequest, DelegatedRegistrationRequest,
-    EndUserRegistrationRequest, EndUserRegistrationResponse, RegistrationChallenge,
-    RegistrationRequest, RegistrationResponse, SignedChallenge, Wallet,
+    Authentication, CreateWalletRequest, DelegatedLoginRequest, DelegatedRecoveryRequest,
+    DelegatedRegistrationRequest, EndUserRegistrationRequest, EndUserRegistrationResponse,
+    RecoveryChallenge, RegistrationChallenge, RegistrationRequest, RegistrationResponse,
+    SignedChallenge, Wallet,
 };
 use crate::reads::Reads;
 use crate::transport::{ClientConfig, Repeat, Transport};
@@ -39,7 +40,7 @@ impl ServiceAccountClient {
         token: Secret,
         signer: Arc<dyn CredentialSigner>,
     ) -> Result<Self, Error> {
-        let transport = Transport::new(config, token)?;
+        let transport = Transport::new(config, Some(token))?;
         Ok(Self { reads: Reads { transport: transport.clone() }, transport, signer })
     }
 
@@ -73,6 +74,16 @@ impl ServiceAccountClient {
             .with_token(temporary_token.clone())
             .call(Method::POST, "/auth/registration/enduser", request, Repeat::Never)
             .await
+    }
+
+    /// `POST /auth/recover/user/delegated`: opens a recovery for an end user the company has
+    /// verified again, with their recovery credential `credentialId`. The answer's temporary
+    /// token completes it through [`crate::PublicClient::recover`].
+    pub async fn create_delegated_recovery_challenge(
+        &self,
+        request: &DelegatedRecoveryRequest,
+    ) -> Result<RecoveryChallenge, Error> {
+        self.signed(Method::POST, "/auth/recover/user/delegated", request).await
     }
 
     /// `POST /auth/login/delegated`: a read token for the end user `username`.

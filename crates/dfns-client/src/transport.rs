@@ -76,12 +76,14 @@ impl<R> PendingAction<R> {
     }
 }
 
-/// The HTTP layer shared by both clients: one bearer token, JSON in and out, Dfns errors.
+/// The HTTP layer shared by every client: at most one bearer token, JSON in and out, Dfns
+/// errors.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     http: reqwest::Client,
     config: ClientConfig,
-    token: Secret,
+    /// None for the calls Dfns takes without a token (codes, recovery init).
+    token: Option<Secret>,
 }
 
 /// Whether a request may be sent again after a failure that left its outcome unknown.
@@ -92,7 +94,7 @@ pub(crate) enum Repeat {
 }
 
 impl Transport {
-    pub(crate) fn new(config: ClientConfig, token: Secret) -> Result<Self, Error> {
+    pub(crate) fn new(config: ClientConfig, token: Option<Secret>) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .build()
@@ -101,7 +103,7 @@ impl Transport {
     }
 
     pub(crate) fn with_token(&self, token: Secret) -> Self {
-        Self { http: self.http.clone(), config: self.config.clone(), token }
+        Self { http: self.http.clone(), config: self.config.clone(), token: Some(token) }
     }
 
     pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
@@ -182,8 +184,10 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut request =
-                self.http.request(method.clone(), url.clone()).bearer_auth(self.token.expose());
+            let mut request = self.http.request(method.clone(), url.clone());
+            if let Some(token) = &self.token {
+                request = request.bearer_auth(token.expose());
+            }
             if let Some(body) = &body {
                 request = request
                     .header(reqwest::header::CONTENT_TYPE, "application/json")

@@ -144,6 +144,7 @@ pub async fn load_or_create(
             origin: origin.to_owned(),
             encrypted_private_key: None,
             date_created: clock.now_iso(),
+            retired_at: None,
         })
         .await?;
     let token = tokens.issue(

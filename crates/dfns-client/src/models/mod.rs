@@ -7,8 +7,10 @@
 mod auth;
 mod open_enum;
 mod page;
+mod recovery;
 mod wallets;
 
 pub use auth::*;
 pub use page::*;
+pub use recovery::*;
 pub use wallets::*;

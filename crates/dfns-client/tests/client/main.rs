@@ -2,6 +2,7 @@
 //! errors kept apart, retries only where safe, and the base URL seam.
 
 mod mock;
+mod recovery_kit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,10 +12,11 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use dfns_client::keys::{KeyAlgorithm, PrivateKey, PublicKey};
 use dfns_client::models::{
-    DelegatedLoginRequest, FactorAssertion, SignedChallenge, UserActionInitRequest,
+    DelegatedLoginRequest, FactorAssertion, RecoverRequest, SendRecoveryCodeRequest,
+    SignedChallenge, UserActionInitRequest,
 };
 use dfns_client::{
-    ClientConfig, CredentialSigner, DelegatedClient, Error, KeySigner, Secret,
+    ClientConfig, CredentialSigner, DelegatedClient, Error, KeySigner, PublicClient, Secret,
     ServiceAccountClient, SignerError,
 };
 use serde_json::{Value, json};
@@ -341,4 +343,67 @@ fn wallet(id: &str) -> Value {
         "custodial": false, "tags": [],
         "signingKey": {"id": "key-1", "scheme": "ECDSA", "curve": "secp256k1", "publicKey": "02ab"}
     })
+}
+
+#[tokio::test]
+async fn the_public_client_sends_no_token_and_recovers_with_the_temporary_one() {
+    let mock = Mock::new();
+    let router = axum::Router::new()
+        .route("/auth/recover/user/code", post(|| async { Json(json!({"message": "sent"})) }))
+        .route(
+            "/auth/recover/user",
+            post(|| async {
+                Json(json!({
+                    "credential": {"uuid": "cr-1", "kind": "Fido2", "name": "Passkey"},
+                    "user": {"id": "us-1", "username": "ada@example.com", "orgId": "or-1"},
+                }))
+            }),
+        );
+    let base = mock.serve(router).await;
+    let client = PublicClient::new(ClientConfig::new(&base).expect("url")).expect("client");
+    let request = SendRecoveryCodeRequest {
+        username: "ada@example.com".to_owned(),
+        org_id: "or-1".to_owned(),
+    };
+    assert_eq!(client.send_recovery_code(&request).await.expect("sent").message, "sent");
+    let recover: RecoverRequest = serde_json::from_value(json!({
+        "recovery": {"kind": "RecoveryKey", "credentialAssertion": {"credId": "k", "clientData": "c", "signature": "s"}},
+        "newCredentials": {"firstFactorCredential": {"credentialKind": "Fido2", "credentialInfo": {"credId": "n", "clientData": "c", "attestationData": "a"}}},
+    }))
+    .expect("a recover body");
+    let recovered = client.recover(&Secret::new("temporary"), &recover).await.expect("recovered");
+    assert_eq!(recovered.user.id, "us-1");
+
+    let requests = mock.requests();
+    assert_eq!(requests[0].authorization, None);
+    assert_eq!(requests[0].body, r#"{"username":"ada@example.com","orgId":"or-1"}"#);
+    assert_eq!(requests[1].authorization.as_deref(), Some("Bearer temporary"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&requests[1].body).expect("json")["recovery"]["kind"],
+        "RecoveryKey"
+    );
+}
+
+#[test]
+fn credential_codes_and_recovery_tokens_never_print() {
+    let code: dfns_client::models::CredentialCode = serde_json::from_value(
+        json!({"code": "ABCD23456", "expiration": "2026-11-26T00:00:00.000Z"}),
+    )
+    .expect("code");
+    assert!(!format!("{code:?}").contains("ABCD23456"));
+    let challenge: dfns_client::models::RecoveryChallenge = serde_json::from_value(json!({
+        "user": {"id": "us-1", "name": "ada", "displayName": "ada"},
+        "temporaryAuthenticationToken": "eyJ-temporary",
+        "challenge": "ch",
+        "supportedCredentialKinds": {"firstFactor": ["Fido2"], "secondFactor": []},
+        "authenticatorSelection": {"residentKey": "required", "requireResidentKey": true, "userVerification": "required"},
+        "attestation": "direct",
+        "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+        "excludeCredentials": [],
+        "otpUrl": "",
+        "allowedRecoveryCredentials": [{"id": "k", "encryptedRecoveryKey": "e30="}],
+    }))
+    .expect("the SDK's CreateDelegatedRecoveryChallengeResponse shape");
+    assert_eq!(challenge.allowed_recovery_credentials[0].id, "k");
+    assert!(!format!("{challenge:?}").contains("eyJ-temporary"));
 }

@@ -5,7 +5,7 @@ use crate::error::{ApiError, CHALLENGE_INVALID};
 use crate::ids::{new_id, random_token};
 use crate::state::AppState;
 use crate::store::ChallengeRow;
-use crate::tokens::TokenKind;
+use crate::tokens::{Claims, TokenKind};
 
 /// The kinds of challenge, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,11 @@ pub enum ChallengeKind {
     Registration,
     /// Adds a credential.
     Credential,
+    /// Adds a credential for whoever holds a one-time code: answered without a token or a user
+    /// action, so it must never be mistaken for [`Self::Credential`].
+    CodeCredential,
+    /// Replaces every credential of a user who recovers.
+    Recovery,
 }
 
 impl ChallengeKind {
@@ -24,6 +29,8 @@ impl ChallengeKind {
             Self::UserAction => "UserAction",
             Self::Registration => "Registration",
             Self::Credential => "Credential",
+            Self::CodeCredential => "CodeCredential",
+            Self::Recovery => "Recovery",
         }
     }
 }
@@ -44,6 +51,7 @@ pub fn new_challenge(
         http_path: None,
         payload: None,
         credential_kind: None,
+        recovery_credential_id: None,
         expires_at: state.now_ms().saturating_add(ttl_ms),
         used_at: None,
     }
@@ -75,12 +83,26 @@ pub async fn open_challenge(
     kind: ChallengeKind,
     user_id: &str,
 ) -> Result<ChallengeRow, ApiError> {
-    let invalid = |reason: &str| ApiError::bad_request(CHALLENGE_INVALID).with_reason(reason);
-    let claims = state
+    let claims = identifier_claims(state, identifier)?;
+    load_open(state, &claims.jti, kind, user_id).await
+}
+
+/// The open challenge of `kind` behind `identifier`, for a caller who has no token: the user is
+/// the one the challenge was issued to.
+pub async fn open_challenge_of_issued_user(
+    state: &AppState,
+    identifier: &str,
+    kind: ChallengeKind,
+) -> Result<ChallengeRow, ApiError> {
+    let claims = identifier_claims(state, identifier)?;
+    load_open(state, &claims.jti, kind, &claims.sub).await
+}
+
+fn identifier_claims(state: &AppState, identifier: &str) -> Result<Claims, ApiError> {
+    state
         .tokens
         .verify(identifier, &[TokenKind::Challenge], state.now_ms())
-        .map_err(|error| invalid(&error.to_string()))?;
-    load_open(state, &claims.jti, kind, user_id).await
+        .map_err(|error| ApiError::bad_request(CHALLENGE_INVALID).with_reason(error.to_string()))
 }
 
 /// The open challenge `id` of `kind` belonging to `user_id`.

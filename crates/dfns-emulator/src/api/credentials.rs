@@ -17,7 +17,7 @@ use super::registration::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::CredentialRow;
+use crate::store::{ChallengeRow, CredentialRow, UserRow};
 use crate::tokens::TokenKind;
 
 fn to_model(row: CredentialRow) -> Credential {
@@ -49,25 +49,36 @@ pub async fn init(
     caller: Caller,
     DfnsJson(body): DfnsJson<CredentialChallengeRequest>,
 ) -> ApiResult<Json<CredentialChallenge>> {
-    let fido2 = match &body.kind {
-        CredentialKind::Fido2 => true,
-        CredentialKind::Key
+    ensure_creatable(&body.kind)?;
+    Ok(Json(
+        credential_challenge(&state, &caller.user, body.kind, ChallengeKind::Credential).await?,
+    ))
+}
+
+/// 400 unless a credential of `kind` can be added (Password and Totp are deprecated by Dfns).
+pub fn ensure_creatable(kind: &CredentialKind) -> ApiResult<()> {
+    match kind {
+        CredentialKind::Fido2
+        | CredentialKind::Key
         | CredentialKind::PasswordProtectedKey
-        | CredentialKind::RecoveryKey => false,
-        other => {
-            return Err(ApiError::bad_request(format!("Credential kind {other} is not supported")));
-        }
-    };
-    let mut row = new_challenge(
-        &state,
-        ChallengeKind::Credential,
-        &caller.user.id,
-        state.lifetimes.challenge_ms,
-    );
-    row.credential_kind = Some(body.kind.to_string());
-    let challenge_identifier = issue(&state, &row, TokenKind::Challenge).await?;
+        | CredentialKind::RecoveryKey => Ok(()),
+        other => Err(ApiError::bad_request(format!("Credential kind {other} is not supported"))),
+    }
+}
+
+/// A challenge of `challenge_kind` for one new credential of `kind` for `user`.
+pub async fn credential_challenge(
+    state: &AppState,
+    user: &UserRow,
+    kind: CredentialKind,
+    challenge_kind: ChallengeKind,
+) -> ApiResult<CredentialChallenge> {
+    let fido2 = kind == CredentialKind::Fido2;
+    let mut row = new_challenge(state, challenge_kind, &user.id, state.lifetimes.challenge_ms);
+    row.credential_kind = Some(kind.to_string());
+    let challenge_identifier = issue(state, &row, TokenKind::Challenge).await?;
     let exclude = if fido2 {
-        let rows = state.store.credentials_of(&caller.user.id).await?;
+        let rows = state.store.credentials_of(&user.id).await?;
         Some(
             rows.iter()
                 .filter(|row| row.kind == "Fido2")
@@ -77,18 +88,18 @@ pub async fn init(
     } else {
         None
     };
-    Ok(Json(CredentialChallenge {
-        kind: body.kind,
-        user: challenge_user(&caller.user),
+    Ok(CredentialChallenge {
+        kind,
+        user: challenge_user(user),
         temporary_authentication_token: Some(challenge_identifier.clone()),
         challenge_identifier,
         challenge: row.challenge,
-        rp: Some(relying_party(&state)),
+        rp: Some(relying_party(state)),
         authenticator_selection: fido2.then(authenticator_selection),
         attestation: Some("direct".to_owned()),
         pub_key_cred_params: pub_key_cred_params(),
         exclude_credentials: exclude,
-    }))
+    })
 }
 
 /// `POST /auth/credentials` (user action): verifies and stores the new credential.
@@ -103,6 +114,17 @@ pub async fn create(
         &caller.user.id,
     )
     .await?;
+    Ok(Json(add_credential(&state, &caller.user, &row, body).await?))
+}
+
+/// Verifies the credential `body` made over the open challenge `row` and stores it for `user`,
+/// spending the challenge.
+pub async fn add_credential(
+    state: &AppState,
+    user: &UserRow,
+    row: &ChallengeRow,
+    body: CreateCredentialRequest,
+) -> ApiResult<Credential> {
     if row.credential_kind.as_deref() != Some(body.credential_kind.as_str()) {
         return Err(ApiError::bad_request("credentialKind differs from the kind of the challenge"));
     }
@@ -117,13 +139,12 @@ pub async fn create(
         credential_name: Some(body.credential_name),
         encrypted_private_key: body.encrypted_private_key,
     };
-    let credential =
-        new_credential_row(&state, &caller.user, &row.challenge, &new_credential, role)?;
-    ensure_unregistered(&state, std::slice::from_ref(&credential)).await?;
+    let credential = new_credential_row(state, user, &row.challenge, &new_credential, role)?;
+    ensure_unregistered(state, std::slice::from_ref(&credential)).await?;
     if !state.store.add_credential(&row.id, &credential, state.now_ms()).await? {
         return Err(already_answered());
     }
-    Ok(Json(to_model(credential)))
+    Ok(to_model(credential))
 }
 
 /// `PUT /auth/credentials/activate` (user action).
@@ -149,9 +170,21 @@ async fn set_active(
     active: bool,
 ) -> ApiResult<Json<MessageResponse>> {
     // Another user's credential is "not found": ids never reveal what exists elsewhere.
+    let not_found = || {
+        ApiError::not_found("Credential not found")
+            .with_details(serde_json::json!({ "credentialUuid": uuid }))
+    };
+    let credential =
+        state.store.credential_of(&caller.user.id, uuid).await?.ok_or_else(not_found)?;
+    // Retired by a recovery: it may be on a lost or stolen device, so it never comes back.
+    if active && credential.retired_at.is_some() {
+        return Err(ApiError::bad_request(
+            "Credential was invalidated by an account recovery and cannot be activated",
+        )
+        .with_details(serde_json::json!({ "credentialUuid": uuid })));
+    }
     if !state.store.set_credential_active(&caller.user.id, uuid, active).await? {
-        return Err(ApiError::not_found("Credential not found")
-            .with_details(serde_json::json!({ "credentialUuid": uuid })));
+        return Err(not_found());
     }
     let message = if active { "Credential activated" } else { "Credential deactivated" };
     Ok(Json(MessageResponse { message: message.to_owned() }))

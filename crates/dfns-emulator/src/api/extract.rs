@@ -30,7 +30,16 @@ impl Caller {
 
     /// 403 unless the caller is a service account; `permission` names what was needed.
     pub fn require_service_account(&self, permission: &str) -> Result<(), ApiError> {
-        if self.is_service_account() {
+        self.require(self.is_service_account(), permission)
+    }
+
+    /// 403 unless the caller is an end user; `permission` names what was needed.
+    pub fn require_end_user(&self, permission: &str) -> Result<(), ApiError> {
+        self.require(self.user.kind == "EndUser", permission)
+    }
+
+    fn require(&self, allowed: bool, permission: &str) -> Result<(), ApiError> {
+        if allowed {
             Ok(())
         } else {
             Err(ApiError::forbidden(format!(
@@ -91,8 +100,13 @@ async fn authenticate(
         .user(&claims.sub)
         .await?
         .ok_or_else(|| ApiError::unauthorized("User not found"))?;
-    if state.store.is_revoked(&claims.jti).await? || claims.iat_ms < user.tokens_valid_after {
+    if state.store.is_revoked(&claims.jti).await? {
         return Err(ApiError::unauthorized("Unauthorized: the token was revoked by a logout"));
+    }
+    if claims.iat_ms < user.tokens_valid_after {
+        return Err(ApiError::unauthorized(
+            "Unauthorized: the user's sessions were ended (logout everywhere or account recovery)",
+        ));
     }
     if !user.is_active {
         return Err(ApiError::bad_request("User account has been deactivated."));

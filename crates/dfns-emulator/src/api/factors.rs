@@ -86,6 +86,7 @@ pub fn new_credential_row(
         origin,
         encrypted_private_key: credential.encrypted_private_key.clone(),
         date_created: state.clock.now_iso(),
+        retired_at: None,
     })
 }
 

@@ -2,11 +2,15 @@
 
 mod actions;
 mod challenges;
+mod credential_codes;
 mod credentials;
 mod extract;
 mod factors;
 mod networks;
+mod one_time_codes;
+mod outbox;
 mod paging;
+mod recovery;
 mod registration;
 mod sessions;
 mod signatures;
@@ -33,6 +37,13 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/credentials/init", post(credentials::init))
         .route("/auth/credentials/activate", put(credentials::activate))
         .route("/auth/credentials/deactivate", put(credentials::deactivate))
+        .route("/auth/credentials/code", post(credential_codes::create))
+        .route("/auth/credentials/code/init", post(credential_codes::init))
+        .route("/auth/credentials/code/verify", post(credential_codes::verify))
+        .route("/auth/recover/user/delegated", post(recovery::delegated))
+        .route("/auth/recover/user/code", post(recovery::send_code))
+        .route("/auth/recover/user/init", post(recovery::init))
+        .route("/auth/recover/user", post(recovery::recover))
         .route("/wallets", get(wallets::list).post(wallets::create))
         .route("/wallets/{wallet_id}", get(wallets::get))
         .route("/wallets/{wallet_id}/assets", get(wallets::assets))
@@ -52,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/networks/fees", get(networks::fees))
         .route("/_emulator/health", get(health))
         .route("/_emulator/faucet", post(networks::faucet))
+        .route("/_emulator/outbox", get(outbox::list))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

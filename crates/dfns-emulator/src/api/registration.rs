@@ -12,13 +12,13 @@ use dfns_client::models::{
     SupportedFactorKinds, UserKind, UserVerification,
 };
 
-use super::challenges::{ChallengeKind, already_answered, load_open, new_challenge};
+use super::challenges::{ChallengeKind, already_answered, issue, load_open, new_challenge};
 use super::extract::{DfnsJson, Signed, TemporaryCaller};
 use super::factors::{Role, ensure_unregistered, new_credential_row};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::state::AppState;
-use crate::store::UserRow;
+use crate::store::{CredentialRow, UserRow};
 use crate::tokens::TokenKind;
 
 /// The rp name shown by authenticators.
@@ -94,34 +94,36 @@ pub async fn delegated(
         &user.id,
         state.lifetimes.temporary_token_ms,
     );
-    state.store.insert_challenge(&row).await?;
-    let now = state.now_ms();
-    let temporary = state.tokens.issue(
-        TokenKind::Temp,
-        &user.id,
-        &state.org_id,
-        row.id.clone(),
-        now,
-        row.expires_at - now,
-    );
-    let kinds = vec![CredentialKind::Fido2, CredentialKind::Key];
+    // The temporary token is the challenge's identifier: it completes this registration only.
+    let temporary = issue(&state, &row, TokenKind::Temp).await?;
     Ok(Json(RegistrationChallenge {
         temporary_authentication_token: Secret::new(temporary),
-        options: RegistrationOptions {
-            user: challenge_user(&user),
-            challenge: row.challenge,
-            rp: Some(relying_party(&state)),
-            supported_credential_kinds: SupportedFactorKinds {
-                first_factor: kinds.clone(),
-                second_factor: kinds,
-            },
-            authenticator_selection: authenticator_selection(),
-            attestation: "direct".to_owned(),
-            pub_key_cred_params: pub_key_cred_params(),
-            exclude_credentials: Vec::new(),
-            otp_url: Some(String::new()),
-        },
+        options: registration_options(&state, &user, row.challenge),
     }))
+}
+
+/// What a client needs to make `user`'s first credentials (registration) or new ones (recovery)
+/// over `challenge`.
+pub fn registration_options(
+    state: &AppState,
+    user: &UserRow,
+    challenge: String,
+) -> RegistrationOptions {
+    let kinds = vec![CredentialKind::Fido2, CredentialKind::Key];
+    RegistrationOptions {
+        user: challenge_user(user),
+        challenge,
+        rp: Some(relying_party(state)),
+        supported_credential_kinds: SupportedFactorKinds {
+            first_factor: kinds.clone(),
+            second_factor: kinds,
+        },
+        authenticator_selection: authenticator_selection(),
+        attestation: "direct".to_owned(),
+        pub_key_cred_params: pub_key_cred_params(),
+        exclude_credentials: Vec::new(),
+        otp_url: Some(String::new()),
+    }
 }
 
 /// `POST /auth/registration` (temporary token, no user action).
@@ -179,42 +181,51 @@ async fn register(
     }
     let row =
         load_open(state, &caller.claims.jti, ChallengeKind::Registration, &caller.user.id).await?;
-    // Every credential of the call signs the same challenge (§3.2).
-    let first = new_credential_row(
-        state,
-        &caller.user,
-        &row.challenge,
-        &body.first_factor_credential,
-        Role::Signing,
-    )?;
-    let mut rows = vec![first.clone()];
-    if let Some(second) = &body.second_factor_credential {
-        rows.push(new_credential_row(state, &caller.user, &row.challenge, second, Role::Signing)?);
-    }
-    if let Some(recovery) = &body.recovery_credential {
-        rows.push(new_credential_row(
-            state,
-            &caller.user,
-            &row.challenge,
-            recovery,
-            Role::Recovery,
-        )?);
-    }
+    let rows = new_credential_rows(state, &caller.user, &row.challenge, body)?;
     ensure_unregistered(state, &rows).await?;
     if !state.store.complete_registration(&row.id, &caller.user.id, &rows, state.now_ms()).await? {
         return Err(already_answered());
     }
     tracing::info!(user = %caller.user.id, credentials = rows.len(), "end user registered");
-    Ok(RegistrationResponse {
+    Ok(registered(&caller.user, &rows[0]))
+}
+
+/// Checks every credential of a registration or recovery against `challenge` (all of them sign
+/// the same one, §3.2) and returns the rows to store, the first factor first.
+pub fn new_credential_rows(
+    state: &AppState,
+    user: &UserRow,
+    challenge: &str,
+    body: &RegistrationRequest,
+) -> ApiResult<Vec<CredentialRow>> {
+    let mut rows = vec![new_credential_row(
+        state,
+        user,
+        challenge,
+        &body.first_factor_credential,
+        Role::Signing,
+    )?];
+    if let Some(second) = &body.second_factor_credential {
+        rows.push(new_credential_row(state, user, challenge, second, Role::Signing)?);
+    }
+    if let Some(recovery) = &body.recovery_credential {
+        rows.push(new_credential_row(state, user, challenge, recovery, Role::Recovery)?);
+    }
+    Ok(rows)
+}
+
+/// The answer of a registration or a recovery: `user` and their new first factor.
+pub fn registered(user: &UserRow, first: &CredentialRow) -> RegistrationResponse {
+    RegistrationResponse {
         credential: RegisteredCredential {
-            uuid: first.uuid,
+            uuid: first.uuid.clone(),
             kind: CredentialKind::from(first.kind.as_str()),
-            name: first.name,
+            name: first.name.clone(),
         },
         user: RegisteredUser {
-            id: caller.user.id.clone(),
-            username: caller.user.username.clone(),
-            org_id: caller.user.org_id.clone(),
+            id: user.id.clone(),
+            username: user.username.clone(),
+            org_id: user.org_id.clone(),
         },
-    })
+    }
 }

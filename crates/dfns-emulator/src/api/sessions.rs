@@ -9,6 +9,7 @@ use super::extract::{Caller, DfnsJson, Signed};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
 use crate::state::AppState;
+use crate::store::UserRow;
 use crate::tokens::TokenKind;
 
 /// `POST /auth/login/delegated` (service account, user action): an end user's read token.
@@ -17,15 +18,7 @@ pub async fn delegated_login(
     Signed { caller, body }: Signed<DelegatedLoginRequest>,
 ) -> ApiResult<Json<Authentication>> {
     caller.require_service_account("Auth:Login:Delegated")?;
-    let user = state
-        .store
-        .user_by_username(body.username.trim())
-        .await?
-        .filter(|user| user.kind == "EndUser" && user.is_registered)
-        .ok_or_else(|| ApiError::unauthorized("User not found"))?;
-    if !user.is_active {
-        return Err(ApiError::bad_request("User account has been deactivated."));
-    }
+    let user = registered_end_user(&state, &body.username).await?;
     let now = state.now_ms();
     let token = state.tokens.issue(
         TokenKind::Login,
@@ -36,6 +29,21 @@ pub async fn delegated_login(
         state.lifetimes.login_token_ms,
     );
     Ok(Json(Authentication { token: Secret::new(token) }))
+}
+
+/// The registered end user `username`: 401 "User not found" when there is none, 400 when the
+/// account is deactivated (§3.4).
+pub async fn registered_end_user(state: &AppState, username: &str) -> ApiResult<UserRow> {
+    let user = state
+        .store
+        .user_by_username(username.trim())
+        .await?
+        .filter(|user| user.kind == "EndUser" && user.is_registered)
+        .ok_or_else(|| ApiError::unauthorized("User not found"))?;
+    if !user.is_active {
+        return Err(ApiError::bad_request("User account has been deactivated."));
+    }
+    Ok(user)
 }
 
 /// `PUT /auth/logout`: ends the calling token, or with `allSessions` every token of the user.

@@ -15,6 +15,8 @@ pub struct ChallengeRow {
     pub http_path: Option<String>,
     pub payload: Option<String>,
     pub credential_kind: Option<String>,
+    /// Recovery challenges: the credId of the recovery key that may sign.
+    pub recovery_credential_id: Option<String>,
     pub expires_at: i64,
     pub used_at: Option<i64>,
 }
@@ -23,7 +25,8 @@ impl Store {
     pub async fn insert_challenge(&self, challenge: &ChallengeRow) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO challenges (id, kind, user_id, challenge, http_method, http_path, payload, \
-             credential_kind, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             credential_kind, recovery_credential_id, expires_at, used_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&challenge.id)
         .bind(&challenge.kind)
@@ -33,6 +36,7 @@ impl Store {
         .bind(&challenge.http_path)
         .bind(&challenge.payload)
         .bind(&challenge.credential_kind)
+        .bind(&challenge.recovery_credential_id)
         .bind(challenge.expires_at)
         .bind(challenge.used_at)
         .execute(&self.pool)
@@ -43,7 +47,7 @@ impl Store {
     pub async fn challenge(&self, id: &str) -> Result<Option<ChallengeRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, kind, user_id, challenge, http_method, http_path, payload, credential_kind, \
-             expires_at, used_at FROM challenges WHERE id = ?",
+             recovery_credential_id, expires_at, used_at FROM challenges WHERE id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)

@@ -20,13 +20,15 @@ pub struct CredentialRow {
     pub origin: String,
     pub encrypted_private_key: Option<String>,
     pub date_created: String,
+    /// When a recovery replaced it (unix ms): inactive for good.
+    pub retired_at: Option<i64>,
 }
 
 // Column lists as macros so queries stay `&'static str` (sqlx only takes literal SQL).
 macro_rules! credential_columns {
     () => {
         "uuid, user_id, kind, credential_id, public_key_pem, sign_count, name, is_active, \
-         relying_party_id, origin, encrypted_private_key, date_created"
+         relying_party_id, origin, encrypted_private_key, date_created, retired_at"
     };
 }
 
@@ -60,20 +62,41 @@ impl Store {
         .await
     }
 
-    /// Sets `is_active` of the user's credential `uuid`; false when the user has no such credential.
+    /// The user's credential `uuid`.
+    pub async fn credential_of(
+        &self,
+        user_id: &str,
+        uuid: &str,
+    ) -> Result<Option<CredentialRow>, sqlx::Error> {
+        sqlx::query_as(concat!(
+            "SELECT ",
+            credential_columns!(),
+            " FROM credentials WHERE uuid = ? AND user_id = ?"
+        ))
+        .bind(uuid)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Sets `is_active` of the user's credential `uuid`; false when the user has no such
+    /// credential, or when it would switch on a credential a recovery retired.
     pub async fn set_credential_active(
         &self,
         user_id: &str,
         uuid: &str,
         active: bool,
     ) -> Result<bool, sqlx::Error> {
-        let done =
-            sqlx::query("UPDATE credentials SET is_active = ? WHERE uuid = ? AND user_id = ?")
-                .bind(active)
-                .bind(uuid)
-                .bind(user_id)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE credentials SET is_active = ? WHERE uuid = ? AND user_id = ? \
+             AND (retired_at IS NULL OR ? = 0)",
+        )
+        .bind(active)
+        .bind(uuid)
+        .bind(user_id)
+        .bind(active)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -115,6 +138,42 @@ impl Store {
         Ok(true)
     }
 
+    /// Completes a recovery in one transaction: spends the challenge, retires every credential
+    /// of the user, stores the new ones and ends the sessions issued before `now_ms`. False if
+    /// the challenge was already spent.
+    pub async fn complete_recovery(
+        &self,
+        challenge_id: &str,
+        user_id: &str,
+        credentials: &[CredentialRow],
+        now_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        if !spend_challenge(&mut *tx, challenge_id, now_ms).await? {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE credentials SET is_active = 0, retired_at = ? \
+             WHERE user_id = ? AND retired_at IS NULL",
+        )
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        for credential in credentials {
+            insert_credential(&mut *tx, credential).await?;
+        }
+        sqlx::query(
+            "UPDATE users SET tokens_valid_after = MAX(tokens_valid_after, ?) WHERE id = ?",
+        )
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Adds a credential for a spent new-credential challenge, in one transaction.
     pub async fn add_credential(
         &self,
@@ -142,7 +201,7 @@ where
     sqlx::query(concat!(
         "INSERT INTO credentials (",
         credential_columns!(),
-        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     ))
     .bind(&credential.uuid)
     .bind(&credential.user_id)
@@ -156,6 +215,7 @@ where
     .bind(&credential.origin)
     .bind(&credential.encrypted_private_key)
     .bind(&credential.date_created)
+    .bind(credential.retired_at)
     .execute(executor)
     .await?;
     Ok(())

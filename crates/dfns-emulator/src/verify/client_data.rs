@@ -26,15 +26,25 @@ pub(super) fn check(
     expected_type: &'static str,
     challenge: &str,
 ) -> Result<ClientData, VerifyError> {
+    let data = parse(bytes, expected_type)?;
+    if !is_challenge(&data.challenge, challenge) {
+        return Err(VerifyError::ChallengeMismatch);
+    }
+    Ok(data)
+}
+
+/// Parses clientData bytes and checks their type.
+pub(super) fn parse(bytes: &[u8], expected_type: &'static str) -> Result<ClientData, VerifyError> {
     let data: ClientData =
         serde_json::from_slice(bytes).map_err(|_| VerifyError::ClientDataJson)?;
     if data.kind != expected_type {
         return Err(VerifyError::ClientDataType { found: data.kind, expected: expected_type });
     }
-    // Key signers put the challenge verbatim; WebAuthn clients write base64url of its UTF-8 bytes
-    // (§2.3). Both are the same challenge.
-    if data.challenge != challenge && data.challenge != URL_SAFE_NO_PAD.encode(challenge) {
-        return Err(VerifyError::ChallengeMismatch);
-    }
     Ok(data)
+}
+
+/// Whether clientData's `found` challenge is `challenge`. Key signers put the challenge
+/// verbatim; WebAuthn clients write base64url of its UTF-8 bytes (§2.3). Both are the same.
+pub(super) fn is_challenge(found: &str, challenge: &str) -> bool {
+    found == challenge || found == URL_SAFE_NO_PAD.encode(challenge)
 }

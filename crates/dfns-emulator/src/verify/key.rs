@@ -1,11 +1,11 @@
 //! Key credentials (§2.4, §2.5): the signature covers the clientData bytes exactly as received.
 
 use dfns_client::keys::{PublicKey, sha256_hex};
-use dfns_client::models::{CredentialInfo, KeyAssertion};
+use dfns_client::models::{CredentialInfo, KeyAssertion, RegistrationRequest};
 use serde::Deserialize;
 
 use super::VerifyError;
-use super::client_data::{b64, check};
+use super::client_data::{b64, check, is_challenge, parse};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,6 +54,32 @@ pub fn verify_key_registration(
 struct Fingerprint<'a> {
     client_data_hash: &'a str,
     public_key: &'a str,
+}
+
+/// Checks a recovery key's `key.get` assertion. Its clientData challenge is either the recovery
+/// challenge (the newest official signer, `sdk-browser/signers/recovery.ts`) or base64url of the
+/// JSON of the new credentials (the older Dfns docs and the `nextjs-delegated-recovery`
+/// example), which is compared with `new_credentials` as parsed JSON. The new credentials sign
+/// the recovery challenge themselves, so either form ties the recovery to this challenge.
+pub fn verify_recovery_assertion(
+    challenge: &str,
+    public_key: &PublicKey,
+    assertion: &KeyAssertion,
+    new_credentials: &RegistrationRequest,
+) -> Result<(), VerifyError> {
+    let client_data = b64("clientData", &assertion.client_data)?;
+    let parsed = parse(&client_data, "key.get")?;
+    let signs_new_credentials = || {
+        b64("clientData.challenge", &parsed.challenge)
+            .ok()
+            .and_then(|json| serde_json::from_slice::<RegistrationRequest>(&json).ok())
+            .is_some_and(|signed| signed == *new_credentials)
+    };
+    if !is_challenge(&parsed.challenge, challenge) && !signs_new_credentials() {
+        return Err(VerifyError::ChallengeMismatch);
+    }
+    let signature = b64("signature", &assertion.signature)?;
+    public_key.verify(&client_data, &signature).map_err(|_| VerifyError::BadSignature)
 }
 
 /// Checks a `key.get` assertion against the stored public key.

@@ -9,7 +9,7 @@ mod webauthn;
 #[cfg(test)]
 mod tests;
 
-pub use key::{verify_key_assertion, verify_key_registration};
+pub use key::{verify_key_assertion, verify_key_registration, verify_recovery_assertion};
 pub use webauthn::{RelyingParty, verify_fido2_assertion, verify_fido2_registration};
 
 /// Which check refused the proof. The text is shown to the client as `details.reason`.

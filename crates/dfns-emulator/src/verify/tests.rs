@@ -96,3 +96,39 @@ fn registration_client_data_must_be_json() {
         Err(VerifyError::ClientDataJson)
     );
 }
+
+fn new_credentials(cred_id: &str) -> dfns_client::models::RegistrationRequest {
+    serde_json::from_value(serde_json::json!({
+        "firstFactorCredential": {
+            "credentialKind": "Key",
+            "credentialInfo": { "credId": cred_id, "clientData": "e30", "attestationData": "e30" },
+        },
+    }))
+    .expect("new credentials")
+}
+
+#[test]
+fn a_recovery_assertion_signs_the_challenge_or_the_new_credentials() {
+    let key = PrivateKey::generate(KeyAlgorithm::P256);
+    let bundle = new_credentials("new");
+    // The newest official signer: the challenge, keys in its order.
+    let newest = r#"{"challenge":"ch","type":"key.get"}"#;
+    let assertion = key_assertion(&key, newest);
+    assert_eq!(verify_recovery_assertion("ch", &key.public_key(), &assertion, &bundle), Ok(()));
+    // The older form: base64url of the new credentials' JSON, in any key order and spacing.
+    let json = r#"{ "firstFactorCredential": { "credentialName": null, "credentialKind": "Key",
+        "credentialInfo": { "attestationData": "e30", "clientData": "e30", "credId": "new" } } }"#;
+    let older = format!(r#"{{"type":"key.get","challenge":"{}"}}"#, URL_SAFE_NO_PAD.encode(json));
+    let assertion = key_assertion(&key, &older);
+    assert_eq!(verify_recovery_assertion("ch", &key.public_key(), &assertion, &bundle), Ok(()));
+    // ...which must be the credentials sent.
+    assert_eq!(
+        verify_recovery_assertion("ch", &key.public_key(), &assertion, &new_credentials("other")),
+        Err(VerifyError::ChallengeMismatch)
+    );
+    let create = r#"{"type":"key.create","challenge":"ch"}"#;
+    assert_eq!(
+        verify_recovery_assertion("ch", &key.public_key(), &key_assertion(&key, create), &bundle),
+        Err(VerifyError::ClientDataType { found: "key.create".into(), expected: "key.get" })
+    );
+}

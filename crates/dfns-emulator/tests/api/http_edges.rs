@@ -118,3 +118,24 @@ async fn unknown_routes_get_a_dfns_shaped_404() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(answer["error"]["message"], "Not Found");
 }
+
+#[tokio::test]
+async fn the_endpoints_that_take_no_token_refuse_malformed_bodies_with_a_400() {
+    let (emulator, _dir) = emulator().await;
+    for path in [
+        "/auth/recover/user/code",
+        "/auth/recover/user/init",
+        "/auth/credentials/code/init",
+        "/auth/credentials/code/verify",
+    ] {
+        for body in ["{", "[]", r#"{"unexpected":1}"#] {
+            // The official Python SDK always sends a bearer, even an empty one: it is ignored.
+            let (status, answer) = call(&emulator, "POST", path, Some("None"), body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}: {answer}");
+            assert!(answer["error"]["message"].as_str().is_some_and(|m| m.starts_with("Invalid")));
+        }
+    }
+    // Recovery itself needs the recovery's temporary token.
+    let (status, answer) = call(&emulator, "POST", "/auth/recover/user", None, "{}").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+}

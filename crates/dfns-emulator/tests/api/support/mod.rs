@@ -13,7 +13,8 @@ use dfns_client::models::{
     RegistrationResponse, SignedChallenge, UserKind,
 };
 use dfns_client::{
-    ClientConfig, DelegatedClient, KeySigner, PendingAction, Secret, ServiceAccountClient,
+    ClientConfig, DelegatedClient, KeySigner, PendingAction, PublicClient, Secret,
+    ServiceAccountClient,
 };
 use dfns_emulator::clock::ManualClock;
 use dfns_emulator::{Bootstrap, Config, Emulator};
@@ -71,6 +72,11 @@ impl TestEmulator {
 
     pub fn delegated(&self, token: &Secret) -> DelegatedClient {
         DelegatedClient::new(self.config(), token.clone()).expect("client")
+    }
+
+    /// A client without a token: a new device, or a user who recovers.
+    pub fn public(&self) -> PublicClient {
+        PublicClient::new(self.config()).expect("client")
     }
 
     /// A raw HTTP client, for requests our client would never send.
@@ -227,4 +233,10 @@ impl RawHttp {
         let body = response.json().await.unwrap_or(serde_json::Value::Null);
         Answer { status, body }
     }
+}
+
+/// Asserts that `error` is Dfns's answer `status` with `message`.
+pub fn assert_dfns_error(error: &dfns_client::Error, status: u16, message: &str) {
+    let api = error.api().unwrap_or_else(|| panic!("a Dfns error, got {error:?}"));
+    assert_eq!((api.status, api.message.as_str()), (status, message), "{api:?}");
 }
