@@ -1,4 +1,8 @@
-//! How often each guarded step may run, and when failed sign-ins lock an account.
+//! How often each guarded step may run, and when failed sign-ins lock an account; who a
+//! per-address limit counts.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv6Addr};
 
 use crate::store::rate_limit::RateLimit;
 use crate::store::users::LockoutPolicy;
@@ -58,3 +62,43 @@ impl Limits {
         }
     }
 }
+
+/// Who a per-address limit counts: an IPv4 address, or the /64 network of an IPv6 address. An
+/// IPv6 subscriber is usually given a whole /64 (or more), so counting single IPv6 addresses
+/// would hand each client 2^64 fresh counters. An IPv4 address written as IPv6
+/// (`::ffff:192.0.2.1`) is that IPv4 address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientAddress(String);
+
+impl ClientAddress {
+    /// The address (or network) `ip` is counted as.
+    pub fn of(ip: IpAddr) -> Self {
+        match ip.to_canonical() {
+            IpAddr::V4(v4) => Self(v4.to_string()),
+            IpAddr::V6(v6) => {
+                let [a, b, c, d, ..] = v6.segments();
+                Self(format!("{}/64", Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0)))
+            }
+        }
+    }
+
+    /// A client whose address the server was not told (no connection info): all such share
+    /// one count.
+    pub fn unknown() -> Self {
+        Self("unknown".to_owned())
+    }
+
+    /// As it appears in rate-limit buckets.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -9,8 +9,9 @@ use sigil_api::{
 };
 
 use super::error::ApiError;
-use super::extract::{ApiJson, AppSession, ClientIp};
+use super::extract::{ApiJson, AppSession};
 use super::state::AppState;
+use crate::limits::ClientAddress;
 use crate::onboarding::datetime;
 use crate::store::LoginCode;
 use crate::store::login_codes::Redemption;
@@ -35,10 +36,12 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
 /// `POST /api/v1/session`: a login code and its PKCE verifier for an app session.
 pub async fn create_session(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     ApiJson(body): ApiJson<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
-    state.rate_limit(&[(format!("ip:{ip}:redeem"), state.config().limits.redeem_per_ip)]).await?;
+    state
+        .rate_limit(&[(format!("ip:{client}:redeem"), state.config().limits.redeem_per_ip)])
+        .await?;
     let verifier = CodeVerifier::parse(body.code_verifier.expose())?;
     let code = body.code.expose();
     if code.is_empty() || code.len() > 256 {
@@ -86,10 +89,10 @@ pub async fn me(State(state): State<AppState>, session: AppSession) -> ApiResult
 /// `POST /api/v1/registration/init`.
 pub async fn registration_init(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<RegistrationChallenge>> {
-    registration_limits(&state, &ip, &session).await?;
+    registration_limits(&state, &client, &session).await?;
     let challenge = state
         .onboarding()
         .start_registration(&session.user, &session.session, state.now_ms())
@@ -100,11 +103,11 @@ pub async fn registration_init(
 /// `POST /api/v1/registration/complete`.
 pub async fn registration_complete(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     session: AppSession,
     ApiJson(body): ApiJson<RegistrationCompleteRequest>,
 ) -> ApiResult<Json<Registered>> {
-    registration_limits(&state, &ip, &session).await?;
+    registration_limits(&state, &client, &session).await?;
     let registered = state
         .onboarding()
         .complete_registration(&session.user, &session.session, body, state.now_ms())
@@ -112,11 +115,15 @@ pub async fn registration_complete(
     Ok(Json(registered))
 }
 
-async fn registration_limits(state: &AppState, ip: &str, session: &AppSession) -> ApiResult<()> {
+async fn registration_limits(
+    state: &AppState,
+    client: &ClientAddress,
+    session: &AppSession,
+) -> ApiResult<()> {
     let limits = state.config().limits;
     state
         .rate_limit(&[
-            (format!("ip:{ip}:registration"), limits.registration_per_ip),
+            (format!("ip:{client}:registration"), limits.registration_per_ip),
             (format!("user:{}:registration", session.user.id), limits.registration_per_account),
         ])
         .await

@@ -22,9 +22,9 @@ use self::authorize::AuthorizeRequest;
 use self::cookies::Cookies;
 use self::pages::CredentialsForm;
 use super::error::ApiError;
-use super::extract::ClientIp;
 use super::state::AppState;
 use crate::identity::IdentityError;
+use crate::limits::ClientAddress;
 use crate::store::StoreError;
 use crate::store::sessions::{Session, SessionKind, SessionPolicy};
 use crate::store::users::User;
@@ -213,10 +213,10 @@ async fn sign_up(
     State(state): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    credentials_submitted(&state, jar, &headers, &ip, fields, Page::SignUp).await
+    credentials_submitted(&state, jar, &headers, &client, fields, Page::SignUp).await
 }
 
 /// `POST /signin`.
@@ -224,10 +224,10 @@ async fn sign_in(
     State(state): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    credentials_submitted(&state, jar, &headers, &ip, fields, Page::SignIn).await
+    credentials_submitted(&state, jar, &headers, &client, fields, Page::SignIn).await
 }
 
 /// A sign-up or sign-in form: CSRF, rate limits, the identity provider, then the website session
@@ -236,7 +236,7 @@ async fn credentials_submitted(
     state: &AppState,
     jar: CookieJar,
     headers: &HeaderMap,
-    ip: &str,
+    client: &ClientAddress,
     fields: CredentialsFields,
     which: Page,
 ) -> PageResult {
@@ -246,9 +246,9 @@ async fn credentials_submitted(
     let next = fields.next.as_deref().and_then(authorize::continuation);
     let limits = state.config().limits;
     let buckets = match which {
-        Page::SignUp => vec![(format!("ip:{ip}:sign-up"), limits.sign_up_per_ip)],
+        Page::SignUp => vec![(format!("ip:{client}:sign-up"), limits.sign_up_per_ip)],
         Page::SignIn => vec![
-            (format!("ip:{ip}:sign-in"), limits.sign_in_per_ip),
+            (format!("ip:{client}:sign-in"), limits.sign_in_per_ip),
             (
                 format!("acct:{}:sign-in", fields.email.trim().to_lowercase()),
                 limits.sign_in_per_account,

@@ -75,7 +75,7 @@ async fn a_sqlite_file_under_something_that_is_not_a_folder_is_reported_with_a_h
 
 /// The permission bits of `path`.
 #[cfg(unix)]
-fn mode(path: &std::path::Path) -> u32 {
+fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -461,3 +461,37 @@ pub async fn register(app: &App<'_>, passkeys: &Passkeys) -> Vec<Wallet> {
     assert!(registered.me.registered);
     registered.wallets
 }
+
+/// A companion for one test, with a signed-up user and the login the app started.
+pub struct Scene {
+    _dfns: TestDfns,
+    _db: Db,
+    pub companion: Companion,
+}
+
+impl Scene {
+    pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    pub async fn with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dfns = TestDfns::start().await;
+        let db = Db::sqlite();
+        let mut config = config_for(&dfns, &[]);
+        adjust(&mut config);
+        let companion = Companion::start_with(config, &db).await;
+        Self { _dfns: dfns, _db: db, companion }
+    }
+
+    /// A code for a signed-in user, for `login`.
+    pub async fn code(&self, login: &Login) -> String {
+        let mut browser = Browser::new(&self.companion);
+        let page = browser.get(&login.authorize_path()).await;
+        let csrf = page.hidden("csrf").expect("csrf");
+        let next = page.hidden("next").expect("next");
+        let email = format!("{}@example.org", &login.state[..8].to_lowercase());
+        let fields =
+            [("csrf", csrf.as_str()), ("email", &email), ("password", PASSWORD), ("next", &next)];
+        login.code_from(&browser.post_form("/signup", &fields).await)
+    }
+}

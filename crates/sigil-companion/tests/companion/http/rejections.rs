@@ -7,43 +7,9 @@ use serde_json::json;
 use sigil_companion::store::rate_limit::RateLimit;
 
 use super::harness::{
-    App, Browser, Companion, Login, PASSWORD, TestDfns, config_for, new_user_session,
+    App, Browser, Companion, Login, PASSWORD, Scene, TestDfns, config_for, new_user_session,
 };
 use crate::support::Db;
-
-/// A companion for one test, with a signed-up user and the login the app started.
-struct Scene {
-    _dfns: TestDfns,
-    _db: Db,
-    companion: Companion,
-}
-
-impl Scene {
-    async fn new() -> Self {
-        Self::with(|_| {}).await
-    }
-
-    async fn with(adjust: impl FnOnce(&mut sigil_companion::config::Config)) -> Self {
-        let dfns = TestDfns::start().await;
-        let db = Db::sqlite();
-        let mut config = config_for(&dfns, &[]);
-        adjust(&mut config);
-        let companion = Companion::start_with(config, &db).await;
-        Self { _dfns: dfns, _db: db, companion }
-    }
-
-    /// A code for a signed-in user, for `login`.
-    async fn code(&self, login: &Login) -> String {
-        let mut browser = Browser::new(&self.companion);
-        let page = browser.get(&login.authorize_path()).await;
-        let csrf = page.hidden("csrf").expect("csrf");
-        let next = page.hidden("next").expect("next");
-        let email = format!("{}@example.org", &login.state[..8].to_lowercase());
-        let fields =
-            [("csrf", csrf.as_str()), ("email", &email), ("password", PASSWORD), ("next", &next)];
-        login.code_from(&browser.post_form("/signup", &fields).await)
-    }
-}
 
 #[tokio::test]
 async fn a_redemption_without_a_verifier_is_refused() {
