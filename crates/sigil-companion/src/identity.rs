@@ -3,14 +3,15 @@
 //! (email + password, argon2id, lockout); a company plugs in its own by implementing
 //! [`IdentityProvider`] (an OIDC provider would map its subject to a company user the same way).
 
+pub mod hashing;
+
 use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::store::passwords::{
-    PasswordHash, hash_password, needs_rehash, verify_password, verify_password_of_nobody,
-};
+use self::hashing::{Argon2id, Kdf, PasswordHashing};
+use crate::store::passwords::{needs_rehash, nobody_hash};
 use crate::store::users::{Email, FailedLogin, LockoutPolicy, User};
 use crate::store::{Store, StoreError};
 
@@ -87,22 +88,19 @@ pub trait IdentityProvider: Send + Sync + fmt::Debug {
 pub struct DemoIdentity {
     store: Store,
     lockout: LockoutPolicy,
+    hashing: PasswordHashing,
 }
 
 impl DemoIdentity {
-    /// Accounts in `store`, locked by `lockout`.
+    /// Accounts in `store`, locked by `lockout`, argon2id hashes.
     pub fn new(store: Store, lockout: LockoutPolicy) -> Self {
-        Self { store, lockout }
+        Self::with_kdf(store, lockout, Arc::new(Argon2id))
     }
-}
 
-/// Runs password hashing work on the blocking pool: argon2id takes tens of milliseconds.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, IdentityError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| IdentityError::Hashing(error.to_string()))
+    /// The same, the password work done by `kdf` (tests observe it).
+    pub fn with_kdf(store: Store, lockout: LockoutPolicy, kdf: Arc<dyn Kdf>) -> Self {
+        Self { store, lockout, hashing: PasswordHashing::new(kdf) }
+    }
 }
 
 #[async_trait]
@@ -118,8 +116,7 @@ impl IdentityProvider for DemoIdentity {
             other => IdentityError::Store(other),
         })?;
         check_password(password, &email)?;
-        let password: Arc<str> = password.into();
-        let hash = blocking(move || hash_password(&password)).await??;
+        let hash = self.hashing.hash(password.into()).await?;
         match self.store.create_user(&email, &hash, now_ms).await {
             Err(StoreError::EmailTaken) => Err(IdentityError::EmailTaken),
             other => Ok(other?),
@@ -139,7 +136,7 @@ impl IdentityProvider for DemoIdentity {
         };
         let Some(credentials) = credentials else {
             // As slow as a real check, so timing does not tell which accounts exist.
-            blocking(move || verify_password_of_nobody(&password)).await?;
+            self.hashing.verify(password, nobody_hash()).await?;
             return Err(IdentityError::InvalidCredentials);
         };
         let user = credentials.user;
@@ -147,11 +144,7 @@ impl IdentityProvider for DemoIdentity {
             return Err(IdentityError::Locked { until_ms });
         }
         let hash = credentials.password_hash;
-        let (good, hash, password) = blocking(move || {
-            let good = verify_password(&password, &hash);
-            (good, hash, password)
-        })
-        .await?;
+        let good = self.hashing.verify(Arc::clone(&password), hash.clone()).await?;
         if !good {
             return match self.store.record_failed_login(&user.id, &self.lockout, now_ms).await? {
                 FailedLogin::Locked { until_ms } => Err(IdentityError::Locked { until_ms }),
@@ -174,9 +167,7 @@ impl IdentityProvider for DemoIdentity {
 impl DemoIdentity {
     /// Replaces a hash made with older parameters; a failure only costs the upgrade.
     async fn rehash(&self, user: &User, password: Arc<str>) {
-        let fresh: Result<Result<PasswordHash, StoreError>, IdentityError> =
-            blocking(move || hash_password(&password)).await;
-        if let Ok(Ok(fresh)) = fresh
+        if let Ok(fresh) = self.hashing.hash(password).await
             && let Err(error) = self.store.set_password_hash(&user.id, &fresh).await
         {
             tracing::warn!(user_id = %user.id, %error, "could not store the upgraded password hash");
