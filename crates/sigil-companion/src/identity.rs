@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use self::hashing::{Argon2id, Kdf, PasswordHashing};
+use crate::limits::Limits;
 use crate::store::passwords::{needs_rehash, nobody_hash};
 use crate::store::users::{Email, FailedLogin, LockoutPolicy, User};
 use crate::store::{Store, StoreError};
@@ -33,6 +34,9 @@ pub enum IdentityError {
     /// Unknown email or wrong password (never saying which).
     #[error("wrong email address or password")]
     InvalidCredentials,
+    /// As many password checks as allowed at once are running: retry in a moment (HTTP 503).
+    #[error("the site is checking many passwords right now: try again in a moment")]
+    Busy,
     /// Too many failed sign-ins: the account is locked for a while.
     #[error("too many failed sign-ins: this account is locked for now")]
     Locked {
@@ -55,6 +59,7 @@ impl IdentityError {
             Self::WeakPassword(_) => "PASSWORD_WEAK",
             Self::EmailTaken => "EMAIL_TAKEN",
             Self::InvalidCredentials => "CREDENTIALS_INVALID",
+            Self::Busy => "SERVER_BUSY",
             Self::Locked { .. } => "ACCOUNT_LOCKED",
             Self::Store(error) => error.code(),
             Self::Hashing(_) => "PASSWORD_HASHING_FAILED",
@@ -83,7 +88,7 @@ pub trait IdentityProvider: Send + Sync + fmt::Debug {
 }
 
 /// The demo identity provider: accounts in the companion's store, argon2id password hashes
-/// (computed off the async workers), lockout after repeated failures.
+/// (computed off the async workers, a limited number at once), lockout after repeated failures.
 #[derive(Debug, Clone)]
 pub struct DemoIdentity {
     store: Store,
@@ -92,14 +97,15 @@ pub struct DemoIdentity {
 }
 
 impl DemoIdentity {
-    /// Accounts in `store`, locked by `lockout`, argon2id hashes.
-    pub fn new(store: Store, lockout: LockoutPolicy) -> Self {
-        Self::with_kdf(store, lockout, Arc::new(Argon2id))
+    /// Accounts in `store` under `limits`, argon2id hashes.
+    pub fn new(store: Store, limits: &Limits) -> Self {
+        Self::with_kdf(store, limits, Arc::new(Argon2id))
     }
 
     /// The same, the password work done by `kdf` (tests observe it).
-    pub fn with_kdf(store: Store, lockout: LockoutPolicy, kdf: Arc<dyn Kdf>) -> Self {
-        Self { store, lockout, hashing: PasswordHashing::new(kdf) }
+    pub fn with_kdf(store: Store, limits: &Limits, kdf: Arc<dyn Kdf>) -> Self {
+        let hashing = PasswordHashing::new(kdf, limits.concurrent_password_hashes);
+        Self { store, lockout: limits.lockout, hashing }
     }
 }
 
@@ -116,7 +122,7 @@ impl IdentityProvider for DemoIdentity {
             other => IdentityError::Store(other),
         })?;
         check_password(password, &email)?;
-        let hash = self.hashing.hash(password.into()).await?;
+        let hash = self.hashing.slot()?.hash(password.into()).await?;
         match self.store.create_user(&email, &hash, now_ms).await {
             Err(StoreError::EmailTaken) => Err(IdentityError::EmailTaken),
             other => Ok(other?),
@@ -129,6 +135,8 @@ impl IdentityProvider for DemoIdentity {
         password: &str,
         now_ms: i64,
     ) -> Result<User, IdentityError> {
+        // First, so that an attempt refused for load has done nothing.
+        let slot = self.hashing.slot()?;
         let password: Arc<str> = password.into();
         let credentials = match Email::parse(email) {
             Ok(email) => self.store.credentials_by_email(&email).await?,
@@ -136,7 +144,7 @@ impl IdentityProvider for DemoIdentity {
         };
         let Some(credentials) = credentials else {
             // As slow as a real check, so timing does not tell which accounts exist.
-            self.hashing.verify(password, nobody_hash()).await?;
+            slot.verify(password, nobody_hash()).await?;
             return Err(IdentityError::InvalidCredentials);
         };
         let user = credentials.user;
@@ -144,7 +152,7 @@ impl IdentityProvider for DemoIdentity {
             return Err(IdentityError::Locked { until_ms });
         }
         let hash = credentials.password_hash;
-        let good = self.hashing.verify(Arc::clone(&password), hash.clone()).await?;
+        let good = slot.verify(Arc::clone(&password), hash.clone()).await?;
         if !good {
             return match self.store.record_failed_login(&user.id, &self.lockout, now_ms).await? {
                 FailedLogin::Locked { until_ms } => Err(IdentityError::Locked { until_ms }),
@@ -165,9 +173,11 @@ impl IdentityProvider for DemoIdentity {
 }
 
 impl DemoIdentity {
-    /// Replaces a hash made with older parameters; a failure only costs the upgrade.
+    /// Replaces a hash made with older parameters; a failure (or no free slot) only costs the
+    /// upgrade, done at a later sign-in.
     async fn rehash(&self, user: &User, password: Arc<str>) {
-        if let Ok(fresh) = self.hashing.hash(password).await
+        let Ok(slot) = self.hashing.slot() else { return };
+        if let Ok(fresh) = slot.hash(password).await
             && let Err(error) = self.store.set_password_hash(&user.id, &fresh).await
         {
             tracing::warn!(user_id = %user.id, %error, "could not store the upgraded password hash");

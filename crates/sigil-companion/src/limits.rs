@@ -27,6 +27,9 @@ pub struct Limits {
     pub registration_per_account: RateLimit,
     /// Failed sign-ins that lock an account, and for how long.
     pub lockout: LockoutPolicy,
+    /// Password hashes and verifications (argon2id, 19 MiB each) running at once in this
+    /// process; more are refused with HTTP 503. Per process, not shared through the database.
+    pub concurrent_password_hashes: usize,
 }
 
 impl Default for Limits {
@@ -39,13 +42,14 @@ impl Default for Limits {
             registration_per_ip: RateLimit { limit: 30, window_ms: MINUTE },
             registration_per_account: RateLimit { limit: 10, window_ms: MINUTE },
             lockout: LockoutPolicy::default(),
+            concurrent_password_hashes: 8,
         }
     }
 }
 
 impl Limits {
-    /// Every rate limit multiplied by `factor` (a load test from one address); the lockout
-    /// stays as it is.
+    /// Every rate limit multiplied by `factor` (a load test from one address); the lockout and
+    /// the password hashes at once stay as they are.
     pub fn scaled(self, factor: u32) -> Self {
         let scale = |limit: RateLimit| RateLimit {
             limit: limit.limit.saturating_mul(factor.max(1)),
@@ -59,6 +63,7 @@ impl Limits {
             registration_per_ip: scale(self.registration_per_ip),
             registration_per_account: scale(self.registration_per_account),
             lockout: self.lockout,
+            concurrent_password_hashes: self.concurrent_password_hashes,
         }
     }
 }

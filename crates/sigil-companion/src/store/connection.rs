@@ -238,7 +238,7 @@ fn close_to_others(path: &Path) {
     }
     match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
         Ok(()) => {
-            tracing::info!(path = %path.display(), "closed the database file to other accounts (0600)")
+            tracing::info!(path = %path.display(), "closed the database file to other accounts (0600)");
         }
         Err(error) => {
             tracing::warn!(path = %path.display(), %error, "other accounts can read the database file");

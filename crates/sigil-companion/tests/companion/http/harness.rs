@@ -23,6 +23,7 @@ use sigil_authn::{
 };
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::identity::DemoIdentity;
+use sigil_companion::identity::hashing::{Argon2id, Kdf};
 use sigil_companion::server::{AppState, Parts, router};
 use sigil_companion::store::pkce::CodeVerifier;
 use tower::ServiceExt as _;
@@ -101,9 +102,14 @@ impl Companion {
 
     /// An instance with `config` on `db`.
     pub async fn start_with(config: Config, db: &Db) -> Self {
+        Self::start_with_kdf(config, db, Arc::new(Argon2id)).await
+    }
+
+    /// An instance with `config` on `db` whose password work `kdf` does.
+    pub async fn start_with_kdf(config: Config, db: &Db, kdf: Arc<dyn Kdf>) -> Self {
         let store = db.store().await;
         let clock = Arc::new(OffsetClock::default());
-        let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
+        let identity = Arc::new(DemoIdentity::with_kdf(store.clone(), &config.limits, kdf));
         let state = AppState::from_parts(Parts { config, store, identity, clock: clock.clone() })
             .expect("state");
         Self { router: router(state.clone()), state, clock }
