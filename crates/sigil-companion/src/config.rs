@@ -170,7 +170,7 @@ pub struct Config {
     pub redirect_uris: Vec<String>,
     /// Whether `X-Forwarded-For` names the client.
     pub trust_forwarded_for: bool,
-    /// Rate limits and the sign-in lockout.
+    /// Rate limits, the sign-in backoff and the password hashes at once.
     pub limits: Limits,
 }
 

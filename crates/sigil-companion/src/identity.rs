@@ -1,6 +1,6 @@
 //! Who a person on the website is. The authorize page only needs a signed-in company user; how
 //! they proved it is the identity provider's business. The companion ships [`DemoIdentity`]
-//! (email + password, argon2id, lockout); a company plugs in its own by implementing
+//! (email + password, argon2id, waits after failures); a company plugs in its own by implementing
 //! [`IdentityProvider`] (an OIDC provider would map its subject to a company user the same way).
 
 pub mod hashing;
@@ -11,9 +11,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use self::hashing::{Argon2id, Kdf, PasswordHashing};
-use crate::limits::Limits;
+use crate::limits::{ClientAddress, Limits, sign_in_account_key};
+use crate::store::backoff::Attempt;
 use crate::store::passwords::{needs_rehash, nobody_hash};
-use crate::store::users::{Email, FailedLogin, LockoutPolicy, User};
+use crate::store::users::{Email, User};
 use crate::store::{Store, StoreError};
 
 /// Shortest and longest password accepted at sign-up, in characters.
@@ -37,11 +38,11 @@ pub enum IdentityError {
     /// As many password checks as allowed at once are running: retry in a moment (HTTP 503).
     #[error("the site is checking many passwords right now: try again in a moment")]
     Busy,
-    /// Too many failed sign-ins: the account is locked for a while.
-    #[error("too many failed sign-ins: this account is locked for now")]
-    Locked {
-        /// When the lock ends, Unix ms.
-        until_ms: i64,
+    /// Too many failed sign-ins for this email from this address: wait.
+    #[error("too many failed sign-ins: wait before trying again")]
+    Delayed {
+        /// How long until an attempt is checked, ms.
+        retry_after_ms: i64,
     },
     /// The store failed.
     #[error(transparent)]
@@ -60,7 +61,7 @@ impl IdentityError {
             Self::EmailTaken => "EMAIL_TAKEN",
             Self::InvalidCredentials => "CREDENTIALS_INVALID",
             Self::Busy => "SERVER_BUSY",
-            Self::Locked { .. } => "ACCOUNT_LOCKED",
+            Self::Delayed { .. } => "RATE_LIMITED",
             Self::Store(error) => error.code(),
             Self::Hashing(_) => "PASSWORD_HASHING_FAILED",
         }
@@ -78,21 +79,24 @@ pub trait IdentityProvider: Send + Sync + fmt::Debug {
         now_ms: i64,
     ) -> Result<User, IdentityError>;
 
-    /// Checks a sign-in.
+    /// Checks a sign-in from `client`.
     async fn sign_in(
         &self,
         email: &str,
         password: &str,
+        client: &ClientAddress,
         now_ms: i64,
     ) -> Result<User, IdentityError>;
 }
 
 /// The demo identity provider: accounts in the companion's store, argon2id password hashes
-/// (computed off the async workers, a limited number at once), lockout after repeated failures.
+/// (computed off the async workers, a limited number at once), growing waits after failed
+/// sign-ins per email and address. An unknown email gets the same answers after the same work
+/// as a wrong password, so neither tells which accounts exist.
 #[derive(Debug, Clone)]
 pub struct DemoIdentity {
     store: Store,
-    lockout: LockoutPolicy,
+    limits: Limits,
     hashing: PasswordHashing,
 }
 
@@ -105,7 +109,7 @@ impl DemoIdentity {
     /// The same, the password work done by `kdf` (tests observe it).
     pub fn with_kdf(store: Store, limits: &Limits, kdf: Arc<dyn Kdf>) -> Self {
         let hashing = PasswordHashing::new(kdf, limits.concurrent_password_hashes);
-        Self { store, lockout: limits.lockout, hashing }
+        Self { store, limits: *limits, hashing }
     }
 }
 
@@ -133,38 +137,33 @@ impl IdentityProvider for DemoIdentity {
         &self,
         email: &str,
         password: &str,
+        client: &ClientAddress,
         now_ms: i64,
     ) -> Result<User, IdentityError> {
-        // First, so that an attempt refused for load has done nothing.
+        // First, so that an attempt refused for load has counted nothing.
         let slot = self.hashing.slot()?;
-        let password: Arc<str> = password.into();
+        // Counted before the check, so a parallel burst gets no more than the free attempts.
+        let backoff = format!("sign-in:{}:{client}", sign_in_account_key(email));
+        let counted = self.store.try_attempt(&backoff, &self.limits.sign_in_failures, now_ms);
+        if let Attempt::Delayed { retry_after_ms } = counted.await? {
+            return Err(IdentityError::Delayed { retry_after_ms });
+        }
         let credentials = match Email::parse(email) {
             Ok(email) => self.store.credentials_by_email(&email).await?,
             Err(_) => None,
         };
-        let Some(credentials) = credentials else {
-            // As slow as a real check, so timing does not tell which accounts exist.
-            slot.verify(password, nobody_hash()).await?;
+        // An unknown email costs the same verification, against a hash of today's parameters.
+        let (user, hash) = match credentials {
+            Some(credentials) => (Some(credentials.user), credentials.password_hash),
+            None => (None, nobody_hash()),
+        };
+        let password: Arc<str> = password.into();
+        let verified = slot.verify(Arc::clone(&password), hash.clone()).await?;
+        let Some(user) = user.filter(|_| verified) else {
             return Err(IdentityError::InvalidCredentials);
         };
-        let user = credentials.user;
-        if let Some(until_ms) = user.locked_until.filter(|until| *until > now_ms) {
-            return Err(IdentityError::Locked { until_ms });
-        }
-        let hash = credentials.password_hash;
-        let good = slot.verify(Arc::clone(&password), hash.clone()).await?;
-        if !good {
-            return match self.store.record_failed_login(&user.id, &self.lockout, now_ms).await? {
-                FailedLogin::Locked { until_ms } => Err(IdentityError::Locked { until_ms }),
-                FailedLogin::Counted { .. } => Err(IdentityError::InvalidCredentials),
-            };
-        }
-        match self.store.record_successful_login(&user.id, now_ms).await {
-            Err(StoreError::AccountLocked { until_ms }) => {
-                return Err(IdentityError::Locked { until_ms });
-            }
-            other => other?,
-        }
+        self.store.clear_backoff(&backoff).await?;
+        self.store.record_sign_in(&user.id, now_ms).await?;
         if needs_rehash(&hash) {
             self.rehash(&user, password).await;
         }

@@ -249,24 +249,18 @@ async fn credentials_submitted(
         .map_err(|e| e.in_app(state))?;
     let next = fields.next.as_deref().and_then(authorize::continuation);
     let limits = state.config().limits;
-    let buckets = match which {
-        Page::SignUp => vec![(format!("ip:{client}:sign-up"), limits.sign_up_per_ip)],
-        Page::SignIn => vec![
-            (format!("ip:{client}:sign-in"), limits.sign_in_per_ip),
-            (
-                format!("acct:{}:sign-in", fields.email.trim().to_lowercase()),
-                limits.sign_in_per_account,
-            ),
-        ],
+    let bucket = match which {
+        Page::SignUp => (format!("ip:{client}:sign-up"), limits.sign_up_per_ip),
+        Page::SignIn => (format!("ip:{client}:sign-in"), limits.sign_in_per_ip),
     };
-    if let Err(limited) = state.rate_limit(&buckets).await {
+    if let Err(limited) = state.rate_limit(&[bucket]).await {
         return form_again(state, jar, which, &fields.email, next.as_deref(), &limited.into());
     }
     let identity = state.identity();
     let (email, password, now) = (&fields.email, &fields.password, state.now_ms());
     let outcome = match which {
         Page::SignUp => identity.sign_up(email, password, now).await,
-        Page::SignIn => identity.sign_in(email, password, now).await,
+        Page::SignIn => identity.sign_in(email, password, client, now).await,
     };
     let error = match outcome {
         Ok(user) => return signed_in(state, jar, &user, next.as_deref()).await,
@@ -285,13 +279,7 @@ async fn credentials_submitted(
             retry_after_secs: Some(BUSY_RETRY_AFTER_SECS),
             ..refusal(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
         },
-        IdentityError::Locked { until_ms } => refusal(
-            StatusCode::FORBIDDEN,
-            format!(
-                "Too many failed sign-ins: this account is locked until {} UTC.",
-                minute_utc(*until_ms)
-            ),
-        ),
+        IdentityError::Delayed { retry_after_ms } => ApiError::rate_limited(*retry_after_ms).into(),
         IdentityError::Store(_) | IdentityError::Hashing(_) => {
             return Err(identity_failure(error));
         }
@@ -341,12 +329,6 @@ fn identity_failure(error: IdentityError) -> PageError {
         IdentityError::Store(error) => error.into(),
         other => ApiError::internal(&other).into(),
     }
-}
-
-/// `HH:MM` of a Unix-ms time, UTC.
-fn minute_utc(unix_ms: i64) -> String {
-    let time = crate::onboarding::datetime(unix_ms);
-    format!("{:02}:{:02}", time.hour(), time.minute())
 }
 
 /// After a successful sign-in or sign-up: the website session, then either the hand-off to the

@@ -160,6 +160,15 @@ impl Answer {
         attribute_after(self.text(), r#"id="error""#, "data-code")
     }
 
+    /// The message of the error shown on a page.
+    pub fn page_message(&self) -> Option<&str> {
+        let text = self.text();
+        let tag = text.find(r#"id="error""#)?;
+        let start = tag + text[tag..].find('>')? + 1;
+        let end = start + text[start..].find("</p>")?;
+        Some(&text[start..end])
+    }
+
     /// The value of the hidden field `name` of a page's form.
     pub fn hidden(&self, name: &str) -> Option<String> {
         field(self.text(), name)

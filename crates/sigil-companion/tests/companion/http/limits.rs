@@ -14,7 +14,7 @@ use sigil_companion::store::passwords::PasswordHash;
 use sigil_companion::store::rate_limit::RateLimit;
 use tokio::sync::mpsc;
 
-use super::harness::{Browser, Companion, PASSWORD, Scene, TestDfns, config_for};
+use super::harness::{Answer, Browser, Companion, PASSWORD, Scene, TestDfns, config_for};
 use crate::support::Db;
 
 fn ip(text: &str) -> IpAddr {
@@ -100,7 +100,7 @@ impl Kdf for Gate {
     }
 }
 
-async fn sign_in_from(companion: &Companion, from: &str, email: &str) -> super::harness::Answer {
+async fn sign_in_from(companion: &Companion, from: &str, email: &str) -> Answer {
     Browser::from_ip(companion, ip(from)).sign_in(email, "a wrong password").await
 }
 
@@ -145,4 +145,173 @@ async fn more_password_checks_at_once_than_the_limit_get_503_with_retry_after() 
         StatusCode::UNAUTHORIZED,
         "the checks that ended gave their slots back"
     );
+}
+
+/// `Retry-After` of a refusal, in seconds.
+fn retry_after(answer: &Answer) -> u64 {
+    answer
+        .header(header::RETRY_AFTER)
+        .unwrap_or_else(|| panic!("no Retry-After: {} {}", answer.status, answer.text()))
+        .parse()
+        .expect("seconds")
+}
+
+/// A companion with one account, `owner@example.org`.
+async fn scene_with_owner() -> Scene {
+    let scene = Scene::new().await;
+    let mut owner = Browser::from_ip(&scene.companion, ip("192.0.2.1"));
+    assert_eq!(owner.sign_up("owner@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    scene
+}
+
+#[tokio::test]
+async fn guessing_a_password_from_one_address_meets_waits_that_double() {
+    let scene = scene_with_owner().await;
+    let attacker = "203.0.113.9";
+    let guess = || sign_in_from(&scene.companion, attacker, "owner@example.org");
+    for attempt in 1..=5 {
+        let answer = guess().await;
+        assert_eq!(
+            (answer.status, answer.page_code().as_deref()),
+            (StatusCode::UNAUTHORIZED, Some("CREDENTIALS_INVALID")),
+            "attempt {attempt} is free"
+        );
+    }
+    // From here each attempt waits, twice as long after each failure, at most 30 minutes. The
+    // clock only moves forward: a wait is at most a few seconds shorter than promised.
+    for expected in [30, 60, 120, 240, 480, 960, 1800, 1800] {
+        let refused = guess().await;
+        assert_eq!(
+            (refused.status, refused.page_code().as_deref()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("RATE_LIMITED")),
+            "{}",
+            refused.text()
+        );
+        let wait = retry_after(&refused);
+        assert!(expected - 10 < wait && wait <= expected, "waits {wait} s, expected {expected}");
+        scene.companion.clock.advance_ms(i64::try_from(wait * 1000).expect("ms"));
+        assert_eq!(guess().await.status, StatusCode::UNAUTHORIZED, "after {wait} s it is checked");
+    }
+    // The owner at that address, with the right password after the wait: in, and the failures
+    // are forgotten.
+    scene.companion.clock.advance_ms(1_800_000);
+    let mut there = Browser::from_ip(&scene.companion, ip(attacker));
+    assert_eq!(there.sign_in("owner@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    for attempt in 1..=5 {
+        assert_eq!(
+            guess().await.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt} is free again"
+        );
+    }
+}
+
+#[tokio::test]
+async fn failed_guesses_from_elsewhere_do_not_keep_the_owner_out() {
+    let scene = scene_with_owner().await;
+    for attacker in ["203.0.113.9", "203.0.113.10", "2001:db8:bad::1"] {
+        for _ in 0..20 {
+            sign_in_from(&scene.companion, attacker, "owner@example.org").await;
+        }
+    }
+    let mut owner = Browser::from_ip(&scene.companion, ip("192.0.2.1"));
+    let signed_in = owner.sign_in("owner@example.org", PASSWORD).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.text());
+}
+
+/// What a client sees of an answer to a sign-in.
+fn seen(answer: &Answer) -> (StatusCode, Option<String>, Option<String>, bool) {
+    (
+        answer.status,
+        answer.page_code(),
+        answer.page_message().map(str::to_owned),
+        answer.header(header::RETRY_AFTER).is_some(),
+    )
+}
+
+#[tokio::test]
+async fn the_answers_to_failed_sign_ins_do_not_tell_whether_an_account_exists() {
+    let scene = scene_with_owner().await;
+    let mut answers = Vec::new();
+    for (from, email) in
+        [("203.0.113.9", "owner@example.org"), ("203.0.113.10", "ghost@example.org")]
+    {
+        let mut seen_here = Vec::new();
+        for _ in 0..8 {
+            seen_here.push(seen(&sign_in_from(&scene.companion, from, email).await));
+        }
+        answers.push(seen_here);
+    }
+    assert_eq!(answers[0], answers[1], "an existing account and a made-up one");
+    assert!(answers[0].iter().any(|(status, ..)| *status == StatusCode::TOO_MANY_REQUESTS));
+}
+
+/// argon2id that counts verifications and notes the parameters of each hash verified against.
+#[derive(Debug, Default)]
+struct Counting {
+    parameters: Mutex<Vec<String>>,
+}
+
+impl Counting {
+    /// The parameters of the hashes verified since the last call.
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.parameters.lock().expect("lock"))
+    }
+}
+
+impl Kdf for Counting {
+    fn hash(&self, password: &str) -> Result<PasswordHash, StoreError> {
+        Argon2id.hash(password)
+    }
+
+    fn verify(&self, password: &str, hash: &PasswordHash) -> bool {
+        // `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`: everything but salt and hash.
+        let parameters: Vec<&str> = hash.as_phc().split('$').take(4).collect();
+        self.parameters.lock().expect("lock").push(parameters.join("$"));
+        Argon2id.verify(password, hash)
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_account_costs_the_same_argon2_work_as_a_known_one() {
+    let (dfns, db) = (TestDfns::start().await, Db::sqlite());
+    let kdf = Arc::new(Counting::default());
+    let companion = Companion::start_with_kdf(config_for(&dfns, &[]), &db, kdf.clone()).await;
+    let mut owner = Browser::from_ip(&companion, ip("192.0.2.1"));
+    assert_eq!(owner.sign_up("owner@example.org", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    let mut verified = Vec::new();
+    for (from, email) in
+        [("203.0.113.9", "owner@example.org"), ("203.0.113.10", "ghost@example.org")]
+    {
+        kdf.take();
+        for _ in 0..8 {
+            sign_in_from(&companion, from, email).await;
+        }
+        verified.push(kdf.take());
+    }
+    assert_eq!(verified[0], verified[1], "the same verifications, against the same parameters");
+    assert_eq!(verified[0].len(), 5, "the five free attempts; the delayed ones verify nothing");
+    assert!(verified[0].iter().all(|p| p == "$argon2id$v=19$m=19456,t=2,p=1"), "{verified:?}");
+}
+
+#[tokio::test]
+async fn sign_ins_refused_for_load_do_not_count_as_failures() {
+    let (dfns, db) = (TestDfns::start().await, Db::sqlite());
+    let config = config_for(&dfns, &["--concurrent-password-hashes", "1"]);
+    let (gate, mut entered) = Gate::holding(1);
+    let companion = Companion::start_with_kdf(config, &db, gate.clone()).await;
+    let (_held, refused) =
+        tokio::join!(sign_in_from(&companion, "192.0.2.2", "uma@example.org"), async {
+            entered.recv().await.expect("a check starts");
+            let mut refused = Vec::new();
+            for _ in 0..8 {
+                refused
+                    .push(sign_in_from(&companion, "203.0.113.9", "uma@example.org").await.status);
+            }
+            gate.open();
+            refused
+        },);
+    assert!(refused.iter().all(|status| *status == StatusCode::SERVICE_UNAVAILABLE), "{refused:?}");
+    let checked = sign_in_from(&companion, "203.0.113.9", "uma@example.org").await;
+    assert_eq!(checked.status, StatusCode::UNAUTHORIZED, "no wait was earned by being refused");
 }
