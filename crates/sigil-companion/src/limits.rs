@@ -30,6 +30,14 @@ pub struct Limits {
     pub registration_per_ip: RateLimit,
     /// Registration steps of one account.
     pub registration_per_account: RateLimit,
+    /// Extra wallets (`POST /api/v1/wallets`) asked from one address.
+    pub wallets_per_ip: RateLimit,
+    /// Extra wallets asked by one account (each is a key at Dfns).
+    pub wallets_per_account: RateLimit,
+    /// Dfns tokens (`POST /api/v1/dfns-token`) asked from one address.
+    pub dfns_token_per_ip: RateLimit,
+    /// Dfns tokens asked by one account (each is a delegated login the service account signs).
+    pub dfns_token_per_account: RateLimit,
     /// Password hashes and verifications (argon2id, 19 MiB each) running at once in this
     /// process; more are refused with HTTP 503. Per process, not shared through the database.
     pub concurrent_password_hashes: usize,
@@ -43,6 +51,11 @@ impl Default for Limits {
             redeem_per_ip: RateLimit { limit: 30, window_ms: MINUTE },
             registration_per_ip: RateLimit { limit: 30, window_ms: MINUTE },
             registration_per_account: RateLimit { limit: 10, window_ms: MINUTE },
+            wallets_per_ip: RateLimit { limit: 30, window_ms: 10 * MINUTE },
+            wallets_per_account: RateLimit { limit: 10, window_ms: 60 * MINUTE },
+            dfns_token_per_ip: RateLimit { limit: 60, window_ms: MINUTE },
+            // The app keeps a token until shortly before it expires.
+            dfns_token_per_account: RateLimit { limit: 20, window_ms: 10 * MINUTE },
             // Five free, then 30 s, 1 min, 2 min, … up to 30 min; forgotten a day after a wait.
             sign_in_failures: Backoff {
                 free_failures: 5,
@@ -69,6 +82,10 @@ impl Limits {
             redeem_per_ip: scale(self.redeem_per_ip),
             registration_per_ip: scale(self.registration_per_ip),
             registration_per_account: scale(self.registration_per_account),
+            wallets_per_ip: scale(self.wallets_per_ip),
+            wallets_per_account: scale(self.wallets_per_account),
+            dfns_token_per_ip: scale(self.dfns_token_per_ip),
+            dfns_token_per_account: scale(self.dfns_token_per_account),
             sign_in_failures: self.sign_in_failures,
             concurrent_password_hashes: self.concurrent_password_hashes,
         }

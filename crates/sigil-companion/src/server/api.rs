@@ -16,6 +16,7 @@ use crate::onboarding::datetime;
 use crate::store::LoginCode;
 use crate::store::login_codes::Redemption;
 use crate::store::pkce::CodeVerifier;
+use crate::store::rate_limit::RateLimit;
 use crate::store::sessions::SessionPolicy;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -121,10 +122,23 @@ async fn registration_limits(
     session: &AppSession,
 ) -> ApiResult<()> {
     let limits = state.config().limits;
+    let (per_address, per_account) = (limits.registration_per_ip, limits.registration_per_account);
+    step_limits(state, client, session, "registration", per_address, per_account).await
+}
+
+/// Counts one `step` of this account from this address against both of its limits.
+async fn step_limits(
+    state: &AppState,
+    client: &ClientAddress,
+    session: &AppSession,
+    step: &str,
+    per_address: RateLimit,
+    per_account: RateLimit,
+) -> ApiResult<()> {
     state
         .rate_limit(&[
-            (format!("ip:{client}:registration"), limits.registration_per_ip),
-            (format!("user:{}:registration", session.user.id), limits.registration_per_account),
+            (format!("ip:{client}:{step}"), per_address),
+            (format!("user:{}:{step}", session.user.id), per_account),
         ])
         .await
 }
@@ -132,17 +146,25 @@ async fn registration_limits(
 /// `POST /api/v1/dfns-token`.
 pub async fn dfns_token(
     State(state): State<AppState>,
+    client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<DfnsToken>> {
+    let limits = state.config().limits;
+    let (per_address, per_account) = (limits.dfns_token_per_ip, limits.dfns_token_per_account);
+    step_limits(&state, &client, &session, "dfns-token", per_address, per_account).await?;
     Ok(Json(state.onboarding().dfns_token(&session.user, state.now_ms()).await?))
 }
 
 /// `POST /api/v1/wallets`.
 pub async fn create_wallet(
     State(state): State<AppState>,
+    client: ClientAddress,
     session: AppSession,
     ApiJson(body): ApiJson<CreateWalletRequest>,
 ) -> ApiResult<Json<dfns_client::models::Wallet>> {
+    let limits = state.config().limits;
+    let (per_address, per_account) = (limits.wallets_per_ip, limits.wallets_per_account);
+    step_limits(&state, &client, &session, "wallets", per_address, per_account).await?;
     let wallet = state
         .onboarding()
         .create_wallet(

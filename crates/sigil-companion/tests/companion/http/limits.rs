@@ -8,13 +8,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use axum::http::{StatusCode, header};
+use serde_json::{Value, json};
 use sigil_companion::identity::hashing::{Argon2id, Kdf};
 use sigil_companion::store::StoreError;
 use sigil_companion::store::passwords::PasswordHash;
 use sigil_companion::store::rate_limit::RateLimit;
 use tokio::sync::mpsc;
 
-use super::harness::{Answer, Browser, Companion, PASSWORD, Scene, TestDfns, config_for};
+use super::harness::{
+    Answer, App, Browser, Companion, PASSWORD, Scene, TestDfns, config_for, device_passkey,
+    new_user_session, register,
+};
 use crate::support::Db;
 
 fn ip(text: &str) -> IpAddr {
@@ -314,4 +318,59 @@ async fn sign_ins_refused_for_load_do_not_count_as_failures() {
     assert!(refused.iter().all(|status| *status == StatusCode::SERVICE_UNAVAILABLE), "{refused:?}");
     let checked = sign_in_from(&companion, "203.0.113.9", "uma@example.org").await;
     assert_eq!(checked.status, StatusCode::UNAUTHORIZED, "no wait was earned by being refused");
+}
+
+/// A registered user's app on `scene`.
+async fn registered_app<'a>(scene: &'a Scene, email: &str) -> App<'a> {
+    let app = new_user_session(&scene.companion, email).await;
+    register(&app, &device_passkey(&scene.companion)).await;
+    app
+}
+
+/// Calls `path` with `body(n)` until the companion answers other than 200, at most `most` times;
+/// returns how many succeeded and the first refusal.
+async fn call_until_refused(
+    app: &App<'_>,
+    path: &str,
+    most: usize,
+    body: impl Fn(usize) -> Value,
+) -> (usize, Answer) {
+    for n in 0..most {
+        let answer = app.post(path, &body(n)).await;
+        if answer.status != StatusCode::OK {
+            return (n, answer);
+        }
+    }
+    panic!("{most} calls to {path} in a row, and none refused");
+}
+
+#[tokio::test]
+async fn an_app_asking_for_dfns_tokens_without_end_is_refused_with_429() {
+    let scene = Scene::new().await;
+    let app = registered_app(&scene, "tia@example.org").await;
+    let (granted, refused) = call_until_refused(&app, "/dfns-token", 100, |_| json!({})).await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+        "after {granted} tokens"
+    );
+    assert!(retry_after(&refused) >= 1);
+    let colleague = registered_app(&scene, "ugo@example.org").await;
+    assert_eq!(colleague.post("/dfns-token", &json!({})).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_app_creating_wallets_without_end_is_refused_with_429() {
+    let scene = Scene::new().await;
+    let app = registered_app(&scene, "val@example.org").await;
+    let wallet = |n: usize| json!({"network": "EthereumSepolia", "requestId": format!("w-{n}")});
+    let (made, refused) = call_until_refused(&app, "/wallets", 50, wallet).await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+        "after {made} wallets"
+    );
+    assert!(retry_after(&refused) >= 1);
+    let colleague = registered_app(&scene, "wes@example.org").await;
+    assert_eq!(colleague.post("/wallets", &wallet(0)).await.status, StatusCode::OK);
 }
