@@ -61,7 +61,7 @@ impl PasswordHashing {
     /// Room for one hash or verification, or [`IdentityError::Busy`] when `limit` are running.
     pub fn slot(&self) -> Result<HashSlot, IdentityError> {
         let permit = Arc::clone(&self.slots).try_acquire_owned().map_err(|_| {
-            tracing::warn!("password checks at their limit: refusing one");
+            tracing::info!("password checks at their limit: refusing one");
             IdentityError::Busy
         })?;
         Ok(HashSlot { kdf: Arc::clone(&self.kdf), permit })

@@ -11,7 +11,7 @@ use sigil_api::{
 use super::error::ApiError;
 use super::extract::{ApiJson, AppSession};
 use super::state::AppState;
-use crate::limits::ClientAddress;
+use crate::limits::{ClientAddress, Limits};
 use crate::onboarding::datetime;
 use crate::store::LoginCode;
 use crate::store::login_codes::Redemption;
@@ -93,7 +93,7 @@ pub async fn registration_init(
     client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<RegistrationChallenge>> {
-    registration_limits(&state, &client, &session).await?;
+    limit_step(&state, &client, &session, Step::Registration).await?;
     let challenge = state
         .onboarding()
         .start_registration(&session.user, &session.session, state.now_ms())
@@ -108,7 +108,7 @@ pub async fn registration_complete(
     session: AppSession,
     ApiJson(body): ApiJson<RegistrationCompleteRequest>,
 ) -> ApiResult<Json<Registered>> {
-    registration_limits(&state, &client, &session).await?;
+    limit_step(&state, &client, &session, Step::Registration).await?;
     let registered = state
         .onboarding()
         .complete_registration(&session.user, &session.session, body, state.now_ms())
@@ -116,29 +116,44 @@ pub async fn registration_complete(
     Ok(Json(registered))
 }
 
-async fn registration_limits(
-    state: &AppState,
-    client: &ClientAddress,
-    session: &AppSession,
-) -> ApiResult<()> {
-    let limits = state.config().limits;
-    let (per_address, per_account) = (limits.registration_per_ip, limits.registration_per_account);
-    step_limits(state, client, session, "registration", per_address, per_account).await
+/// A step an app's account takes, limited per address and per account.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// `registration/init` and `registration/complete`.
+    Registration,
+    /// `POST /wallets`.
+    Wallets,
+    /// `POST /dfns-token`.
+    DfnsToken,
 }
 
-/// Counts one `step` of this account from this address against both of its limits.
-async fn step_limits(
+impl Step {
+    /// Its name in rate-limit buckets, and its limits per address and per account.
+    fn limits(self, limits: &Limits) -> (&'static str, RateLimit, RateLimit) {
+        match self {
+            Self::Registration => {
+                ("registration", limits.registration_per_ip, limits.registration_per_account)
+            }
+            Self::Wallets => ("wallets", limits.wallets_per_ip, limits.wallets_per_account),
+            Self::DfnsToken => {
+                ("dfns-token", limits.dfns_token_per_ip, limits.dfns_token_per_account)
+            }
+        }
+    }
+}
+
+/// Counts `step` of this account from this address against both of its limits.
+async fn limit_step(
     state: &AppState,
     client: &ClientAddress,
     session: &AppSession,
-    step: &str,
-    per_address: RateLimit,
-    per_account: RateLimit,
+    step: Step,
 ) -> ApiResult<()> {
+    let (name, per_address, per_account) = step.limits(&state.config().limits);
     state
         .rate_limit(&[
-            (format!("ip:{client}:{step}"), per_address),
-            (format!("user:{}:{step}", session.user.id), per_account),
+            (format!("ip:{client}:{name}"), per_address),
+            (format!("user:{}:{name}", session.user.id), per_account),
         ])
         .await
 }
@@ -149,9 +164,7 @@ pub async fn dfns_token(
     client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<DfnsToken>> {
-    let limits = state.config().limits;
-    let (per_address, per_account) = (limits.dfns_token_per_ip, limits.dfns_token_per_account);
-    step_limits(&state, &client, &session, "dfns-token", per_address, per_account).await?;
+    limit_step(&state, &client, &session, Step::DfnsToken).await?;
     Ok(Json(state.onboarding().dfns_token(&session.user, state.now_ms()).await?))
 }
 
@@ -162,9 +175,7 @@ pub async fn create_wallet(
     session: AppSession,
     ApiJson(body): ApiJson<CreateWalletRequest>,
 ) -> ApiResult<Json<dfns_client::models::Wallet>> {
-    let limits = state.config().limits;
-    let (per_address, per_account) = (limits.wallets_per_ip, limits.wallets_per_account);
-    step_limits(&state, &client, &session, "wallets", per_address, per_account).await?;
+    limit_step(&state, &client, &session, Step::Wallets).await?;
     let wallet = state
         .onboarding()
         .create_wallet(
