@@ -85,6 +85,10 @@ pub struct Settings {
     /// Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy).
     #[arg(long, env = "SIGIL_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Password hashes (argon2id, 19 MiB each) this process runs at once; sign-ins and sign-ups
+    /// beyond it get HTTP 503 with `Retry-After`.
+    #[arg(long, env = "SIGIL_CONCURRENT_PASSWORD_HASHES", default_value_t = 8)]
+    pub concurrent_password_hashes: u32,
 }
 
 impl fmt::Debug for Settings {
@@ -166,7 +170,7 @@ pub struct Config {
     pub redirect_uris: Vec<String>,
     /// Whether `X-Forwarded-For` names the client.
     pub trust_forwarded_for: bool,
-    /// Rate limits and the sign-in lockout.
+    /// Rate limits, the sign-in backoff and the password hashes at once.
     pub limits: Limits,
 }
 
@@ -211,6 +215,7 @@ impl Config {
             ));
         }
         let redirect_uris = redirect_uris(&settings.redirect_uris)?;
+        let limits = limits(&settings)?;
         Ok(Self {
             listen: settings.listen,
             database_url: settings.database_url,
@@ -224,7 +229,7 @@ impl Config {
             default_networks,
             redirect_uris,
             trust_forwarded_for: settings.trust_forwarded_for,
-            limits: Limits::default(),
+            limits,
         })
     }
 
@@ -347,6 +352,16 @@ fn network_list(setting: &'static str, raw: &[String]) -> Result<Vec<String>, Co
         }
     }
     Ok(networks)
+}
+
+/// The default limits with the ones set on the command line.
+fn limits(settings: &Settings) -> Result<Limits, ConfigError> {
+    const HASHES: &str = "--concurrent-password-hashes / SIGIL_CONCURRENT_PASSWORD_HASHES";
+    let concurrent_password_hashes = usize::try_from(settings.concurrent_password_hashes)
+        .ok()
+        .filter(|hashes| (1..=4096).contains(hashes))
+        .ok_or_else(|| ConfigError::new(HASHES, "use 1 to 4096 (each takes 19 MiB)"))?;
+    Ok(Limits { concurrent_password_hashes, ..Limits::default() })
 }
 
 /// Redirect URIs: absolute, without fragment (RFC 6749 §3.1.2); at least one.

@@ -1,17 +1,20 @@
 //! Who a person on the website is. The authorize page only needs a signed-in company user; how
 //! they proved it is the identity provider's business. The companion ships [`DemoIdentity`]
-//! (email + password, argon2id, lockout); a company plugs in its own by implementing
+//! (email + password, argon2id, waits after failures); a company plugs in its own by implementing
 //! [`IdentityProvider`] (an OIDC provider would map its subject to a company user the same way).
+
+pub mod hashing;
 
 use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::store::passwords::{
-    PasswordHash, hash_password, needs_rehash, verify_password, verify_password_of_nobody,
-};
-use crate::store::users::{Email, FailedLogin, LockoutPolicy, User};
+use self::hashing::{Argon2id, Kdf, PasswordHashing};
+use crate::limits::{ClientAddress, Limits, sign_in_account_key};
+use crate::store::backoff::Attempt;
+use crate::store::passwords::{needs_rehash, nobody_hash};
+use crate::store::users::{Email, User};
 use crate::store::{Store, StoreError};
 
 /// Shortest and longest password accepted at sign-up, in characters.
@@ -32,11 +35,14 @@ pub enum IdentityError {
     /// Unknown email or wrong password (never saying which).
     #[error("wrong email address or password")]
     InvalidCredentials,
-    /// Too many failed sign-ins: the account is locked for a while.
-    #[error("too many failed sign-ins: this account is locked for now")]
-    Locked {
-        /// When the lock ends, Unix ms.
-        until_ms: i64,
+    /// As many password checks as allowed at once are running: retry in a moment (HTTP 503).
+    #[error("the site is checking many passwords right now: try again in a moment")]
+    Busy,
+    /// Too many failed sign-ins for this email from this address: wait.
+    #[error("too many failed sign-ins: wait before trying again")]
+    Delayed {
+        /// How long until an attempt is checked, ms.
+        retry_after_ms: i64,
     },
     /// The store failed.
     #[error(transparent)]
@@ -54,7 +60,8 @@ impl IdentityError {
             Self::WeakPassword(_) => "PASSWORD_WEAK",
             Self::EmailTaken => "EMAIL_TAKEN",
             Self::InvalidCredentials => "CREDENTIALS_INVALID",
-            Self::Locked { .. } => "ACCOUNT_LOCKED",
+            Self::Busy => "SERVER_BUSY",
+            Self::Delayed { .. } => "RATE_LIMITED",
             Self::Store(error) => error.code(),
             Self::Hashing(_) => "PASSWORD_HASHING_FAILED",
         }
@@ -72,37 +79,38 @@ pub trait IdentityProvider: Send + Sync + fmt::Debug {
         now_ms: i64,
     ) -> Result<User, IdentityError>;
 
-    /// Checks a sign-in.
+    /// Checks a sign-in from `client`.
     async fn sign_in(
         &self,
         email: &str,
         password: &str,
+        client: &ClientAddress,
         now_ms: i64,
     ) -> Result<User, IdentityError>;
 }
 
 /// The demo identity provider: accounts in the companion's store, argon2id password hashes
-/// (computed off the async workers), lockout after repeated failures.
+/// (computed off the async workers, a limited number at once), growing waits after failed
+/// sign-ins per email and address. An unknown email gets the same answers after the same work
+/// as a wrong password, so neither tells which accounts exist.
 #[derive(Debug, Clone)]
 pub struct DemoIdentity {
     store: Store,
-    lockout: LockoutPolicy,
+    limits: Limits,
+    hashing: PasswordHashing,
 }
 
 impl DemoIdentity {
-    /// Accounts in `store`, locked by `lockout`.
-    pub fn new(store: Store, lockout: LockoutPolicy) -> Self {
-        Self { store, lockout }
+    /// Accounts in `store` under `limits`, argon2id hashes.
+    pub fn new(store: Store, limits: &Limits) -> Self {
+        Self::with_kdf(store, limits, Arc::new(Argon2id))
     }
-}
 
-/// Runs password hashing work on the blocking pool: argon2id takes tens of milliseconds.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, IdentityError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| IdentityError::Hashing(error.to_string()))
+    /// The same, the password work done by `kdf` (tests observe it).
+    pub fn with_kdf(store: Store, limits: &Limits, kdf: Arc<dyn Kdf>) -> Self {
+        let hashing = PasswordHashing::new(kdf, limits.concurrent_password_hashes);
+        Self { store, limits: *limits, hashing }
+    }
 }
 
 #[async_trait]
@@ -118,8 +126,7 @@ impl IdentityProvider for DemoIdentity {
             other => IdentityError::Store(other),
         })?;
         check_password(password, &email)?;
-        let password: Arc<str> = password.into();
-        let hash = blocking(move || hash_password(&password)).await??;
+        let hash = self.hashing.slot()?.hash(password.into()).await?;
         match self.store.create_user(&email, &hash, now_ms).await {
             Err(StoreError::EmailTaken) => Err(IdentityError::EmailTaken),
             other => Ok(other?),
@@ -130,40 +137,33 @@ impl IdentityProvider for DemoIdentity {
         &self,
         email: &str,
         password: &str,
+        client: &ClientAddress,
         now_ms: i64,
     ) -> Result<User, IdentityError> {
-        let password: Arc<str> = password.into();
+        // First, so that an attempt refused for load has counted nothing.
+        let slot = self.hashing.slot()?;
+        // Counted before the check, so a parallel burst gets no more than the free attempts.
+        let backoff = format!("sign-in:{}:{client}", sign_in_account_key(email));
+        let counted = self.store.try_attempt(&backoff, &self.limits.sign_in_failures, now_ms);
+        if let Attempt::Delayed { retry_after_ms } = counted.await? {
+            return Err(IdentityError::Delayed { retry_after_ms });
+        }
         let credentials = match Email::parse(email) {
             Ok(email) => self.store.credentials_by_email(&email).await?,
             Err(_) => None,
         };
-        let Some(credentials) = credentials else {
-            // As slow as a real check, so timing does not tell which accounts exist.
-            blocking(move || verify_password_of_nobody(&password)).await?;
+        // An unknown email costs the same verification, against a hash of today's parameters.
+        let (user, hash) = match credentials {
+            Some(credentials) => (Some(credentials.user), credentials.password_hash),
+            None => (None, nobody_hash()),
+        };
+        let password: Arc<str> = password.into();
+        let verified = slot.verify(Arc::clone(&password), hash.clone()).await?;
+        let Some(user) = user.filter(|_| verified) else {
             return Err(IdentityError::InvalidCredentials);
         };
-        let user = credentials.user;
-        if let Some(until_ms) = user.locked_until.filter(|until| *until > now_ms) {
-            return Err(IdentityError::Locked { until_ms });
-        }
-        let hash = credentials.password_hash;
-        let (good, hash, password) = blocking(move || {
-            let good = verify_password(&password, &hash);
-            (good, hash, password)
-        })
-        .await?;
-        if !good {
-            return match self.store.record_failed_login(&user.id, &self.lockout, now_ms).await? {
-                FailedLogin::Locked { until_ms } => Err(IdentityError::Locked { until_ms }),
-                FailedLogin::Counted { .. } => Err(IdentityError::InvalidCredentials),
-            };
-        }
-        match self.store.record_successful_login(&user.id, now_ms).await {
-            Err(StoreError::AccountLocked { until_ms }) => {
-                return Err(IdentityError::Locked { until_ms });
-            }
-            other => other?,
-        }
+        self.store.clear_backoff(&backoff).await?;
+        self.store.record_sign_in(&user.id, now_ms).await?;
         if needs_rehash(&hash) {
             self.rehash(&user, password).await;
         }
@@ -172,11 +172,11 @@ impl IdentityProvider for DemoIdentity {
 }
 
 impl DemoIdentity {
-    /// Replaces a hash made with older parameters; a failure only costs the upgrade.
+    /// Replaces a hash made with older parameters; a failure (or no free slot) only costs the
+    /// upgrade, done at a later sign-in.
     async fn rehash(&self, user: &User, password: Arc<str>) {
-        let fresh: Result<Result<PasswordHash, StoreError>, IdentityError> =
-            blocking(move || hash_password(&password)).await;
-        if let Ok(Ok(fresh)) = fresh
+        let Ok(slot) = self.hashing.slot() else { return };
+        if let Ok(fresh) = slot.hash(password).await
             && let Err(error) = self.store.set_password_hash(&user.id, &fresh).await
         {
             tracing::warn!(user_id = %user.id, %error, "could not store the upgraded password hash");

@@ -1,13 +1,14 @@
 //! What the companion stores, on SQLite (a file, the default) or PostgreSQL (production):
 //!
 //! * [`users`]: accounts of the demo identity provider (normalised email, argon2id hash from
-//!   [`passwords`], lockout after repeated failed sign-ins);
+//!   [`passwords`]);
 //! * [`login_codes`]: one-time deep-link codes, hashed, 60 s, PKCE S256 ([`pkce`]), single use,
 //!   redeemed for a session in one transaction; a replay revokes that session;
 //! * [`sessions`]: app and website sessions, hashed tokens, sliding expiry, revocation;
 //! * [`dfns`]: company user → Dfns user, and the registration in progress (Dfns temporary token);
 //! * [`provisioning`]: wallets provisioned with an idempotent `externalId`;
 //! * [`rate_limit`]: sliding-window counters per key;
+//! * [`backoff`]: growing waits after failed attempts, per key;
 //! * [`maintenance`]: purging what expired.
 //!
 //! One [`Store`] runs both databases from the same code and the same embedded migrations,
@@ -20,6 +21,7 @@
 //! Secrets ([`LoginCode`], [`SessionToken`], [`DfnsTemporaryToken`], [`pkce::CodeVerifier`],
 //! [`passwords::PasswordHash`]) never show in `Debug` output or logs.
 
+pub mod backoff;
 mod connection;
 pub mod dfns;
 mod error;

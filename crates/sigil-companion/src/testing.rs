@@ -165,7 +165,7 @@ async fn companion(
     let settings = Settings::try_parse_from(line).map_err(|e| start(&e))?;
     let config = Config::from_settings(settings).map_err(|e| start(&e))?;
     let store = Store::connect(&config.database_url).await.map_err(|e| start(&e))?;
-    let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
+    let identity = Arc::new(DemoIdentity::new(store.clone(), &config.limits));
     let parts = Parts { config, store, identity, clock };
     AppState::from_parts(parts).map_err(|e| start(&e))
 }

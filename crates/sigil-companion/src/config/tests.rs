@@ -105,6 +105,10 @@ fn malformed_settings_are_refused_naming_the_setting() {
         (&["--redirect-uri", "not a uri"], "--redirect-uri / SIGIL_REDIRECT_URIS"),
         (&["--redirect-uri", "sigil://auth/callback#x"], "--redirect-uri / SIGIL_REDIRECT_URIS"),
         (&["--app-name", " "], "--app-name / SIGIL_APP_NAME"),
+        (
+            &["--concurrent-password-hashes", "0"],
+            "--concurrent-password-hashes / SIGIL_CONCURRENT_PASSWORD_HASHES",
+        ),
     ];
     for (args, setting) in cases {
         assert_eq!(refused(args).setting, *setting, "{args:?}");

@@ -9,12 +9,14 @@ use sigil_api::{
 };
 
 use super::error::ApiError;
-use super::extract::{ApiJson, AppSession, ClientIp};
+use super::extract::{ApiJson, AppSession};
 use super::state::AppState;
+use crate::limits::{ClientAddress, Limits};
 use crate::onboarding::datetime;
 use crate::store::LoginCode;
 use crate::store::login_codes::Redemption;
 use crate::store::pkce::CodeVerifier;
+use crate::store::rate_limit::RateLimit;
 use crate::store::sessions::SessionPolicy;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -35,10 +37,12 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
 /// `POST /api/v1/session`: a login code and its PKCE verifier for an app session.
 pub async fn create_session(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     ApiJson(body): ApiJson<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
-    state.rate_limit(&[(format!("ip:{ip}:redeem"), state.config().limits.redeem_per_ip)]).await?;
+    state
+        .rate_limit(&[(format!("ip:{client}:redeem"), state.config().limits.redeem_per_ip)])
+        .await?;
     let verifier = CodeVerifier::parse(body.code_verifier.expose())?;
     let code = body.code.expose();
     if code.is_empty() || code.len() > 256 {
@@ -86,10 +90,10 @@ pub async fn me(State(state): State<AppState>, session: AppSession) -> ApiResult
 /// `POST /api/v1/registration/init`.
 pub async fn registration_init(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<RegistrationChallenge>> {
-    registration_limits(&state, &ip, &session).await?;
+    limit_step(&state, &client, &session, Step::Registration).await?;
     let challenge = state
         .onboarding()
         .start_registration(&session.user, &session.session, state.now_ms())
@@ -100,11 +104,11 @@ pub async fn registration_init(
 /// `POST /api/v1/registration/complete`.
 pub async fn registration_complete(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     session: AppSession,
     ApiJson(body): ApiJson<RegistrationCompleteRequest>,
 ) -> ApiResult<Json<Registered>> {
-    registration_limits(&state, &ip, &session).await?;
+    limit_step(&state, &client, &session, Step::Registration).await?;
     let registered = state
         .onboarding()
         .complete_registration(&session.user, &session.session, body, state.now_ms())
@@ -112,12 +116,44 @@ pub async fn registration_complete(
     Ok(Json(registered))
 }
 
-async fn registration_limits(state: &AppState, ip: &str, session: &AppSession) -> ApiResult<()> {
-    let limits = state.config().limits;
+/// A step an app's account takes, limited per address and per account.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// `registration/init` and `registration/complete`.
+    Registration,
+    /// `POST /wallets`.
+    Wallets,
+    /// `POST /dfns-token`.
+    DfnsToken,
+}
+
+impl Step {
+    /// Its name in rate-limit buckets, and its limits per address and per account.
+    fn limits(self, limits: &Limits) -> (&'static str, RateLimit, RateLimit) {
+        match self {
+            Self::Registration => {
+                ("registration", limits.registration_per_ip, limits.registration_per_account)
+            }
+            Self::Wallets => ("wallets", limits.wallets_per_ip, limits.wallets_per_account),
+            Self::DfnsToken => {
+                ("dfns-token", limits.dfns_token_per_ip, limits.dfns_token_per_account)
+            }
+        }
+    }
+}
+
+/// Counts `step` of this account from this address against both of its limits.
+async fn limit_step(
+    state: &AppState,
+    client: &ClientAddress,
+    session: &AppSession,
+    step: Step,
+) -> ApiResult<()> {
+    let (name, per_address, per_account) = step.limits(&state.config().limits);
     state
         .rate_limit(&[
-            (format!("ip:{ip}:registration"), limits.registration_per_ip),
-            (format!("user:{}:registration", session.user.id), limits.registration_per_account),
+            (format!("ip:{client}:{name}"), per_address),
+            (format!("user:{}:{name}", session.user.id), per_account),
         ])
         .await
 }
@@ -125,17 +161,21 @@ async fn registration_limits(state: &AppState, ip: &str, session: &AppSession) -
 /// `POST /api/v1/dfns-token`.
 pub async fn dfns_token(
     State(state): State<AppState>,
+    client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<DfnsToken>> {
+    limit_step(&state, &client, &session, Step::DfnsToken).await?;
     Ok(Json(state.onboarding().dfns_token(&session.user, state.now_ms()).await?))
 }
 
 /// `POST /api/v1/wallets`.
 pub async fn create_wallet(
     State(state): State<AppState>,
+    client: ClientAddress,
     session: AppSession,
     ApiJson(body): ApiJson<CreateWalletRequest>,
 ) -> ApiResult<Json<dfns_client::models::Wallet>> {
+    limit_step(&state, &client, &session, Step::Wallets).await?;
     let wallet = state
         .onboarding()
         .create_wallet(

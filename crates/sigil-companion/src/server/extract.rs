@@ -13,6 +13,7 @@ use sigil_api::ErrorCode;
 
 use super::error::ApiError;
 use super::state::AppState;
+use crate::limits::ClientAddress;
 use crate::store::SessionToken;
 use crate::store::sessions::{Session, SessionKind};
 use crate::store::users::User;
@@ -87,11 +88,9 @@ impl FromRequestParts<AppState> for AppSession {
 }
 
 /// The client's address, for per-address rate limits: the TCP peer, or the last
-/// `X-Forwarded-For` entry when the companion is told it sits behind a proxy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientIp(pub String);
-
-impl FromRequestParts<AppState> for ClientIp {
+/// `X-Forwarded-For` entry when the companion is told it sits behind a proxy; an IPv6 address
+/// counts as its /64.
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = Infallible;
 
     async fn from_request_parts(
@@ -108,9 +107,9 @@ impl FromRequestParts<AppState> for ClientIp {
                 .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
                 .next_back()
         {
-            return Ok(Self(ip.to_string()));
+            return Ok(Self::of(ip));
         }
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        Ok(Self(peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())))
+        Ok(peer.map_or_else(Self::unknown, Self::of))
     }
 }

@@ -43,7 +43,7 @@ struct Inner {
 impl AppState {
     /// The demo identity provider on `store`, and the system clock.
     pub fn new(config: Config, store: Store) -> Result<Self, dfns_client::Error> {
-        let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
+        let identity = Arc::new(DemoIdentity::new(store.clone(), &config.limits));
         Self::from_parts(Parts { config, store, identity, clock: Arc::new(SystemClock) })
     }
 

@@ -22,9 +22,10 @@ use self::authorize::AuthorizeRequest;
 use self::cookies::Cookies;
 use self::pages::CredentialsForm;
 use super::error::ApiError;
-use super::extract::ClientIp;
 use super::state::AppState;
 use crate::identity::IdentityError;
+use crate::identity::hashing::BUSY_RETRY_AFTER_SECS;
+use crate::limits::ClientAddress;
 use crate::store::StoreError;
 use crate::store::sessions::{Session, SessionKind, SessionPolicy};
 use crate::store::users::User;
@@ -82,10 +83,13 @@ impl IntoResponse for PageError {
 
 impl From<ApiError> for PageError {
     fn from(error: ApiError) -> Self {
-        let status = StatusCode::from_u16(error.code.http_status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        Self::new(status, error.code.as_str(), error.message)
+        Self::new(status_of(&error), error.code.as_str(), error.message)
     }
+}
+
+/// The HTTP status of an API error's code.
+fn status_of(error: &ApiError) -> StatusCode {
+    StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl From<StoreError> for PageError {
@@ -213,10 +217,10 @@ async fn sign_up(
     State(state): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    credentials_submitted(&state, jar, &headers, &ip, fields, Page::SignUp).await
+    credentials_submitted(&state, jar, &headers, &client, fields, Page::SignUp).await
 }
 
 /// `POST /signin`.
@@ -224,10 +228,10 @@ async fn sign_in(
     State(state): State<AppState>,
     jar: CookieJar,
     headers: HeaderMap,
-    ClientIp(ip): ClientIp,
+    client: ClientAddress,
     PageForm(fields): PageForm<CredentialsFields>,
 ) -> PageResult {
-    credentials_submitted(&state, jar, &headers, &ip, fields, Page::SignIn).await
+    credentials_submitted(&state, jar, &headers, &client, fields, Page::SignIn).await
 }
 
 /// A sign-up or sign-in form: CSRF, rate limits, the identity provider, then the website session
@@ -236,7 +240,7 @@ async fn credentials_submitted(
     state: &AppState,
     jar: CookieJar,
     headers: &HeaderMap,
-    ip: &str,
+    client: &ClientAddress,
     fields: CredentialsFields,
     which: Page,
 ) -> PageResult {
@@ -245,63 +249,76 @@ async fn credentials_submitted(
         .map_err(|e| e.in_app(state))?;
     let next = fields.next.as_deref().and_then(authorize::continuation);
     let limits = state.config().limits;
-    let buckets = match which {
-        Page::SignUp => vec![(format!("ip:{ip}:sign-up"), limits.sign_up_per_ip)],
-        Page::SignIn => vec![
-            (format!("ip:{ip}:sign-in"), limits.sign_in_per_ip),
-            (
-                format!("acct:{}:sign-in", fields.email.trim().to_lowercase()),
-                limits.sign_in_per_account,
-            ),
-        ],
+    let bucket = match which {
+        Page::SignUp => (format!("ip:{client}:sign-up"), limits.sign_up_per_ip),
+        Page::SignIn => (format!("ip:{client}:sign-in"), limits.sign_in_per_ip),
     };
-    if let Err(limited) = state.rate_limit(&buckets).await {
-        return refused(state, jar, which, &fields.email, next.as_deref(), &limited);
+    if let Err(limited) = state.rate_limit(&[bucket]).await {
+        return form_again(state, jar, which, &fields.email, next.as_deref(), &limited.into());
     }
     let identity = state.identity();
     let (email, password, now) = (&fields.email, &fields.password, state.now_ms());
     let outcome = match which {
         Page::SignUp => identity.sign_up(email, password, now).await,
-        Page::SignIn => identity.sign_in(email, password, now).await,
+        Page::SignIn => identity.sign_in(email, password, client, now).await,
     };
     let error = match outcome {
         Ok(user) => return signed_in(state, jar, &user, next.as_deref()).await,
         Err(error) => error,
     };
-    let (status, message) = match &error {
-        IdentityError::EmailTaken => (StatusCode::CONFLICT, error.to_string()),
+    let code = error.code();
+    let refusal =
+        |status, message: String| Refusal { status, code, message, retry_after_secs: None };
+    let refusal = match &error {
+        IdentityError::EmailTaken => refusal(StatusCode::CONFLICT, error.to_string()),
         IdentityError::InvalidEmail(_) | IdentityError::WeakPassword(_) => {
-            (StatusCode::BAD_REQUEST, error.to_string())
+            refusal(StatusCode::BAD_REQUEST, error.to_string())
         }
-        IdentityError::InvalidCredentials => (StatusCode::UNAUTHORIZED, error.to_string()),
-        IdentityError::Locked { until_ms } => (
-            StatusCode::FORBIDDEN,
-            format!(
-                "Too many failed sign-ins: this account is locked until {} UTC.",
-                minute_utc(*until_ms)
-            ),
-        ),
+        IdentityError::InvalidCredentials => refusal(StatusCode::UNAUTHORIZED, error.to_string()),
+        IdentityError::Busy => Refusal {
+            retry_after_secs: Some(BUSY_RETRY_AFTER_SECS),
+            ..refusal(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+        },
+        IdentityError::Delayed { retry_after_ms } => ApiError::rate_limited(*retry_after_ms).into(),
         IdentityError::Store(_) | IdentityError::Hashing(_) => {
             return Err(identity_failure(error));
         }
     };
-    let failed = Some((error.code(), message.as_str()));
-    credentials_page(state, jar, which, status, email, next.as_deref(), failed)
+    form_again(state, jar, which, email, next.as_deref(), &refusal)
 }
 
-/// A form refused by a rate limit: the form again, 429, `Retry-After`.
-fn refused(
+/// Why a sign-in or sign-up form was refused.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    /// For 429 and 503: seconds until a retry may succeed.
+    retry_after_secs: Option<u64>,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            status: status_of(&error),
+            code: error.code.as_str(),
+            message: error.message,
+            retry_after_secs: error.retry_after_secs,
+        }
+    }
+}
+
+/// The form again with why it was refused, its status and any `Retry-After`.
+fn form_again(
     state: &AppState,
     jar: CookieJar,
     which: Page,
     email: &str,
     next: Option<&str>,
-    limited: &ApiError,
+    refusal: &Refusal,
 ) -> PageResult {
-    let failed = Some((limited.code.as_str(), limited.message.as_str()));
-    let mut response =
-        credentials_page(state, jar, which, StatusCode::TOO_MANY_REQUESTS, email, next, failed)?;
-    if let Some(secs) = limited.retry_after_secs {
+    let failed = Some((refusal.code, refusal.message.as_str()));
+    let mut response = credentials_page(state, jar, which, refusal.status, email, next, failed)?;
+    if let Some(secs) = refusal.retry_after_secs {
         response.headers_mut().insert(header::RETRY_AFTER, secs.into());
     }
     Ok(response)
@@ -312,12 +329,6 @@ fn identity_failure(error: IdentityError) -> PageError {
         IdentityError::Store(error) => error.into(),
         other => ApiError::internal(&other).into(),
     }
-}
-
-/// `HH:MM` of a Unix-ms time, UTC.
-fn minute_utc(unix_ms: i64) -> String {
-    let time = crate::onboarding::datetime(unix_ms);
-    format!("{:02}:{:02}", time.hour(), time.minute())
 }
 
 /// After a successful sign-in or sign-up: the website session, then either the hand-off to the

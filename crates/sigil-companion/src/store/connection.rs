@@ -1,10 +1,13 @@
 //! The connection: one pool, SQLite or PostgreSQL behind sqlx's `Any` driver, migrated at start.
 
 use std::fmt;
+use std::path::Path;
+use std::str::FromStr as _;
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyPool, ConnectOptions as _, Connection as _, Transaction};
 
 use crate::store::error::{Result, StoreError};
@@ -95,7 +98,8 @@ impl Store {
             url: shown.clone(),
             hint: match backend {
                 Backend::Sqlite => {
-                    " (does the folder exist and is it writable? `?mode=rwc` creates the file)"
+                    " (can the companion create the folder, and write in it? `?mode=rwc` \
+                     creates the file)"
                 }
                 Backend::Postgres => {
                     " (is the server running and reachable, and do the user, password and \
@@ -106,6 +110,9 @@ impl Store {
         };
         let connect_options: AnyConnectOptions = url.parse().map_err(unavailable)?;
         let in_memory = backend == Backend::Sqlite && is_sqlite_memory(url);
+        if backend == Backend::Sqlite && !in_memory {
+            prepare_sqlite_file(url).map_err(|error| unavailable(sqlx::Error::Io(error)))?;
+        }
         let pool_options = AnyPoolOptions::new().acquire_timeout(options.acquire_timeout);
         let pool_options = if in_memory {
             // Every connection to `sqlite::memory:` is its own empty database: keep exactly one,
@@ -177,6 +184,65 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+}
+
+/// Makes the SQLite file's missing folders (0700) and the file (0600) before SQLite opens it,
+/// when the URL asks for creation (`mode=rwc`), and narrows an existing file, `-wal` or `-shm`
+/// that other accounts could read: they hold password hashes and the Dfns temporary tokens.
+/// SQLite gives a new `-wal` and `-shm` the mode of the database file. Folders that exist are
+/// left as they are (the default file is in the working directory).
+fn prepare_sqlite_file(url: &str) -> std::io::Result<()> {
+    // A URL sqlx cannot read is reported by sqlx when connecting.
+    let Ok(options) = SqliteConnectOptions::from_str(url) else { return Ok(()) };
+    let path = options.get_filename();
+    let creates = url.split_once('?').is_some_and(|(_, query)| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .any(|(key, value)| key == "mode" && value == "rwc")
+    });
+    if creates {
+        if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(folder)?;
+        }
+        let mut file = std::fs::OpenOptions::new();
+        file.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+        match file.open(path) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
+    }
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        close_to_others(Path::new(&name));
+    }
+    Ok(())
+}
+
+/// Makes `path` 0600 if it exists and others may read or write it; a failure is logged (the
+/// file may belong to another account) and opening goes on.
+#[cfg(unix)]
+fn close_to_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Ok(metadata) = std::fs::metadata(path) else { return };
+    if metadata.permissions().mode() & 0o077 == 0 {
+        return;
+    }
+    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+        Ok(()) => {
+            tracing::info!(path = %path.display(), "closed the database file to other accounts (0600)");
+        }
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "other accounts can read the database file");
+        }
     }
 }
 

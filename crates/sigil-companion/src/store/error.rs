@@ -58,12 +58,6 @@ pub enum StoreError {
         /// What conflicted, e.g. "wallet provisioning".
         what: &'static str,
     },
-    /// The account is locked after repeated failed sign-ins.
-    #[error("the account is locked until {until_ms} (Unix ms) after repeated failed sign-ins")]
-    AccountLocked {
-        /// When the lock ends, Unix milliseconds.
-        until_ms: i64,
-    },
     /// The user completed delegated registration with Dfns already.
     #[error("this user is registered with Dfns already")]
     AlreadyRegistered,
@@ -101,7 +95,6 @@ impl StoreError {
             Self::EmailTaken => "EMAIL_TAKEN",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Conflict { .. } => "CONFLICT",
-            Self::AccountLocked { .. } => "ACCOUNT_LOCKED",
             Self::AlreadyRegistered => "ALREADY_REGISTERED",
             Self::InvalidInput { .. } => "INVALID_INPUT",
             Self::Corrupt { .. } => "STORE_CORRUPT",

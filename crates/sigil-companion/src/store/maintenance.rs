@@ -18,6 +18,8 @@ pub struct PurgeReport {
     pub pending_registrations: u64,
     /// Rate-limit counters whose windows are over.
     pub rate_limits: u64,
+    /// Backoffs whose streak is over.
+    pub backoffs: u64,
 }
 
 impl Store {
@@ -50,7 +52,13 @@ impl Store {
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
-        let report = PurgeReport { login_codes, sessions, pending_registrations, rate_limits };
+        let backoffs = sqlx::query("DELETE FROM backoffs WHERE forget_at <= $1")
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let report =
+            PurgeReport { login_codes, sessions, pending_registrations, rate_limits, backoffs };
         tracing::debug!(?report, "expired rows purged");
         Ok(report)
     }

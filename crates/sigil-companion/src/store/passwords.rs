@@ -5,7 +5,6 @@
 //! `tokio::task::spawn_blocking`, not on an async worker.
 
 use std::fmt;
-use std::sync::OnceLock;
 
 use argon2::password_hash::{self, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -83,15 +82,16 @@ pub fn verify_password(password: &str, hash: &PasswordHash) -> bool {
     }
 }
 
-/// Does the work of one verification against a fixed hash and returns `false`: call it when the
-/// email is unknown, so the time taken does not tell which accounts exist.
-pub fn verify_password_of_nobody(password: &str) -> bool {
-    static NOBODY: OnceLock<Option<PasswordHash>> = OnceLock::new();
-    if let Some(hash) = NOBODY.get_or_init(|| hash_password("sigil: nobody has this account").ok())
-    {
-        let _ = verify_password(password, hash);
-    }
-    false
+/// A hash with today's parameters that no password is known to match: the sign-in of an unknown
+/// email verifies against it, so it costs the same argon2id work as a wrong password and the
+/// time taken does not tell which accounts exist. A constant, so the first such sign-in costs no
+/// extra hash; `needs_rehash` of it is false (a test holds it to today's parameters).
+pub fn nobody_hash() -> PasswordHash {
+    PasswordHash(
+        "$argon2id$v=19$m=19456,t=2,p=1$864NnYhIAKYFK2TW+REnZA$\
+         dezQBJa5Yi5594yCJggtewo+keVP8M4eFUtA3CtvGPY"
+            .to_owned(),
+    )
 }
 
 /// Whether `hash` was made with other parameters than today's, so it should be replaced

@@ -59,16 +59,62 @@ async fn an_unreachable_postgres_is_reported_with_its_redacted_url() {
 }
 
 #[tokio::test]
-async fn a_sqlite_file_in_a_missing_folder_is_reported_with_a_hint() {
+async fn a_sqlite_file_under_something_that_is_not_a_folder_is_reported_with_a_hint() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/missing/companion.db?mode=rwc", dir.path().display());
-    let error = Store::connect(&url).await.expect_err("missing folder");
+    let not_a_folder = dir.path().join("a-file");
+    std::fs::write(&not_a_folder, b"").expect("file");
+    let url = format!("sqlite://{}/companion.db?mode=rwc", not_a_folder.display());
+    let error = Store::connect(&url).await.expect_err("not a folder");
     assert_eq!(error.code(), "STORE_UNAVAILABLE");
     let message = error.to_string();
     assert!(
-        message.contains("SQLite database at") && message.contains("does the folder exist"),
+        message.contains("SQLite database at") && message.contains("can the companion create"),
         "{message}"
     );
+}
+
+/// The permission bits of `path`.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_database_and_its_folders_are_closed_to_other_accounts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (data, folder) = (dir.path().join("data"), dir.path().join("data").join("companion"));
+    let file = folder.join("companion.db");
+    let store = Store::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+        .await
+        .expect("the folders and the file are made");
+    // The migrations wrote through the WAL: SQLite made its -wal and -shm files beside the file.
+    store.ping().await.expect("ping");
+    assert_eq!((mode(&data), mode(&folder)), (0o700, 0o700), "new folders");
+    for name in ["companion.db", "companion.db-wal", "companion.db-shm"] {
+        assert_eq!(mode(&folder.join(name)), 0o600, "{name}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_existing_sqlite_database_that_others_could_read_is_closed_to_them() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("companion.db");
+    Store::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+        .await
+        .expect("store")
+        .close()
+        .await;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    Store::connect(&format!("sqlite://{}?mode=rwc", file.display())).await.expect("store");
+    assert_eq!(mode(&file), 0o600);
 }
 
 #[tokio::test]

@@ -22,8 +22,13 @@ fn a_password_hash_never_shows_in_debug_output() {
 }
 
 #[test]
-fn an_unknown_account_costs_a_verification_and_fails() {
-    assert!(!verify_password_of_nobody("sigil: nobody has this account"));
+fn the_hash_of_nobody_has_todays_parameters_and_matches_no_password() {
+    let nobody = nobody_hash();
+    assert!(PasswordHash::from_phc(nobody.as_phc()).is_ok(), "a PHC string");
+    assert!(!needs_rehash(&nobody), "the same argon2id work as a real account's hash");
+    for password in ["", "sigil: nobody has this account", "correct horse battery"] {
+        assert!(!verify_password(password, &nobody), "{password:?}");
+    }
 }
 
 #[test]

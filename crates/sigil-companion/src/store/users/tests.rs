@@ -28,16 +28,3 @@ fn malformed_emails_are_refused() {
     let long = format!("{}@example.org", "a".repeat(250));
     assert!(Email::parse(&long).is_err());
 }
-
-#[test]
-fn a_lock_in_the_past_does_not_lock() {
-    let user = User {
-        id: UserId::from_db("cu-00000000000000000000000000000000".into()),
-        email: Email::parse("a@b.c").expect("email"),
-        created_at: 0,
-        last_login_at: None,
-        locked_until: Some(1_000),
-    };
-    assert!(user.is_locked(999));
-    assert!(!user.is_locked(1_000));
-}

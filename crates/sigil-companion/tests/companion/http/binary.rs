@@ -48,9 +48,10 @@ fn an_unreachable_database_stops_the_companion_with_a_hint() {
         ("DFNS_SERVICE_ACCOUNT_TOKEN", "token"),
         ("DFNS_SERVICE_ACCOUNT_CRED_ID", "cred"),
         ("DFNS_SERVICE_ACCOUNT_PRIVATE_KEY", pem.expose()),
-        ("SIGIL_COMPANION_DATABASE_URL", "sqlite:///nonexistent-folder/x/companion.db?mode=rwc"),
+        // Not a folder, for root too.
+        ("SIGIL_COMPANION_DATABASE_URL", "sqlite:///dev/null/x/companion.db?mode=rwc"),
     ];
     let (code, stderr) = companion(&[], &env);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("does the folder exist"), "{stderr}");
+    assert!(stderr.contains("can the companion create the folder"), "{stderr}");
 }

@@ -23,6 +23,7 @@ use sigil_authn::{
 };
 use sigil_companion::config::{Config, Settings};
 use sigil_companion::identity::DemoIdentity;
+use sigil_companion::identity::hashing::{Argon2id, Kdf};
 use sigil_companion::server::{AppState, Parts, router};
 use sigil_companion::store::pkce::CodeVerifier;
 use tower::ServiceExt as _;
@@ -101,9 +102,14 @@ impl Companion {
 
     /// An instance with `config` on `db`.
     pub async fn start_with(config: Config, db: &Db) -> Self {
+        Self::start_with_kdf(config, db, Arc::new(Argon2id)).await
+    }
+
+    /// An instance with `config` on `db` whose password work `kdf` does.
+    pub async fn start_with_kdf(config: Config, db: &Db, kdf: Arc<dyn Kdf>) -> Self {
         let store = db.store().await;
         let clock = Arc::new(OffsetClock::default());
-        let identity = Arc::new(DemoIdentity::new(store.clone(), config.limits.lockout));
+        let identity = Arc::new(DemoIdentity::with_kdf(store.clone(), &config.limits, kdf));
         let state = AppState::from_parts(Parts { config, store, identity, clock: clock.clone() })
             .expect("state");
         Self { router: router(state.clone()), state, clock }
@@ -152,6 +158,15 @@ impl Answer {
     /// The `data-code` of the error shown on a page.
     pub fn page_code(&self) -> Option<String> {
         attribute_after(self.text(), r#"id="error""#, "data-code")
+    }
+
+    /// The message of the error shown on a page.
+    pub fn page_message(&self) -> Option<&str> {
+        let text = self.text();
+        let tag = text.find(r#"id="error""#)?;
+        let start = tag + text[tag..].find('>')? + 1;
+        let end = start + text[start..].find("</p>")?;
+        Some(&text[start..end])
     }
 
     /// The value of the hidden field `name` of a page's form.
@@ -460,4 +475,38 @@ pub async fn register(app: &App<'_>, passkeys: &Passkeys) -> Vec<Wallet> {
     let registered: sigil_api::Registered = complete.json();
     assert!(registered.me.registered);
     registered.wallets
+}
+
+/// A companion for one test, with a signed-up user and the login the app started.
+pub struct Scene {
+    _dfns: TestDfns,
+    _db: Db,
+    pub companion: Companion,
+}
+
+impl Scene {
+    pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    pub async fn with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dfns = TestDfns::start().await;
+        let db = Db::sqlite();
+        let mut config = config_for(&dfns, &[]);
+        adjust(&mut config);
+        let companion = Companion::start_with(config, &db).await;
+        Self { _dfns: dfns, _db: db, companion }
+    }
+
+    /// A code for a signed-in user, for `login`.
+    pub async fn code(&self, login: &Login) -> String {
+        let mut browser = Browser::new(&self.companion);
+        let page = browser.get(&login.authorize_path()).await;
+        let csrf = page.hidden("csrf").expect("csrf");
+        let next = page.hidden("next").expect("next");
+        let email = format!("{}@example.org", &login.state[..8].to_lowercase());
+        let fields =
+            [("csrf", csrf.as_str()), ("email", &email), ("password", PASSWORD), ("next", &next)];
+        login.code_from(&browser.post_form("/signup", &fields).await)
+    }
 }

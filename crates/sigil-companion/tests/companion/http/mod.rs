@@ -8,6 +8,7 @@ mod browser;
 mod harness;
 mod instances;
 mod journey;
+mod limits;
 mod rejections;
 
 /// Runs every listed behaviour on both backends, each with its own emulator and database.

@@ -1,9 +1,10 @@
 //! Several tasks, and several store instances (pools) on one database, at once.
 
+use sigil_companion::store::backoff::{Attempt, Backoff};
 use sigil_companion::store::login_codes::{CodeRejection, Redemption};
 use sigil_companion::store::rate_limit::RateLimit;
 use sigil_companion::store::sessions::{SessionKind, SessionPolicy};
-use sigil_companion::store::users::{Email, FailedLogin, LockoutPolicy};
+use sigil_companion::store::users::Email;
 use tokio::task::JoinSet;
 
 use crate::support::{Db, REDIRECT, T0, cheap_hash, stuck, user, verifier};
@@ -78,31 +79,32 @@ pub async fn two_instances_share_rate_limit_counts(db: Db) {
     assert_eq!(allowed, 5, "12 hits on two instances, limit 5");
 }
 
-pub async fn concurrent_failed_sign_ins_on_two_instances_all_count(db: Db) {
+pub async fn concurrent_attempts_on_two_instances_let_exactly_the_free_ones_through(db: Db) {
     let instances = [db.store().await, db.store().await];
-    let ann = user(&instances[0], "ann").await;
-    let policy = LockoutPolicy { max_failures: 10, window_ms: 60_000, lock_ms: 60_000 };
+    let policy = Backoff {
+        free_failures: 3,
+        first_delay_ms: 60_000,
+        max_delay_ms: 60_000,
+        forget_after_ms: 60_000,
+    };
     let mut tasks = JoinSet::new();
-    for i in 0..9 {
-        let (store, id) = (instances[i % 2].clone(), ann.id.clone());
-        tasks.spawn(
-            async move { store.record_failed_login(&id, &policy, T0 + 1).await.expect("fail") },
-        );
+    for i in 0..12 {
+        let store = instances[i % 2].clone();
+        tasks.spawn(async move {
+            store.try_attempt("sign-in:account:192.0.2.1", &policy, T0 + 1).await.expect("attempt")
+        });
     }
-    let mut counts: Vec<u32> = tasks
+    let mut allowed: Vec<u32> = tasks
         .join_all()
         .await
         .into_iter()
-        .map(|outcome| match outcome {
-            FailedLogin::Counted { failures, .. } => failures,
-            FailedLogin::Locked { .. } => panic!("locked after fewer than 10 failures"),
+        .filter_map(|attempt| match attempt {
+            Attempt::Allowed { failures } => Some(failures),
+            Attempt::Delayed { .. } => None,
         })
         .collect();
-    counts.sort_unstable();
-    assert_eq!(counts, (1..=9).collect::<Vec<u32>>(), "every failure counted once");
-    let tenth = instances[1].record_failed_login(&ann.id, &policy, T0 + 2).await.expect("10th");
-    assert_eq!(tenth, FailedLogin::Locked { until_ms: T0 + 2 + 60_000 });
-    assert!(instances[0].locked_until(&ann.id, T0 + 3).await.expect("lookup").is_some());
+    allowed.sort_unstable();
+    assert_eq!(allowed, [1, 2, 3], "a burst in parallel gets the free attempts and no more");
 }
 
 pub async fn concurrent_provisioning_on_two_instances_keeps_one_record(db: Db) {

@@ -1,4 +1,5 @@
 use sigil_companion::store::DfnsTemporaryToken;
+use sigil_companion::store::backoff::Backoff;
 use sigil_companion::store::login_codes::Redemption;
 use sigil_companion::store::maintenance::{PurgeReport, RETENTION_MS};
 use sigil_companion::store::rate_limit::RateLimit;
@@ -15,7 +16,7 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
     let verifier = verifier();
     let challenge = verifier.challenge();
     // Gone: a code expired long ago, a session expired long ago, a pending registration whose
-    // temporary token expired, a rate-limit counter of long ago.
+    // temporary token expired, a rate-limit counter and a backoff of long ago.
     store.issue_login_code(&ann.id, &challenge, REDIRECT, T0).await.expect("old code");
     store.create_session(&ann.id, SessionKind::App, &short, T0).await.expect("old session");
     let live = store
@@ -34,8 +35,15 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
         .expect("stale registration");
     let limit = RateLimit { limit: 5, window_ms: 10_000 };
     store.hit_rate_limit("old", &limit, T0).await.expect("old hit");
+    let backoff = Backoff {
+        free_failures: 0,
+        first_delay_ms: 1_000,
+        max_delay_ms: 1_000,
+        forget_after_ms: 60_000,
+    };
+    store.try_attempt("old", &backoff, T0).await.expect("old attempt");
     // Kept: a fresh code, a live session, a session revoked recently, a registration in
-    // progress, a current counter.
+    // progress, a current counter and backoff.
     let fresh =
         store.issue_login_code(&ann.id, &challenge, REDIRECT, now - 1_000).await.expect("code");
     let revoked = store
@@ -57,11 +65,18 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
         .await
         .expect("registration");
     store.hit_rate_limit("new", &limit, now - 1).await.expect("new hit");
+    store.try_attempt("new", &backoff, now - 1).await.expect("new attempt");
 
     let report = store.purge_expired(now).await.expect("purge");
     assert_eq!(
         report,
-        PurgeReport { login_codes: 1, sessions: 1, pending_registrations: 1, rate_limits: 1 }
+        PurgeReport {
+            login_codes: 1,
+            sessions: 1,
+            pending_registrations: 1,
+            rate_limits: 1,
+            backoffs: 1
+        }
     );
     assert!(
         store.session_by_token(SessionKind::App, &live.token, now).await.expect("live").is_some()

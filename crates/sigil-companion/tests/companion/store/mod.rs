@@ -3,6 +3,7 @@
 //! real PostgreSQL server (module `postgres`, ignored unless `make test-postgres` runs it with
 //! `scripts/with-postgres.sh`).
 
+mod backoffs;
 mod concurrency;
 mod dfns;
 mod login_codes;
@@ -44,10 +45,7 @@ suite! {
         a_new_account_is_found_by_id_and_by_email_in_any_case,
         an_email_has_one_account_whatever_its_case,
         credentials_carry_the_stored_password_hash_until_it_is_replaced,
-        failed_sign_ins_within_the_window_lock_the_account,
-        failures_spread_wider_than_the_window_do_not_lock,
-        a_locked_account_refuses_a_correct_password_until_the_lock_ends,
-        a_successful_sign_in_clears_the_failure_count,
+        a_sign_in_is_recorded_on_the_account,
         an_unknown_user_is_not_found,
     ],
     login_codes: [
@@ -81,6 +79,13 @@ suite! {
         an_external_id_of_another_user_or_network_is_a_conflict,
         a_users_provisioning_records_list_oldest_first,
     ],
+    backoffs: [
+        free_attempts_then_each_waits_twice_as_long_as_the_last_up_to_the_cap,
+        clearing_forgets_the_failures,
+        failures_are_forgotten_once_the_last_wait_is_long_over,
+        each_bucket_waits_on_its_own,
+        nonsense_backoffs_are_refused,
+    ],
     rate_limits: [
         hits_beyond_the_limit_are_refused_until_the_window_slides,
         buckets_count_separately_and_a_reset_forgets,
@@ -93,7 +98,7 @@ suite! {
         the_same_code_redeemed_by_8_concurrent_tasks_succeeds_exactly_once,
         two_instances_see_each_others_sessions_and_revocations,
         two_instances_share_rate_limit_counts,
-        concurrent_failed_sign_ins_on_two_instances_all_count,
+        concurrent_attempts_on_two_instances_let_exactly_the_free_ones_through,
         concurrent_provisioning_on_two_instances_keeps_one_record,
         a_repeated_random_value_is_a_conflict_never_a_shared_session,
         reconnecting_keeps_every_record_and_migrates_once,
