@@ -59,6 +59,9 @@ pub enum LinkOutcome {
     OpenBrowser(Url),
     /// "Open in Sigil" while signed in: nothing to do.
     AlreadySignedIn(User),
+    /// "Open in Sigil" while a sign-in is under way: it is left to finish (a page cannot
+    /// cancel it by sending the link again).
+    SignInUnderWay,
     /// The login finished: this user is signed in.
     SignedIn(User),
 }
@@ -107,10 +110,20 @@ impl Auth {
     /// Acts on a deep link delivered by the operating system.
     pub async fn accept_deep_link(&self, raw: &str) -> Result<LinkOutcome> {
         match DeepLink::parse(raw)? {
-            DeepLink::Start => match self.session().await? {
-                Some(session) => Ok(LinkOutcome::AlreadySignedIn(session.user)),
-                None => Ok(LinkOutcome::OpenBrowser(self.start_login().await?)),
-            },
+            DeepLink::Start => {
+                if let Some(session) = self.session().await? {
+                    return Ok(LinkOutcome::AlreadySignedIn(session.user));
+                }
+                let pending: Option<Pending> = self.read(PENDING_KEY).await?;
+                let now = self.clock.now_ms();
+                match pending {
+                    Some(pending) if now.saturating_sub(pending.started_at_ms) <= LOGIN_TTL_MS => {
+                        tracing::info!("an Open in Sigil link left the sign-in under way alone");
+                        Ok(LinkOutcome::SignInUnderWay)
+                    }
+                    _ => Ok(LinkOutcome::OpenBrowser(self.start_login().await?)),
+                }
+            }
             DeepLink::CallbackError { error, description, state } => {
                 self.take_pending(&state).await?;
                 Err(Error::LoginRefused { error, description })

@@ -221,6 +221,7 @@ impl AppService {
             Ok(LinkOutcome::OpenBrowser(login)) => {
                 self.outside.open_url(login.as_str()).err().map(Error::BrowserUnavailable)
             }
+            Ok(LinkOutcome::SignInUnderWay) => None,
             Ok(LinkOutcome::SignedIn(_) | LinkOutcome::AlreadySignedIn(_)) => {
                 match self.app_state().await {
                     Ok(state) => {

@@ -128,7 +128,7 @@ async fn signing_in_again_as_the_same_person_refreshes_the_session() {
 }
 
 #[tokio::test]
-async fn open_in_sigil_starts_a_login_only_when_signed_out() {
+async fn open_in_sigil_starts_a_login_only_when_signed_out_and_none_is_under_way() {
     let stack = stack().await;
     let app = App::new(&stack).await;
     let outcome = app.auth.accept_deep_link("sigil://auth/start").await.expect("starts");
@@ -137,6 +137,9 @@ async fn open_in_sigil_starts_a_login_only_when_signed_out() {
     let query: std::collections::BTreeMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(query.get("code_challenge_method").map(String::as_str), Some("S256"));
     assert_eq!(query.get("redirect_uri").map(String::as_str), Some("sigil://auth/callback"));
+    // A page sending the link again while the person signs in cancels nothing.
+    let again = app.auth.accept_deep_link("sigil://auth/start").await.expect("left alone");
+    assert_eq!(again, LinkOutcome::SignInUnderWay);
     let link = Website::new(&stack.companion_url)
         .expect("browser")
         .sign_in_at(url.as_str(), "ivy@example.org", PASSWORD, true)
