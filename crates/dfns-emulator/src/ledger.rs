@@ -204,11 +204,13 @@ async fn confirm(state: &AppState, row: &TransferRow) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Credits `amount` of `asset` to `address` out of thin air (the emulator faucet) and records
-/// it as an incoming transfer of every wallet there. Returns the transaction hash.
+/// Credits `amount` of `asset` to `address` out of thin air (the emulator faucet), as if from
+/// `from` when given, and records it as an incoming transfer of every wallet there. Returns the
+/// transaction hash.
 pub async fn mint(
     state: &AppState,
     network: &Network,
+    from: Option<&str>,
     address: &str,
     asset: &AssetInfo,
     amount: u128,
@@ -217,7 +219,7 @@ pub async fn mint(
     let amount_text = amount.to_string();
     let movement = Movement {
         id: &id,
-        from: None,
+        from,
         to: address,
         amount: &amount_text,
         fee: "0",

@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod eip712;
+pub mod fees;
 pub mod networks;
 
 pub use networks::{Curve, Family, Network, network, networks};

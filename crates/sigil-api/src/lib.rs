@@ -42,6 +42,31 @@ pub struct Config {
     pub networks: Vec<String>,
     /// The networks provisioned at registration.
     pub default_networks: Vec<String>,
+    /// The company's default guardrails, until a person sets their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardrails: Option<CompanyGuardrails>,
+}
+
+/// The guardrails a company suggests for its users' wallets (Dfns policies do not apply to
+/// delegated wallets); each person may change their own in the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CompanyGuardrails {
+    /// Per network, then per asset (`Native`, or a token's contract or mint): the most that may
+    /// leave one wallet in 24 hours, in whole units ("0.5").
+    #[serde(default)]
+    pub daily_limits:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Warn before the first send to an address.
+    #[serde(default = "on")]
+    pub first_send_warning: bool,
+    /// Warn when a recipient looks like an address sent to before but is another one.
+    #[serde(default = "on")]
+    pub lookalike_check: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// `POST /api/v1/session`: redeems a deep-link login code (RFC 7636 §4.5).

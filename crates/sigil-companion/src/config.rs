@@ -89,6 +89,10 @@ pub struct Settings {
     /// beyond it get HTTP 503 with `Retry-After`.
     #[arg(long, env = "SIGIL_CONCURRENT_PASSWORD_HASHES", default_value_t = 8)]
     pub concurrent_password_hashes: u32,
+    /// Default guardrails for users' wallets, JSON: `{"dailyLimits":{"EthereumSepolia":
+    /// {"Native":"0.5"}},"firstSendWarning":true,"lookalikeCheck":true}`.
+    #[arg(long, env = "SIGIL_GUARDRAILS")]
+    pub guardrails: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -172,6 +176,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Rate limits, the sign-in backoff and the password hashes at once.
     pub limits: Limits,
+    /// Default guardrails the app applies until a person sets their own.
+    pub guardrails: Option<sigil_api::CompanyGuardrails>,
 }
 
 impl Config {
@@ -216,6 +222,7 @@ impl Config {
         }
         let redirect_uris = redirect_uris(&settings.redirect_uris)?;
         let limits = limits(&settings)?;
+        let guardrails = guardrails(settings.guardrails.as_deref(), &networks)?;
         Ok(Self {
             listen: settings.listen,
             database_url: settings.database_url,
@@ -230,6 +237,7 @@ impl Config {
             redirect_uris,
             trust_forwarded_for: settings.trust_forwarded_for,
             limits,
+            guardrails,
         })
     }
 
@@ -362,6 +370,43 @@ fn limits(settings: &Settings) -> Result<Limits, ConfigError> {
         .filter(|hashes| (1..=4096).contains(hashes))
         .ok_or_else(|| ConfigError::new(HASHES, "use 1 to 4096 (each takes 19 MiB)"))?;
     Ok(Limits { concurrent_password_hashes, ..Limits::default() })
+}
+
+/// Default guardrails: JSON naming offered networks, with limits that are positive amounts.
+fn guardrails(
+    raw: Option<&str>,
+    networks: &[String],
+) -> Result<Option<sigil_api::CompanyGuardrails>, ConfigError> {
+    const SETTING: &str = "--guardrails / SIGIL_GUARDRAILS";
+    let Some(raw) = raw.map(str::trim).filter(|raw| !raw.is_empty()) else { return Ok(None) };
+    let guardrails: sigil_api::CompanyGuardrails = serde_json::from_str(raw).map_err(|error| {
+        ConfigError::new(
+            SETTING,
+            format!("not the JSON expected ({error}); e.g. {{\"dailyLimits\":{{\"EthereumSepolia\":{{\"Native\":\"0.5\"}}}}}}"),
+        )
+    })?;
+    for (network, limits) in &guardrails.daily_limits {
+        if !networks.contains(network) {
+            return Err(ConfigError::new(
+                SETTING,
+                format!("{network} is not one of --networks ({})", networks.join(",")),
+            ));
+        }
+        for (asset, amount) in limits {
+            let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+            let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+            let positive = amount.bytes().any(|byte| matches!(byte, b'1'..=b'9'));
+            if whole.is_empty() || !digits(whole) || !digits(fraction) || !positive {
+                return Err(ConfigError::new(
+                    SETTING,
+                    format!(
+                        "the limit of {asset} on {network} is {amount:?}: use a positive amount such as \"0.5\""
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(Some(guardrails))
 }
 
 /// Redirect URIs: absolute, without fragment (RFC 6749 §3.1.2); at least one.

@@ -16,9 +16,11 @@ mod prepare;
 mod reconcile;
 mod request;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use dfns_client::models::Credential;
+use dfns_networks::fees::FeeEstimate;
 use serde::Serialize;
 use sigil_store::{Journal, Operation, OperationState};
 use tokio::sync::Mutex;
@@ -26,7 +28,7 @@ use tokio::sync::Mutex;
 pub use self::amount::{AmountError, BaseUnits};
 pub use self::confirm::Outcome;
 pub use self::guardrails::{Guardrails, Warning};
-pub use self::intent::Intent;
+pub use self::intent::{Intent, TransferFee};
 pub use self::prepare::Prepared;
 pub use self::request::{AssetRef, FeeTier, SendRequest, SignKind, SignWhat};
 use crate::clock::Clock;
@@ -74,15 +76,24 @@ impl ActionKind {
     }
 }
 
+/// How long a fee estimate is used before Dfns is asked again: the send form checks on every
+/// pause in typing, and fees do not move that fast.
+const FEE_ESTIMATE_KEPT_MS: i64 = 30_000;
+
+/// How long a prepared action may wait for its confirmation: balances, fees and the person's
+/// intention change, and an old screen left open must not sign.
+pub const PREPARED_LIFETIME_MS: i64 = 10 * 60_000;
+
 /// The user's signed actions.
 #[derive(Debug)]
 pub struct Actions {
     dfns: Arc<DfnsSession>,
     reads: Reads,
     journal: Journal,
-    guardrails: Guardrails,
     clock: Arc<dyn Clock>,
     running: Mutex<()>,
+    /// Fee estimates per network, with when they were fetched.
+    fees: Mutex<HashMap<String, (i64, FeeEstimate)>>,
 }
 
 impl Actions {
@@ -91,10 +102,9 @@ impl Actions {
         dfns: Arc<DfnsSession>,
         reads: Reads,
         journal: Journal,
-        guardrails: Guardrails,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { dfns, reads, journal, guardrails, clock, running: Mutex::new(()) }
+        Self { dfns, reads, journal, clock, running: Mutex::new(()), fees: Mutex::default() }
     }
 
     /// The journal.

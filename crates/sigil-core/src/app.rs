@@ -9,7 +9,7 @@ use sigil_api::Config;
 use sigil_store::{Cache, CacheOpened, Journal, SecretStore};
 use tokio::sync::Mutex;
 
-use crate::actions::{Actions, Guardrails};
+use crate::actions::Actions;
 use crate::clock::Clock;
 use crate::companion::CompanionClient;
 use crate::company::Pins;
@@ -29,8 +29,6 @@ pub struct CoreOptions {
     pub secrets: Arc<dyn SecretStore>,
     /// The time source.
     pub clock: Arc<dyn Clock>,
-    /// The user's guardrails.
-    pub guardrails: Guardrails,
 }
 
 /// What exists once the user is signed in.
@@ -54,7 +52,6 @@ pub struct Core {
     cache: Cache,
     journal: Journal,
     clock: Arc<dyn Clock>,
-    guardrails: Guardrails,
     connected: Mutex<Option<Arc<Connected>>>,
 }
 
@@ -67,15 +64,8 @@ impl Core {
         let auth = Auth::new(companion, options.secrets, options.clock.clone());
         let (cache, opened) = Cache::open(&options.data_dir.join("cache.db")).await;
         let journal = Journal::open(&options.data_dir.join("journal.db")).await?;
-        let core = Self {
-            auth,
-            pins,
-            cache,
-            journal,
-            clock: options.clock,
-            guardrails: options.guardrails,
-            connected: Mutex::new(None),
-        };
+        let core =
+            Self { auth, pins, cache, journal, clock: options.clock, connected: Mutex::new(None) };
         Ok((core, opened))
     }
 
@@ -113,13 +103,8 @@ impl Core {
             self.clock.clone(),
         )?);
         let reads = Reads::new(self.cache.clone(), dfns.clone());
-        let actions = Actions::new(
-            dfns.clone(),
-            reads.clone(),
-            self.journal.clone(),
-            self.guardrails.clone(),
-            self.clock.clone(),
-        );
+        let actions =
+            Actions::new(dfns.clone(), reads.clone(), self.journal.clone(), self.clock.clone());
         let fresh = Arc::new(Connected { config, dfns, reads, actions });
         *connected = Some(fresh.clone());
         Ok(fresh)

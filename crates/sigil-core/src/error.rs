@@ -61,13 +61,34 @@ pub enum Error {
     #[error(transparent)]
     Amount(#[from] crate::actions::AmountError),
     /// More than the balance.
-    #[error("the balance is {balance} {symbol}: send at most that (the fee may need some too)")]
+    #[error("the balance is {balance} {symbol}: send at most that")]
     InsufficientFunds {
         /// The balance, in whole units.
         balance: String,
         /// The asset.
         symbol: String,
     },
+    /// The network fee does not fit in what the wallet holds of the network's coin.
+    #[error(
+        "the network fee is up to {fee} {symbol} and the wallet holds {available} {symbol} for \
+         it: {advice}"
+    )]
+    InsufficientFundsForFee {
+        /// The most the fee may be, in whole units.
+        fee: String,
+        /// The network's coin.
+        symbol: String,
+        /// What is left for the fee (the balance, less the amount when sending the coin itself).
+        available: String,
+        /// What the person can do.
+        advice: &'static str,
+    },
+    /// Dfns gave no fee estimate Sigil can read: nothing is sent without knowing the fee.
+    #[error("Sigil could not learn the network fee ({0}), so nothing was sent: try again shortly")]
+    FeeUnavailable(String),
+    /// A guardrail setting that cannot be used.
+    #[error("{0}")]
+    GuardrailInvalid(String),
     /// The wallet is not (yet) known to this app.
     #[error("wallet {0} is not among your wallets: refresh and try again")]
     WalletUnknown(String),
@@ -123,6 +144,14 @@ pub enum Error {
     /// The operation finished already.
     #[error("this action is over already ({0})")]
     OperationFinished(String),
+    /// Prepared too long ago to be signed: balances, fees and intentions change.
+    #[error(
+        "this action was prepared more than {minutes} minutes ago and was not signed: start it again"
+    )]
+    OperationExpired {
+        /// How long a prepared action lasts.
+        minutes: i64,
+    },
     /// The request may or may not have reached Dfns; it is looked up before anything is
     /// signed again.
     #[error(
@@ -231,6 +260,9 @@ impl Error {
             Self::AddressInvalid(_) => ErrorCode::AddressInvalid,
             Self::Amount(error) => error.code(),
             Self::InsufficientFunds { .. } => ErrorCode::InsufficientFunds,
+            Self::InsufficientFundsForFee { .. } => ErrorCode::InsufficientFundsForFee,
+            Self::FeeUnavailable(_) => ErrorCode::FeeUnavailable,
+            Self::GuardrailInvalid(_) => ErrorCode::GuardrailInvalid,
             Self::WalletUnknown(_) => ErrorCode::WalletUnknown,
             Self::AssetUnknown => ErrorCode::AssetUnknown,
             Self::DailyLimitExceeded { .. } => ErrorCode::DailyLimitExceeded,
@@ -242,6 +274,7 @@ impl Error {
             Self::SessionEndedDuringAction => ErrorCode::SessionEndedRetry,
             Self::OperationUnknown(_) => ErrorCode::OperationUnknown,
             Self::OperationFinished(_) => ErrorCode::OperationFinished,
+            Self::OperationExpired { .. } => ErrorCode::OperationExpired,
             Self::OutcomeUnknown(_) => ErrorCode::OutcomeUnknown,
             Self::Authn(error) => ErrorCode::Authn(error.code()),
             Self::Cache(error) => ErrorCode::Store(error.code()),
@@ -328,6 +361,12 @@ pub enum ErrorCode {
     AmountTooLarge,
     /// More than the balance.
     InsufficientFunds,
+    /// The network fee does not fit in the balance of the network's coin.
+    InsufficientFundsForFee,
+    /// No readable fee estimate.
+    FeeUnavailable,
+    /// A guardrail setting that cannot be used.
+    GuardrailInvalid,
     /// Not one of the user's wallets.
     WalletUnknown,
     /// The wallet holds no such asset.
@@ -350,6 +389,8 @@ pub enum ErrorCode {
     OperationUnknown,
     /// The operation is over.
     OperationFinished,
+    /// The operation was prepared too long ago.
+    OperationExpired,
     /// Whether Dfns received the request is unknown.
     OutcomeUnknown,
     /// An argument from the UI that cannot be used.

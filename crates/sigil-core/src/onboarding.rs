@@ -89,6 +89,7 @@ pub async fn register(
                 path: PATH,
                 body: &body,
                 intent: &intent,
+                warnings: "[]",
             },
             now_ms,
         )

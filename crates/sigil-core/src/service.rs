@@ -25,11 +25,11 @@ use self::ceremony::{ApprovedPrompter, Ceremonies};
 pub use self::events::Event;
 pub use self::settings::Settings;
 use self::views::{
-    AppState, ApprovalView, AuthenticatorChoice, CeremonyKind, ErrorView, HistoryView, OutcomeView,
-    PasskeyView, PinRequest, PreparedView, SendForm, SignKind, TransferView, WalletView,
+    AppState, ApprovalView, AuthenticatorChoice, CeremonyKind, ErrorView, GuardrailsView,
+    HistoryView, OutcomeView, PasskeyView, PinRequest, PreparedView, SendForm, SignKind,
+    TransferView, WalletView,
 };
-use crate::actions::Intent;
-use crate::actions::SignWhat;
+use crate::actions::{AssetRef, FeeTier, Guardrails, Intent, SignWhat, Warning};
 use crate::app::{Connected, Core, CoreOptions};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -355,18 +355,26 @@ impl AppService {
             user,
             authenticator: AuthenticatorChoice::of(passkeys.kind()),
             pin: upfront_pin(passkeys.kind(), ceremony),
+            warnings: Vec::new(),
         })
     }
 
     /// The intent of a prepared operation, as Rust decoded it from the body when it was
-    /// journaled.
-    async fn journaled_intent(&self, owner: &str, operation_id: &str) -> Result<Intent> {
+    /// journaled, and the warnings shown with it.
+    async fn journaled_intent(
+        &self,
+        owner: &str,
+        operation_id: &str,
+    ) -> Result<(Intent, Vec<Warning>)> {
         let operation = self.core().await.journal().get(operation_id).await?;
         let operation = operation
             .filter(|operation| operation.owner == owner)
             .ok_or_else(|| Error::OperationUnknown(operation_id.to_owned()))?;
-        serde_json::from_str(&operation.intent)
-            .map_err(|e| Error::Internal(format!("a journaled intent: {e}")))
+        let intent = serde_json::from_str(&operation.intent)
+            .map_err(|e| Error::Internal(format!("a journaled intent: {e}")))?;
+        let warnings = serde_json::from_str(&operation.warnings)
+            .map_err(|e| Error::Internal(format!("journaled warnings: {e}")))?;
+        Ok((intent, warnings))
     }
 
     /// Registers the passkey made with `choice`, provisions the default wallets, then syncs.
@@ -438,17 +446,72 @@ impl AppService {
         Ok(items.into_iter().map(TransferView::from).collect())
     }
 
-    /// The checks of [`Self::prepare_send`], nothing kept.
+    /// The checks of [`Self::prepare_send`]; nothing is written.
     pub async fn validate_send(&self, form: SendForm) -> Result<()> {
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
-        let prepared = connected.actions.prepare_send(&owner, &form.into()).await?;
-        connected.actions.cancel(&owner, &prepared.operation_id).await
+        let guardrails = self.guardrails_for(&connected).await?.guardrails;
+        connected.actions.validate_send(&owner, &form.into(), &guardrails).await.map(drop)
     }
 
     /// A transfer, journaled and decoded for confirmation.
     pub async fn prepare_send(&self, form: SendForm) -> Result<PreparedView> {
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
-        Ok(connected.actions.prepare_send(&owner, &form.into()).await?.into())
+        let guardrails = self.guardrails_for(&connected).await?.guardrails;
+        Ok(connected.actions.prepare_send(&owner, &form.into(), &guardrails).await?.into())
+    }
+
+    /// The most the send form can send of an asset at a fee tier ("Max").
+    pub async fn max_send(
+        &self,
+        wallet_id: &str,
+        asset: &AssetRef,
+        fee_tier: Option<FeeTier>,
+    ) -> Result<String> {
+        let SignedIn { connected, .. } = self.signed_in().await?;
+        self.observe(connected.actions.max_send(wallet_id, asset, fee_tier).await)
+    }
+
+    /// The guardrails in force: the person's, or the company's defaults until they set theirs.
+    pub async fn guardrails(&self) -> Result<GuardrailsView> {
+        let SignedIn { connected, .. } = self.signed_in().await?;
+        self.guardrails_for(&connected).await
+    }
+
+    /// Sets the person's own guardrails (limits checked against their wallets' assets).
+    pub async fn set_guardrails(&self, guardrails: Guardrails) -> Result<GuardrailsView> {
+        let SignedIn { connected, .. } = self.signed_in().await?;
+        let wallets: Vec<_> = connected
+            .reads
+            .cached_wallets()
+            .await?
+            .into_iter()
+            .map(|view| (view.wallet, view.assets.map(|a| a.assets).unwrap_or_default()))
+            .collect();
+        let checked = guardrails.checked(&wallets)?;
+        let mut next = self.settings();
+        next.guardrails = Some(checked);
+        self.save_settings(next);
+        self.guardrails_for(&connected).await
+    }
+
+    async fn guardrails_for(&self, connected: &Connected) -> Result<GuardrailsView> {
+        if let Some(own) = self.settings().guardrails {
+            return Ok(GuardrailsView { guardrails: own, from_company: false });
+        }
+        Ok(match &connected.config.guardrails {
+            Some(company) => {
+                let wallets: Vec<_> = connected
+                    .reads
+                    .cached_wallets()
+                    .await?
+                    .into_iter()
+                    .map(|view| view.wallet)
+                    .collect();
+                let guardrails = Guardrails::from_company(company, &wallets);
+                GuardrailsView { guardrails, from_company: true }
+            }
+            None => GuardrailsView { guardrails: Guardrails::default(), from_company: false },
+        })
     }
 
     /// A signature request, journaled and decoded for confirmation.
@@ -518,8 +581,9 @@ impl AppService {
     pub async fn confirm_action(&self, operation_id: &str) -> Result<OutcomeView> {
         let passkeys = self.signing_passkeys().await?;
         let SignedIn { owner, connected, .. } = self.signed_in().await?;
-        let intent = self.journaled_intent(&owner, operation_id).await?;
-        let view = self.approval_view(CeremonyKind::Sign, Some(intent), &passkeys).await?;
+        let (intent, warnings) = self.journaled_intent(&owner, operation_id).await?;
+        let mut view = self.approval_view(CeremonyKind::Sign, Some(intent), &passkeys).await?;
+        view.warnings = warnings;
         let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
         let outcome =
@@ -602,7 +666,6 @@ async fn open_core(
         data_dir: data_dir.to_owned(),
         secrets: secrets.clone(),
         clock: Arc::new(SystemClock),
-        guardrails: Default::default(),
     };
     let (core, opened) = Core::open(options).await?;
     tracing::info!(?opened, "engine ready");

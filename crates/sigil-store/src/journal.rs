@@ -117,6 +117,8 @@ pub struct NewOperation<'a> {
     pub body: &'a str,
     /// JSON text of the human-readable intent.
     pub intent: &'a str,
+    /// JSON array of the warnings shown with it.
+    pub warnings: &'a str,
 }
 
 /// An operation as recorded.
@@ -138,6 +140,8 @@ pub struct Operation {
     pub body: String,
     /// JSON text of the human-readable intent.
     pub intent: String,
+    /// JSON array of the warnings shown with it.
+    pub warnings: String,
     /// Where it stands.
     pub state: OperationState,
     /// JSON of the final answer or error, once known.
@@ -165,8 +169,8 @@ impl std::fmt::Debug for Journal {
 // The columns of `Operation`, in its field order; a macro so queries stay `&'static str`.
 macro_rules! columns {
     () => {
-        "id, kind, owner, external_id, method, path, body, intent, state, result, created_at_ms, \
-         updated_at_ms"
+        "id, kind, owner, external_id, method, path, body, intent, warnings, state, result, \
+         created_at_ms, updated_at_ms"
     };
 }
 
@@ -181,6 +185,7 @@ struct Row {
     path: String,
     body: String,
     intent: String,
+    warnings: String,
     state: String,
     result: Option<String>,
     created_at_ms: i64,
@@ -249,6 +254,7 @@ impl Journal {
             path: new.path.to_owned(),
             body: new.body.to_owned(),
             intent: new.intent.to_owned(),
+            warnings: new.warnings.to_owned(),
             state: OperationState::Prepared,
             result: None,
             created_at_ms: now_ms,
@@ -257,7 +263,7 @@ impl Journal {
         let inserted = sqlx::query(concat!(
             "INSERT INTO operations (",
             columns!(),
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(&operation.id)
         .bind(&operation.kind)
@@ -267,6 +273,7 @@ impl Journal {
         .bind(&operation.path)
         .bind(&operation.body)
         .bind(&operation.intent)
+        .bind(&operation.warnings)
         .bind(operation.state.as_str())
         .bind(&operation.result)
         .bind(operation.created_at_ms)
@@ -407,6 +414,29 @@ impl Journal {
         rows.into_iter().map(|row| self.operation(row)).collect()
     }
 
+    /// Every operation of `owner` of `kind` recorded at or after `since_ms`, oldest first: what the
+    /// guardrails count (sends of the last day, addresses ever sent to).
+    pub async fn of_kind_since(
+        &self,
+        owner: &str,
+        kind: &str,
+        since_ms: i64,
+    ) -> Result<Vec<Operation>, JournalError> {
+        let rows: Vec<Row> = sqlx::query_as(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM operations WHERE owner = ? AND kind = ? AND created_at_ms >= ? \
+             ORDER BY created_at_ms, seq"
+        ))
+        .bind(owner)
+        .bind(kind)
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| self.error(&err))?;
+        rows.into_iter().map(|row| self.operation(row)).collect()
+    }
+
     /// At most `limit` operations of `owner`, newest first.
     pub async fn recent(&self, owner: &str, limit: u32) -> Result<Vec<Operation>, JournalError> {
         let rows: Vec<Row> = sqlx::query_as(concat!(
@@ -437,6 +467,7 @@ impl Journal {
             path: row.path,
             body: row.body,
             intent: row.intent,
+            warnings: row.warnings,
             state,
             result: row.result,
             created_at_ms: row.created_at_ms,
@@ -470,7 +501,8 @@ fn check_new(new: &NewOperation<'_>) -> Result<(), JournalError> {
             reason: "is empty (give none instead)".to_owned(),
         });
     }
-    check_json("intent", new.intent)
+    check_json("intent", new.intent)?;
+    check_json("warnings", new.warnings)
 }
 
 fn check_json(field: &'static str, text: &str) -> Result<(), JournalError> {

@@ -54,6 +54,9 @@ pub struct FaucetRequest {
     /// Token decimals, recorded the first time a token is minted.
     #[serde(default)]
     decimals: Option<u8>,
+    /// The sender the credit appears to come from (e.g. a poisoner's look-alike address).
+    #[serde(default)]
+    from: Option<String>,
 }
 
 /// `POST /_emulator/faucet`: credits an address; refused unless started with `--emulator-api`.
@@ -70,6 +73,11 @@ pub async fn faucet(
     let bad = |message: String| ApiError::bad_request(message);
     let address = validate_address(network, &body.address).map_err(|e| bad(e.to_string()))?;
     let amount = parse_amount("amount", &body.amount)?;
+    let from = body
+        .from
+        .as_deref()
+        .map(|from| validate_address(network, from).map_err(|e| bad(format!("from: {e}"))))
+        .transpose()?;
     let token = match (body.kind.as_deref().unwrap_or("Native"), network.family) {
         ("Native", _) => None,
         ("Erc20", Family::Evm) => Some((
@@ -103,7 +111,8 @@ pub async fn faucet(
             asset_info(&state.store, network, &token).await?
         }
     };
-    let (tx_hash, balance) = mint(&state, network, &address, &asset, amount).await?;
+    let (tx_hash, balance) =
+        mint(&state, network, from.as_deref(), &address, &asset, amount).await?;
     Ok(Json(json!({
         "network": network.name,
         "address": address,

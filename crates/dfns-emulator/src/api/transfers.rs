@@ -12,7 +12,7 @@ use super::extract::{Caller, DfnsQuery, Signed};
 use super::paging::PageRequest;
 use super::wallets::{movable, network_of, readable};
 use crate::chain::address::validate_address;
-use crate::chain::fees::{AssetKind, Priority, transfer_fee};
+use crate::chain::fees::{Priority, TransferAsset, transfer_fee};
 use crate::chain::{Family, Network};
 use crate::clock::iso_from_ms;
 use crate::error::{ApiError, ApiResult};
@@ -67,9 +67,15 @@ async fn check(
     let bad = |message: String| ApiError::bad_request(message);
     let not_on = |kind: &str| bad(format!("{kind} transfers are not possible on {}", network.name));
     let (asset, to, amount, priority, memo, external_id, fee_kind) = match request {
-        TransferRequest::Native { to, amount, memo, priority, external_id } => {
-            (AssetInfo::native(network), to, amount, priority, memo, external_id, AssetKind::Native)
-        }
+        TransferRequest::Native { to, amount, memo, priority, external_id } => (
+            AssetInfo::native(network),
+            to,
+            amount,
+            priority,
+            memo,
+            external_id,
+            TransferAsset::Native,
+        ),
         TransferRequest::Erc20 { contract, to, amount, priority, external_id } => {
             if network.family != Family::Evm {
                 return Err(not_on("Erc20"));
@@ -77,7 +83,7 @@ async fn check(
             let contract =
                 validate_address(network, contract).map_err(|e| bad(format!("contract: {e}")))?;
             let asset = asset_info(&state.store, network, &contract).await?;
-            (asset, to, amount, priority, &None, external_id, AssetKind::Token)
+            (asset, to, amount, priority, &None, external_id, TransferAsset::Token)
         }
         TransferRequest::Spl { to, amount, mint, memo, external_id, .. } => {
             if network.family != Family::Solana {
@@ -85,7 +91,7 @@ async fn check(
             }
             let mint = validate_address(network, mint).map_err(|e| bad(format!("mint: {e}")))?;
             let asset = asset_info(&state.store, network, &mint).await?;
-            (asset, to, amount, &None, memo, external_id, AssetKind::Token)
+            (asset, to, amount, &None, memo, external_id, TransferAsset::Token)
         }
     };
     if priority.is_some() && network.family == Family::Solana {

@@ -202,7 +202,7 @@ pub async fn create_wallet(
     if state.fund_new_wallets {
         let coin = crate::ledger::AssetInfo::native(network);
         let one = 10u128.pow(u32::from(network.native_decimals));
-        crate::ledger::mint(state, network, &wallet.address, &coin, one).await?;
+        crate::ledger::mint(state, network, None, &wallet.address, &coin, one).await?;
     }
     Ok(wallet)
 }

@@ -144,3 +144,26 @@ fn settings_never_show_the_service_account_secrets() {
     let shown = format!("{:?}", config.service_account);
     assert!(!shown.contains("token-1"), "{shown}");
 }
+
+#[test]
+fn company_guardrails_name_offered_networks_and_positive_limits() {
+    let json = r#"{"dailyLimits":{"EthereumSepolia":{"Native":"0.5"}},"lookalikeCheck":false}"#;
+    let config = Config::from_settings(settings(&["--guardrails", json])).expect("valid");
+    let guardrails = config.guardrails.expect("guardrails");
+    assert_eq!(guardrails.daily_limits["EthereumSepolia"]["Native"], "0.5");
+    assert!(guardrails.first_send_warning, "on unless turned off");
+    assert!(!guardrails.lookalike_check);
+    assert_eq!(Config::from_settings(settings(&[])).expect("valid").guardrails, None);
+    for (bad, says) in [
+        ("{", "not the JSON expected"),
+        (r#"{"dailyLimit":{}}"#, "not the JSON expected"),
+        (r#"{"dailyLimits":{"Dogecoin":{"Native":"1"}}}"#, "Dogecoin is not one of --networks"),
+        (r#"{"dailyLimits":{"EthereumSepolia":{"Native":"0"}}}"#, "positive amount"),
+        (r#"{"dailyLimits":{"EthereumSepolia":{"Native":"-1"}}}"#, "positive amount"),
+        (r#"{"dailyLimits":{"EthereumSepolia":{"Native":"1e3"}}}"#, "positive amount"),
+    ] {
+        let error = refused(&["--guardrails", bad]);
+        assert_eq!(error.setting, "--guardrails / SIGIL_GUARDRAILS");
+        assert!(error.problem.contains(says), "{bad}: {error}");
+    }
+}

@@ -31,6 +31,7 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
         app_name: config.app_name.clone(),
         networks: config.networks.clone(),
         default_networks: config.default_networks.clone(),
+        guardrails: config.guardrails.clone(),
     })
 }
 

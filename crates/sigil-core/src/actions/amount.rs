@@ -43,7 +43,7 @@ impl AmountError {
 }
 
 /// An amount in base units of an asset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BaseUnits(pub U256);
 
 impl BaseUnits {

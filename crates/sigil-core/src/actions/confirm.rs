@@ -9,7 +9,7 @@ use serde_json::Value;
 use sigil_authn::{CancellationToken, Passkeys, Prompter};
 use sigil_store::{Operation, OperationState};
 
-use super::{ActionKind, Actions, internal, kind_of};
+use super::{ActionKind, Actions, PREPARED_LIFETIME_MS, internal, kind_of};
 use crate::error::{Error, Result};
 
 /// What a confirmed action produced.
@@ -46,6 +46,13 @@ impl Actions {
         let operation = self.operation(owner, operation_id).await?;
         if operation.state.is_final() {
             return Err(Error::OperationFinished(operation.state.to_string()));
+        }
+        // Nothing of it went out yet (a `Sent` one is reconciled, however old).
+        if operation.state != OperationState::Sent
+            && self.clock.now_ms() - operation.created_at_ms >= PREPARED_LIFETIME_MS
+        {
+            self.advance(&operation, OperationState::Abandoned, None).await?;
+            return Err(Error::OperationExpired { minutes: PREPARED_LIFETIME_MS / 60_000 });
         }
         let kind = kind_of(&operation)?;
         if operation.state == OperationState::Sent

@@ -3,7 +3,7 @@
 //! produced them: what the user confirms is what Dfns receives.
 
 use dfns_client::models::{
-    Asset, AssetKind, CreateCredentialRequest, CreateWalletRequest, CredentialUuidRequest,
+    Asset, AssetKind, CreateCredentialRequest, CreateWalletRequest, CredentialUuidRequest, Quotes,
     SignaturePayload, SignatureRequest, TransferRequest, Wallet,
 };
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::amount::BaseUnits;
 
 /// A transfer as the confirmation screen shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct TransferIntent {
@@ -33,8 +33,25 @@ pub struct TransferIntent {
     pub asset: String,
     /// The fee tier: `Slow`, `Standard` (Dfns's default) or `Fast`.
     pub fee_tier: String,
+    /// The most the network fee may be, at Dfns's estimate when it was prepared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<TransferFee>,
     /// The idempotency id that ties the action to its journal entry.
     pub external_id: String,
+}
+
+/// A network fee, in the network's coin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase")]
+pub struct TransferFee {
+    /// In whole units ("0.000063").
+    pub amount: String,
+    /// The network's coin ("ETH").
+    pub symbol: String,
+    /// Fiat value of one whole coin, when Dfns gave one, e.g. `{"USD": 3020.8}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<Quotes>,
 }
 
 /// A signature as the confirmation screen shows it.
@@ -147,8 +164,14 @@ fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, IntentError> {
     serde_json::from_str(body).map_err(|error| IntentError(error.to_string()))
 }
 
-/// Decodes a transfer body for `wallet`, whose asset is `asset` (for decimals and symbol).
-pub fn transfer_intent(body: &str, wallet: &Wallet, asset: &Asset) -> Result<Intent, IntentError> {
+/// Decodes a transfer body for `wallet`, whose asset is `asset` (for decimals and symbol); `fee`
+/// is the estimate checked with it.
+pub fn transfer_intent(
+    body: &str,
+    wallet: &Wallet,
+    asset: &Asset,
+    fee: Option<TransferFee>,
+) -> Result<Intent, IntentError> {
     let (to, amount, priority, external_id, token) = match parse(body)? {
         TransferRequest::Native { to, amount, priority, external_id, .. } => {
             (to, amount, priority, external_id, None)
@@ -184,6 +207,7 @@ pub fn transfer_intent(body: &str, wallet: &Wallet, asset: &Asset) -> Result<Int
         symbol: asset.symbol.clone().unwrap_or_else(|| "units".to_owned()),
         asset: token.map_or_else(|| "Native".to_owned(), |(_, id)| id),
         fee_tier: priority.unwrap_or_else(|| "Standard".to_owned()),
+        fee,
         external_id,
     }))
 }

@@ -1,16 +1,20 @@
 //! Preparing an action: checked, its body built once, its [`Intent`] decoded from those bytes
 //! and the whole journaled, before anything is sent.
 
+use alloy_primitives::U256;
 use dfns_client::models::{
     Asset, AssetKind, CreateCredentialRequest, CreateWalletRequest, CredentialKind,
-    CredentialUuidRequest, SignaturePayload, SignatureRequest, TransferRequest, Wallet,
+    CredentialUuidRequest, Quotes, SignaturePayload, SignatureRequest, TransferRequest, Wallet,
 };
+use dfns_networks::fees::{FeeEstimate, Priority, TransferAsset};
+use dfns_networks::{Family, Network};
 use sigil_authn::{CancellationToken, Passkeys, Prompter};
 use sigil_store::NewOperation;
 
+use super::intent::TransferFee;
 use super::{
-    ActionKind, Actions, AssetRef, BaseUnits, Intent, SendRequest, SignWhat, Warning, intent,
-    internal, json,
+    ActionKind, Actions, AssetRef, BaseUnits, FEE_ESTIMATE_KEPT_MS, FeeTier, Guardrails, Intent,
+    SendRequest, SignWhat, Warning, intent, internal, json,
 };
 use crate::error::{Error, Result};
 
@@ -35,39 +39,43 @@ struct Draft<'a> {
     warnings: Vec<Warning>,
 }
 
+/// A transfer that passed every check, ready to build.
+#[derive(Debug, Clone)]
+struct CheckedSend {
+    wallet: Wallet,
+    asset: Asset,
+    to: String,
+    amount: BaseUnits,
+    priority: Option<String>,
+    fee: TransferFee,
+    warnings: Vec<Warning>,
+}
+
 impl Actions {
-    /// Checks a transfer (address for the network, amount against decimals and balance,
-    /// guardrails), builds its body and journals it.
-    pub async fn prepare_send(&self, owner: &str, request: &SendRequest) -> Result<Prepared> {
+    /// The checks of [`Self::prepare_send`] (address, amount, balance, fee, guardrails), with
+    /// nothing written: no journal entry, no `externalId`, and not the one-action lock, so the
+    /// send form can ask while the person types. Returns what the confirmation would warn of.
+    pub async fn validate_send(
+        &self,
+        owner: &str,
+        request: &SendRequest,
+        guardrails: &Guardrails,
+    ) -> Result<Vec<Warning>> {
+        Ok(self.check_send(owner, request, guardrails).await?.warnings)
+    }
+
+    /// Checks a transfer (address for the network, amount against decimals and balance, the
+    /// network fee against the coin left for it, guardrails), builds its body and journals it.
+    pub async fn prepare_send(
+        &self,
+        owner: &str,
+        request: &SendRequest,
+        guardrails: &Guardrails,
+    ) -> Result<Prepared> {
         let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
-        let (wallet, asset) = self.wallet_and_asset(&request.wallet_id, &request.asset).await?;
-        let network = dfns_networks::network(&wallet.network)
-            .ok_or_else(|| Error::NetworkUnsupported(wallet.network.clone()))?;
-        let to = dfns_networks::address::validate_address(network, request.to.trim())
-            .map_err(|error| Error::AddressInvalid(error.0))?;
-        let symbol = asset.symbol.clone().unwrap_or_else(|| "the asset".to_owned());
-        let amount = BaseUnits::parse_decimal(&request.amount, asset.decimals, &symbol)?;
-        let balance =
-            BaseUnits::parse_base(&asset.balance).unwrap_or(BaseUnits(Default::default()));
-        if amount > balance {
-            return Err(Error::InsufficientFunds {
-                balance: balance.to_decimal_string(asset.decimals),
-                symbol,
-            });
-        }
-        let history = self.reads.cached_history(&wallet.id, 200).await?;
-        let recent = self.journal.recent(owner, 200).await?;
-        let warnings = self.guardrails.check(
-            &wallet,
-            &asset,
-            &to,
-            amount,
-            &history,
-            &recent,
-            self.clock.now_ms(),
-        )?;
+        let CheckedSend { wallet, asset, to, amount, priority, fee, warnings } =
+            self.check_send(owner, request, guardrails).await?;
         let external_id = Some(external_id()?);
-        let priority = request.fee_tier.map(|tier| tier.as_str().to_owned());
         let amount = amount.to_base_string();
         let body = match &request.asset {
             AssetRef::Native => {
@@ -90,11 +98,138 @@ impl Actions {
             },
         };
         let body = json(&body)?;
-        let intent = intent::transfer_intent(&body, &wallet, &asset).map_err(internal)?;
+        let intent =
+            intent::transfer_intent(&body, &wallet, &asset, Some(fee)).map_err(internal)?;
         let path = format!("/wallets/{}/transfers", wallet.id);
         let kind = ActionKind::Transfer;
         self.journal_draft(owner, Draft { kind, method: "POST", path, body, intent, warnings })
             .await
+    }
+
+    /// The most of `asset` the wallet can send at `fee_tier`: the whole balance of a token
+    /// (when the coin covers the fee), the coin's balance less the fee. `INSUFFICIENT_FUNDS_FOR_FEE`
+    /// when nothing can be sent.
+    pub async fn max_send(
+        &self,
+        wallet_id: &str,
+        asset: &AssetRef,
+        fee_tier: Option<FeeTier>,
+    ) -> Result<String> {
+        let (wallet, held, native) = self.wallet_and_asset(wallet_id, asset).await?;
+        let network = network_of(&wallet)?;
+        let (fee, _) = self.fee(&wallet, network, asset, fee_tier).await?;
+        let coin = native.balance;
+        let shortfall = |available: BaseUnits| Error::InsufficientFundsForFee {
+            fee: fee.to_decimal_string(network.native_decimals),
+            symbol: network.native_symbol.to_owned(),
+            available: available.to_decimal_string(network.native_decimals),
+            advice: "add some to this wallet first",
+        };
+        match asset {
+            AssetRef::Native => match coin.0.checked_sub(fee.0) {
+                Some(left) if !left.is_zero() => {
+                    Ok(BaseUnits(left).to_decimal_string(held.decimals))
+                }
+                _ => Err(shortfall(coin)),
+            },
+            _ if coin < fee => Err(shortfall(coin)),
+            _ => Ok(balance_of(&held).to_decimal_string(held.decimals)),
+        }
+    }
+
+    async fn check_send(
+        &self,
+        owner: &str,
+        request: &SendRequest,
+        guardrails: &Guardrails,
+    ) -> Result<CheckedSend> {
+        let (wallet, asset, native) =
+            self.wallet_and_asset(&request.wallet_id, &request.asset).await?;
+        let network = network_of(&wallet)?;
+        let to = dfns_networks::address::validate_address(network, request.to.trim())
+            .map_err(|error| Error::AddressInvalid(error.0))?;
+        let symbol = asset.symbol.clone().unwrap_or_else(|| "the asset".to_owned());
+        let amount = BaseUnits::parse_decimal(&request.amount, asset.decimals, &symbol)?;
+        let balance = balance_of(&asset);
+        if amount > balance {
+            return Err(Error::InsufficientFunds {
+                balance: balance.to_decimal_string(asset.decimals),
+                symbol,
+            });
+        }
+        let (fee, priority) = self.fee(&wallet, network, &request.asset, request.fee_tier).await?;
+        // What of the coin is left for the fee once the amount is taken from it.
+        let available = match request.asset {
+            AssetRef::Native => BaseUnits(native.balance.0 - amount.0),
+            _ => native.balance,
+        };
+        if fee > available {
+            return Err(Error::InsufficientFundsForFee {
+                fee: fee.to_decimal_string(network.native_decimals),
+                symbol: network.native_symbol.to_owned(),
+                available: available.to_decimal_string(network.native_decimals),
+                advice: if request.asset == AssetRef::Native {
+                    "send less (Max leaves room for the fee)"
+                } else {
+                    "add some of the network's coin to this wallet first"
+                },
+            });
+        }
+        let sends = self.journal.of_kind_since(owner, ActionKind::Transfer.as_str(), 0).await?;
+        let warnings =
+            guardrails.check(&wallet, &asset, &to, amount, &sends, self.clock.now_ms())?;
+        let fee = TransferFee {
+            amount: fee.to_decimal_string(network.native_decimals),
+            symbol: network.native_symbol.to_owned(),
+            quotes: native.quotes,
+        };
+        Ok(CheckedSend { wallet, asset, to, amount, priority, fee, warnings })
+    }
+
+    /// The most a transfer of `asset` costs at `tier` (Dfns's fee estimate for the network,
+    /// kept for a short while), and the priority to put in its body: none on Solana, whose
+    /// transfers take no priority.
+    async fn fee(
+        &self,
+        wallet: &Wallet,
+        network: &Network,
+        asset: &AssetRef,
+        tier: Option<FeeTier>,
+    ) -> Result<(BaseUnits, Option<String>)> {
+        let tier = tier.filter(|_| network.family != Family::Solana);
+        let estimate = self.fee_estimate(&wallet.network).await?;
+        let kind = match asset {
+            AssetRef::Native => TransferAsset::Native,
+            _ => TransferAsset::Token,
+        };
+        let priority = tier.map_or(Priority::Standard, FeeTier::priority);
+        let fee = BaseUnits(U256::from(estimate.transfer_fee(kind, priority)));
+        Ok((fee, tier.map(|tier| tier.as_str().to_owned())))
+    }
+
+    async fn fee_estimate(&self, network: &str) -> Result<FeeEstimate> {
+        let now = self.clock.now_ms();
+        if let Some((at, estimate)) = self.fees.lock().await.get(network)
+            && now - at < FEE_ESTIMATE_KEPT_MS
+        {
+            return Ok(estimate.clone());
+        }
+        let name = network.to_owned();
+        let body = self
+            .dfns
+            .call(|dfns| {
+                let name = name.clone();
+                async move { dfns.get_fees(&name).await }
+            })
+            .await
+            .map_err(|error| match error {
+                Error::Dfns(error) => Error::FeeUnavailable(error.to_string()),
+                other => other,
+            })?;
+        let estimate =
+            FeeEstimate::parse(&body).map_err(|error| Error::FeeUnavailable(error.to_string()))?;
+        self.fees.lock().await.insert(network.to_owned(), (now, estimate.clone()));
+        Ok(estimate)
     }
 
     /// Checks a signature request against the wallet's network and journals it.
@@ -106,8 +241,7 @@ impl Actions {
     ) -> Result<Prepared> {
         let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
         let wallet = self.wallet(wallet_id).await?;
-        let network = dfns_networks::network(&wallet.network)
-            .ok_or_else(|| Error::NetworkUnsupported(wallet.network.clone()))?;
+        let network = network_of(&wallet)?;
         let supported = network.family.signature_kinds();
         if !supported.contains(&what.kind().dfns_kind()) {
             return Err(Error::SignatureKindUnsupported {
@@ -261,6 +395,7 @@ impl Actions {
 
     async fn journal_draft(&self, owner: &str, draft: Draft<'_>) -> Result<Prepared> {
         let intent_json = json(&draft.intent)?;
+        let warnings_json = json(&draft.warnings)?;
         let operation = self
             .journal
             .record(
@@ -272,6 +407,7 @@ impl Actions {
                     path: &draft.path,
                     body: &draft.body,
                     intent: &intent_json,
+                    warnings: &warnings_json,
                 },
                 self.clock.now_ms(),
             )
@@ -290,7 +426,13 @@ impl Actions {
             .ok_or_else(|| Error::WalletUnknown(wallet_id.to_owned()))
     }
 
-    async fn wallet_and_asset(&self, wallet_id: &str, asset: &AssetRef) -> Result<(Wallet, Asset)> {
+    /// The wallet, the asset asked for, and the network's coin as held (zero when the wallet
+    /// holds none).
+    async fn wallet_and_asset(
+        &self,
+        wallet_id: &str,
+        asset: &AssetRef,
+    ) -> Result<(Wallet, Asset, NativeCoin)> {
         let view = self
             .reads
             .cached_wallets()
@@ -299,6 +441,11 @@ impl Actions {
             .find(|view| view.wallet.id == wallet_id)
             .ok_or_else(|| Error::WalletUnknown(wallet_id.to_owned()))?;
         let assets = view.assets.map(|assets| assets.assets).unwrap_or_default();
+        let native = assets
+            .iter()
+            .find(|candidate| candidate.kind == AssetKind::Native)
+            .map(|coin| NativeCoin { balance: balance_of(coin), quotes: coin.quotes.clone() })
+            .unwrap_or_default();
         let found = assets.into_iter().find(|candidate| match asset {
             AssetRef::Native => candidate.kind == AssetKind::Native,
             AssetRef::Erc20 { contract } => {
@@ -311,8 +458,24 @@ impl Actions {
             AssetRef::Spl { mint } => candidate.mint.as_deref() == Some(mint.as_str()),
         });
         let asset = found.ok_or(Error::AssetUnknown)?;
-        Ok((view.wallet, asset))
+        Ok((view.wallet, asset, native))
     }
+}
+
+/// What a wallet holds of its network's coin, which pays every fee.
+#[derive(Debug, Clone, Default)]
+struct NativeCoin {
+    balance: BaseUnits,
+    quotes: Option<Quotes>,
+}
+
+fn balance_of(asset: &Asset) -> BaseUnits {
+    BaseUnits::parse_base(&asset.balance).unwrap_or_default()
+}
+
+fn network_of(wallet: &Wallet) -> Result<&'static Network> {
+    dfns_networks::network(&wallet.network)
+        .ok_or_else(|| Error::NetworkUnsupported(wallet.network.clone()))
 }
 
 /// A new `externalId`: `sigil-` and 16 random bytes in hex.

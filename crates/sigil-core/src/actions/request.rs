@@ -1,5 +1,6 @@
 //! What the user asks for: the send form (asset, fee tier) and what to sign.
 
+use dfns_networks::fees::Priority;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -40,6 +41,14 @@ impl FeeTier {
             Self::Slow => "Slow",
             Self::Standard => "Standard",
             Self::Fast => "Fast",
+        }
+    }
+
+    pub(super) fn priority(self) -> Priority {
+        match self {
+            Self::Slow => Priority::Slow,
+            Self::Standard => Priority::Standard,
+            Self::Fast => Priority::Fast,
         }
     }
 }

@@ -16,6 +16,7 @@ fn config(rp_id: &str, dfns_api_url: &str) -> Config {
         app_name: "Acme Wallet".to_owned(),
         networks: vec!["EthereumSepolia".to_owned()],
         default_networks: vec!["EthereumSepolia".to_owned()],
+        guardrails: None,
     }
 }
 

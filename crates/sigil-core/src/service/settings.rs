@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::views::AuthenticatorChoice;
+use crate::actions::Guardrails;
 
 /// The company server an installer carries: set `SIGIL_COMPANY_URL` when building it, and the
 /// person never has to type or confirm it (the installer came from the company).
@@ -28,6 +29,9 @@ pub struct Settings {
     /// Where new passkeys are made; unset, the strongest this computer offers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticator: Option<AuthenticatorChoice>,
+    /// The person's own guardrails; unset, the company's defaults apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardrails: Option<Guardrails>,
 }
 
 impl Default for Settings {
@@ -39,6 +43,7 @@ impl Default for Settings {
             company_confirmed: given.is_some(),
             companion_url: given.unwrap_or_else(|| SUGGESTED_COMPANION_URL.to_owned()),
             authenticator: None,
+            guardrails: None,
         }
     }
 }

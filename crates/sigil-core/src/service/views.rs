@@ -7,7 +7,9 @@ use serde_json::Value;
 use sigil_api::User;
 
 pub use crate::actions::SignKind;
-use crate::actions::{AssetRef, FeeTier, Intent, Outcome, Prepared, SendRequest, Warning};
+use crate::actions::{
+    AssetRef, FeeTier, Guardrails, Intent, Outcome, Prepared, SendRequest, Warning,
+};
 use crate::error::{Error, ErrorCode};
 
 /// The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -506,6 +508,19 @@ pub struct ApprovalView {
     /// Set when the authenticator asks for its PIN.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pin: Option<PinRequest>,
+    /// For a signed action: the warnings shown when it was prepared.
+    pub warnings: Vec<Warning>,
+}
+
+/// The guardrails in force, for the Settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct GuardrailsView {
+    /// The daily limits and warnings.
+    pub guardrails: Guardrails,
+    /// Whether they are the company's defaults (the person has not set their own).
+    pub from_company: bool,
 }
 
 /// The passkey ceremonies the person approves.

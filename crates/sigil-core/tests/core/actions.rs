@@ -25,6 +25,7 @@ struct Funded {
     reads: Reads,
     dfns: Arc<DfnsSession>,
     sepolia: String,
+    dfns_user: String,
 }
 
 impl Funded {
@@ -49,7 +50,7 @@ impl Funded {
             .expect("faucet");
         assert!(faucet.status().is_success());
         reads.sync(&dfns_user).await.expect("sync");
-        Self { sepolia: sepolia.id.clone(), app, owner, reads, dfns }
+        Self { sepolia: sepolia.id.clone(), app, owner, reads, dfns, dfns_user }
     }
 
     /// Confirms an action with the user's device passkey, `person` answering its prompt.
@@ -64,12 +65,16 @@ impl Funded {
             .await
     }
 
-    fn actions(&self, guardrails: Guardrails) -> Actions {
+    /// Reads balances and history again from Dfns.
+    async fn resync(&self) {
+        self.reads.sync(&self.dfns_user).await.expect("sync");
+    }
+
+    fn actions(&self) -> Actions {
         Actions::new(
             self.dfns.clone(),
             self.reads.clone(),
             self.app.journal.clone(),
-            guardrails,
             self.app.clock.clone(),
         )
     }
@@ -130,10 +135,11 @@ async fn transfers_at_dfns(funded: &Funded) -> Vec<dfns_client::models::Transfer
 async fn a_send_is_journaled_shown_from_its_exact_body_signed_and_confirmed() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "ada@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let mut request = funded.send(ELSEWHERE, "0.25");
     request.fee_tier = Some(FeeTier::Fast);
-    let prepared = actions.prepare_send(&funded.owner, &request).await.expect("prepared");
+    let prepared =
+        actions.prepare_send(&funded.owner, &request, &guardrails).await.expect("prepared");
     assert_eq!(
         prepared.intent.summary(),
         format!("Send 0.25 ETH to {ELSEWHERE} on EthereumSepolia (Fast fee)")
@@ -166,9 +172,9 @@ async fn a_send_is_journaled_shown_from_its_exact_body_signed_and_confirmed() {
 async fn a_transfer_whose_answer_was_lost_is_found_by_external_id_and_never_sent_twice() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "bob@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect("prepared");
     // The app sent exactly the journaled bytes, then died before hearing the answer.
@@ -189,9 +195,9 @@ async fn a_transfer_whose_answer_was_lost_is_found_by_external_id_and_never_sent
 async fn a_transfer_that_never_reached_dfns_is_signed_again_with_the_same_external_id() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "cat@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect("prepared");
     // Marked sent, but the request died on the way: Dfns never saw it.
@@ -218,7 +224,7 @@ async fn a_transfer_that_never_reached_dfns_is_signed_again_with_the_same_extern
 async fn amounts_and_addresses_that_cannot_be_sent_are_refused_before_anything_is_journaled() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "dot@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let solana_address = "FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z";
     let cases = [
         (funded.send(ELSEWHERE, "0.0000000000000000001"), "AMOUNT_TOO_PRECISE"),
@@ -242,7 +248,8 @@ async fn amounts_and_addresses_that_cannot_be_sent_are_refused_before_anything_i
         ),
     ];
     for (request, code) in cases {
-        let error = actions.prepare_send(&funded.owner, &request).await.expect_err(code);
+        let error =
+            actions.prepare_send(&funded.owner, &request, &guardrails).await.expect_err(code);
         assert_eq!(error.code(), code, "{request:?}: {error}");
     }
     let journaled = funded.app.journal.recent(&funded.owner, 10).await.expect("journal");
@@ -258,18 +265,20 @@ async fn the_daily_limit_refuses_what_would_pass_it_and_a_look_alike_address_is_
         funded.sepolia.clone(),
         [("Native".to_owned(), "0.3".to_owned())].into_iter().collect(),
     );
-    let actions = funded.actions(guardrails);
-    let first =
-        actions.prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.25")).await.expect("within");
+    let actions = funded.actions();
+    let first = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.25"), &guardrails)
+        .await
+        .expect("within");
     funded.confirm(&actions, &first.operation_id, &Person::default()).await.expect("sent");
     let over = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect_err("over");
     assert_eq!(over.code(), "DAILY_LIMIT_EXCEEDED");
     let lookalike = "0x5aaeb600000000000000000000000000000beaed";
     let flagged = actions
-        .prepare_send(&funded.owner, &funded.send(lookalike, "0.01"))
+        .prepare_send(&funded.owner, &funded.send(lookalike, "0.01"), &guardrails)
         .await
         .expect("prepared");
     assert_eq!(
@@ -280,7 +289,7 @@ async fn the_daily_limit_refuses_what_would_pass_it_and_a_look_alike_address_is_
         ]
     );
     let known = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.01"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.01"), &guardrails)
         .await
         .expect("prepared");
     assert!(known.warnings.is_empty(), "a known recipient: {:?}", known.warnings);
@@ -311,9 +320,9 @@ impl Prompter for Gate {
 async fn a_second_request_while_an_action_runs_is_busy() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Arc::new(Funded::new(&stack, "fin@example.org").await);
-    let actions = Arc::new(funded.actions(Guardrails::default()));
+    let (actions, guardrails) = (Arc::new(funded.actions()), Guardrails::default());
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect("prepared");
     let (asked_tx, asked) = tokio::sync::oneshot::channel();
@@ -327,7 +336,7 @@ async fn a_second_request_while_an_action_runs_is_busy() {
     };
     asked.await.expect("the passkey prompt is up");
     let busy = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect_err("busy");
     assert_eq!(busy.code(), "BUSY");
@@ -339,9 +348,9 @@ async fn a_second_request_while_an_action_runs_is_busy() {
 async fn an_action_killed_between_init_and_complete_is_replayed_from_the_journal_once() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "gil@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect("prepared");
     // The process got the challenge and died before signing: Dfns received nothing.
@@ -360,7 +369,7 @@ async fn an_action_killed_between_init_and_complete_is_replayed_from_the_journal
         .expect("initiated");
 
     // Restarted: a fresh engine on the same journal confirms it.
-    let restarted = funded.actions(Guardrails::default());
+    let restarted = funded.actions();
     assert_eq!(restarted.reconcile(&funded.owner).await.expect("reconcile"), 0, "never sent");
     let outcome = funded.confirm(&restarted, &op.id, &Person::default()).await.expect("replayed");
     assert!(matches!(outcome, Outcome::Transfer(_)));
@@ -371,7 +380,7 @@ async fn an_action_killed_between_init_and_complete_is_replayed_from_the_journal
 async fn signature_requests_sigil_cannot_build_are_refused() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "hal@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let actions = funded.actions();
     let owner = &funded.owner;
     let journaled_before = funded.app.journal.recent(owner, 10).await.expect("journal").len();
     let cases = [
@@ -450,7 +459,7 @@ async fn signature_requests_sigil_cannot_build_are_refused() {
 async fn deactivating_the_last_active_passkey_is_flagged_before_signing() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "ivo@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let actions = funded.actions();
     let credentials =
         funded.dfns.call(|dfns| async move { dfns.list_credentials().await }).await.expect("list");
     let only = credentials.items.iter().find(|c| c.is_active).expect("the registration passkey");
@@ -469,7 +478,7 @@ async fn deactivating_the_last_active_passkey_is_flagged_before_signing() {
 async fn a_wallet_creation_whose_answer_was_lost_is_found_by_external_id() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "jay@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let actions = funded.actions();
     let offered = vec!["PolygonAmoy".to_owned()];
     let prepared = actions
         .prepare_create_wallet(&funded.owner, "PolygonAmoy", None, &offered)
@@ -496,8 +505,8 @@ async fn with_the_company_server_down_nothing_is_initiated() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "kim@example.org").await;
     let prepared = funded
-        .actions(Guardrails::default())
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .actions()
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &Guardrails::default())
         .await
         .expect("prepared");
     // A new session (no Dfns token yet) whose company server is unreachable.
@@ -511,7 +520,6 @@ async fn with_the_company_server_down_nothing_is_initiated() {
         dfns,
         funded.reads.clone(),
         funded.app.journal.clone(),
-        Guardrails::default(),
         funded.app.clock.clone(),
     );
     let error = funded
@@ -566,16 +574,19 @@ async fn tokens_are_sent_with_their_own_decimals_and_symbol() {
         .await
         .expect("me");
     funded.reads.sync(&me.dfns_user_id.expect("registered")).await.expect("sync");
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
 
     let usdc = SendRequest {
         asset: AssetRef::Erc20 { contract: SEPOLIA_USDC.into() },
         ..funded.send(ELSEWHERE, "1.25")
     };
     let too_precise = SendRequest { amount: "0.0000001".into(), ..usdc.clone() };
-    let error = actions.prepare_send(&funded.owner, &too_precise).await.expect_err("6 decimals");
+    let error = actions
+        .prepare_send(&funded.owner, &too_precise, &guardrails)
+        .await
+        .expect_err("6 decimals");
     assert_eq!(error.code(), "AMOUNT_TOO_PRECISE");
-    let prepared = actions.prepare_send(&funded.owner, &usdc).await.expect("prepared");
+    let prepared = actions.prepare_send(&funded.owner, &usdc, &guardrails).await.expect("prepared");
     assert_eq!(
         prepared.intent.summary(),
         format!("Send 1.25 USDC to {ELSEWHERE} on EthereumSepolia (Standard fee)")
@@ -595,7 +606,7 @@ async fn tokens_are_sent_with_their_own_decimals_and_symbol() {
         amount: "2".into(),
         fee_tier: None,
     };
-    let prepared = actions.prepare_send(&funded.owner, &spl).await.expect("prepared");
+    let prepared = actions.prepare_send(&funded.owner, &spl, &guardrails).await.expect("prepared");
     assert!(
         prepared.intent.summary().starts_with("Send 2 USDC to FVen3X"),
         "{}",
@@ -612,9 +623,9 @@ async fn tokens_are_sent_with_their_own_decimals_and_symbol() {
 async fn a_declined_passkey_prompt_sends_nothing_and_the_action_can_be_confirmed_later() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "max@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect("prepared");
     let declined = funded
@@ -672,9 +683,9 @@ impl Prompter for EndsSessionsFirst {
 async fn a_token_that_dies_between_init_and_complete_sends_nothing_and_a_retry_completes_once() {
     let stack = TestStack::start().await.expect("stack");
     let funded = Funded::new(&stack, "ned@example.org").await;
-    let actions = funded.actions(Guardrails::default());
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
         .await
         .expect("prepared");
     let killer = EndsSessionsFirst {
@@ -707,11 +718,10 @@ async fn dfns_dropping_the_connection_after_applying_a_transfer_never_leads_to_a
         dfns,
         funded.reads.clone(),
         funded.app.journal.clone(),
-        Guardrails::default(),
         funded.app.clock.clone(),
     );
     let prepared = actions
-        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"))
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &Guardrails::default())
         .await
         .expect("prepared");
     proxy.drop_next_transfer_answer();
@@ -732,4 +742,266 @@ async fn dfns_dropping_the_connection_after_applying_a_transfer_never_leads_to_a
         matches!(outcome, Outcome::Transfer(t) if t.external_id.as_deref() == prepared.intent.external_id())
     );
     assert_eq!(transfers_at_dfns(&funded).await.len(), 1, "exactly one transfer");
+}
+
+/// The journaled transfers of the funded user.
+async fn journaled_transfers(funded: &Funded) -> usize {
+    let sends = funded.app.journal.of_kind_since(&funded.owner, "transfer", 0).await;
+    sends.expect("journal").len()
+}
+
+#[tokio::test]
+async fn the_whole_balance_is_refused_before_init_because_the_fee_would_not_fit_and_max_leaves_it()
+{
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "fee@example.org").await;
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
+    let everything = funded.send(ELSEWHERE, "1");
+    let error = actions
+        .prepare_send(&funded.owner, &everything, &guardrails)
+        .await
+        .expect_err("no room for the fee");
+    assert_eq!(error.code(), "INSUFFICIENT_FUNDS_FOR_FEE");
+    // 21 000 gas × 3 gwei, the emulator's standard price on Sepolia.
+    assert!(error.to_string().contains("0.000063 ETH"), "{error}");
+    let validated = actions.validate_send(&funded.owner, &everything, &guardrails).await;
+    assert_eq!(validated.expect_err("the same check").code(), "INSUFFICIENT_FUNDS_FOR_FEE");
+    assert_eq!(journaled_transfers(&funded).await, 0, "nothing journaled");
+
+    let max = actions.max_send(&funded.sepolia, &AssetRef::Native, None).await.expect("max");
+    assert_eq!(max, "0.999937");
+    let fast = actions.max_send(&funded.sepolia, &AssetRef::Native, Some(FeeTier::Fast)).await;
+    assert_eq!(fast.expect("max at Fast"), "0.999916", "a dearer tier leaves less");
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, &max), &guardrails)
+        .await
+        .expect("Max fits");
+    let sigil_core::actions::Intent::Send(intent) = &prepared.intent else { panic!() };
+    let fee = intent.fee.as_ref().expect("the confirmation shows the fee");
+    assert_eq!((fee.amount.as_str(), fee.symbol.as_str()), ("0.000063", "ETH"));
+    funded.confirm(&actions, &prepared.operation_id, &Person::default()).await.expect("sent");
+    funded.resync().await;
+    let wallets = funded.reads.cached_wallets().await.expect("cached");
+    let sepolia = wallets.iter().find(|w| w.wallet.id == funded.sepolia).expect("wallet");
+    let coin = &sepolia.assets.as_ref().expect("assets").assets[0];
+    assert_eq!(coin.balance, "0", "amount and fee took everything, as Max promised");
+}
+
+#[tokio::test]
+async fn a_token_with_no_coin_for_gas_is_refused_before_init_and_max_says_why() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "gas@example.org").await;
+    let wallets = funded.reads.cached_wallets().await.expect("cached");
+    let devnet = wallets.iter().find(|w| w.wallet.network == "SolanaDevnet").expect("devnet");
+    let (devnet_id, devnet_address) =
+        (devnet.wallet.id.clone(), devnet.wallet.address.clone().expect("address"));
+    // USDC on Solana, and not a lamport to pay the fee with.
+    faucet_token(&stack, "SolanaDevnet", &devnet_address, "Spl", DEVNET_USDC).await;
+    funded.resync().await;
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
+    let usdc = AssetRef::Spl { mint: DEVNET_USDC.into() };
+    let spl = SendRequest {
+        wallet_id: devnet_id.clone(),
+        asset: usdc.clone(),
+        to: "FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z".into(),
+        amount: "1".into(),
+        fee_tier: None,
+    };
+    let error = actions.prepare_send(&funded.owner, &spl, &guardrails).await.expect_err("no SOL");
+    assert_eq!(error.code(), "INSUFFICIENT_FUNDS_FOR_FEE");
+    assert!(error.to_string().contains("SOL"), "{error}");
+    let max = actions.max_send(&devnet_id, &usdc, None).await.expect_err("no SOL");
+    assert_eq!(max.code(), "INSUFFICIENT_FUNDS_FOR_FEE");
+    assert_eq!(journaled_transfers(&funded).await, 0, "nothing journaled");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn validating_a_send_writes_nothing_and_answers_while_an_action_runs() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Arc::new(Funded::new(&stack, "val@example.org").await);
+    let (actions, guardrails) = (Arc::new(funded.actions()), Guardrails::default());
+    for amount in ["0.1", "0.12", "0.125"] {
+        let warnings = actions
+            .validate_send(&funded.owner, &funded.send(ELSEWHERE, amount), &guardrails)
+            .await
+            .expect("valid");
+        assert_eq!(warnings, [Warning::FirstSendToAddress]);
+    }
+    assert_eq!(journaled_transfers(&funded).await, 0, "no journal row, no externalId");
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
+        .await
+        .expect("prepared");
+    let (asked_tx, asked) = tokio::sync::oneshot::channel();
+    let (go, go_rx) = std::sync::mpsc::channel();
+    let gate =
+        Gate { asked: std::sync::Mutex::new(Some(asked_tx)), go: std::sync::Mutex::new(go_rx) };
+    let running = {
+        let (actions, funded, id) =
+            (actions.clone(), funded.clone(), prepared.operation_id.clone());
+        tokio::spawn(async move { funded.confirm(&actions, &id, &gate).await })
+    };
+    asked.await.expect("the passkey prompt is up");
+    actions
+        .validate_send(&funded.owner, &funded.send(ELSEWHERE, "0.2"), &guardrails)
+        .await
+        .expect("validation does not wait for the action, nor answer BUSY");
+    go.send(()).expect("approve");
+    running.await.expect("task").expect("the first action finishes");
+    assert_eq!(journaled_transfers(&funded).await, 1, "only the prepared one");
+}
+
+#[tokio::test]
+async fn the_daily_limit_counts_signed_sends_of_the_last_day_however_many_rows_came_after() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "day@example.org").await;
+    let mut guardrails = Guardrails::default();
+    guardrails.daily_limits.insert(
+        funded.sepolia.clone(),
+        [("Native".to_owned(), "0.3".to_owned())].into_iter().collect(),
+    );
+    let actions = funded.actions();
+    let first = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.25"), &guardrails)
+        .await
+        .expect("within");
+    funded.confirm(&actions, &first.operation_id, &Person::default()).await.expect("sent");
+    // Many prepared-and-dropped transfers after it: none spent anything, and none may push the
+    // signed one out of the count.
+    for _ in 0..210 {
+        let dropped = actions
+            .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.01"), &guardrails)
+            .await
+            .expect("prepared");
+        actions.cancel(&funded.owner, &dropped.operation_id).await.expect("dropped");
+    }
+    let over = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
+        .await
+        .expect_err("0.25 + 0.1 > 0.3");
+    assert_eq!(over.code(), "DAILY_LIMIT_EXCEEDED");
+    actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.05"), &guardrails)
+        .await
+        .expect("dropped sends count for nothing: 0.25 + 0.05 fits");
+    funded.app.clock.advance_ms(24 * 3_600_000);
+    actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
+        .await
+        .expect("a day later the earlier send no longer counts");
+}
+
+#[tokio::test]
+async fn guardrails_turned_off_warn_of_nothing_and_a_limit_for_a_missing_asset_is_refused() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "off@example.org").await;
+    let actions = funded.actions();
+    let quiet =
+        Guardrails { first_send_warning: false, lookalike_check: false, ..Guardrails::default() };
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &quiet)
+        .await
+        .expect("prepared");
+    assert!(prepared.warnings.is_empty(), "{:?}", prepared.warnings);
+    let wallets: Vec<_> = funded
+        .reads
+        .cached_wallets()
+        .await
+        .expect("cached")
+        .into_iter()
+        .map(|view| (view.wallet, view.assets.map(|a| a.assets).unwrap_or_default()))
+        .collect();
+    let limit = |wallet: &str, asset: &str, amount: &str| Guardrails {
+        daily_limits: [(wallet.to_owned(), [(asset.to_owned(), amount.to_owned())].into())].into(),
+        ..Guardrails::default()
+    };
+    let checked = limit(&funded.sepolia, "Native", " 0.50 ").checked(&wallets).expect("valid");
+    assert_eq!(checked.daily_limits[&funded.sepolia]["Native"], "0.5");
+    let none = limit(&funded.sepolia, "Native", "").checked(&wallets).expect("valid");
+    assert!(none.daily_limits.is_empty(), "an empty limit is no limit");
+    for (bad, says) in [
+        (limit("wa-nope", "Native", "1"), "no wallet"),
+        (limit(&funded.sepolia, SEPOLIA_USDC, "1"), "holds no asset"),
+        (limit(&funded.sepolia, "Native", "-1"), "negative"),
+        (limit(&funded.sepolia, "Native", "lots"), "not an amount"),
+    ] {
+        let error = bad.checked(&wallets).expect_err(says);
+        assert_eq!(error.code(), "GUARDRAIL_INVALID");
+        assert!(error.to_string().contains(says), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn dust_from_a_look_alike_does_not_make_it_known_and_sending_to_it_is_flagged() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "dust@example.org").await;
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
+    let first = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
+        .await
+        .expect("prepared");
+    funded.confirm(&actions, &first.operation_id, &Person::default()).await.expect("sent");
+    // The poisoner sends dust from an address that starts and ends like the real recipient.
+    let poisoner = "0x5aAeB600000000000000000000000000000bEAeD";
+    let lookalike = dfns_networks::address::validate_address(
+        dfns_networks::network("EthereumSepolia").expect("network"),
+        &poisoner.to_lowercase(),
+    )
+    .expect("an address");
+    let wallets = funded.reads.cached_wallets().await.expect("cached");
+    let sepolia = wallets.iter().find(|w| w.wallet.id == funded.sepolia).expect("wallet");
+    let dust = reqwest::Client::new()
+        .post(format!("{}/_emulator/faucet", stack.dfns.api_url))
+        .json(&serde_json::json!({
+            "network": "EthereumSepolia",
+            "from": lookalike,
+            "address": sepolia.wallet.address,
+            "amount": "1",
+        }))
+        .send()
+        .await
+        .expect("incoming");
+    assert!(dust.status().is_success(), "{}", dust.text().await.unwrap_or_default());
+    funded.resync().await;
+    let history = funded.reads.cached_history(&funded.sepolia, 50).await.expect("history");
+    assert!(
+        history.iter().any(|item| item.from.as_deref() == Some(lookalike.as_str())),
+        "the dust is in the history"
+    );
+    let to_poisoner = actions
+        .prepare_send(&funded.owner, &funded.send(&lookalike, "0.1"), &guardrails)
+        .await
+        .expect("prepared");
+    assert_eq!(
+        to_poisoner.warnings,
+        [
+            Warning::FirstSendToAddress,
+            Warning::LooksLikeKnownAddress { known: ELSEWHERE.to_owned() }
+        ],
+        "received from is not sent to"
+    );
+    let journaled =
+        funded.app.journal.get(&to_poisoner.operation_id).await.expect("j").expect("op");
+    let kept: Vec<Warning> = serde_json::from_str(&journaled.warnings).expect("JSON");
+    assert_eq!(kept, to_poisoner.warnings, "journaled for the approval window");
+}
+
+#[tokio::test]
+async fn an_action_prepared_ten_minutes_ago_is_not_signed() {
+    let stack = TestStack::start().await.expect("stack");
+    let funded = Funded::new(&stack, "old@example.org").await;
+    let (actions, guardrails) = (funded.actions(), Guardrails::default());
+    let prepared = actions
+        .prepare_send(&funded.owner, &funded.send(ELSEWHERE, "0.1"), &guardrails)
+        .await
+        .expect("prepared");
+    funded.app.clock.advance_ms(10 * 60_000);
+    let refuses = Person { declines: true };
+    let error = funded.confirm(&actions, &prepared.operation_id, &refuses).await.expect_err("old");
+    assert_eq!(error.code(), "OPERATION_EXPIRED");
+    let op = funded.app.journal.get(&prepared.operation_id).await.expect("journal").expect("op");
+    assert_eq!(op.state, OperationState::Abandoned);
+    assert!(transfers_at_dfns(&funded).await.is_empty(), "nothing initiated or sent");
+    let again = funded.confirm(&actions, &prepared.operation_id, &refuses).await.expect_err("over");
+    assert_eq!(again.code(), "OPERATION_FINISHED");
 }

@@ -23,7 +23,6 @@ fn options(companion_url: &str, dir: &std::path::Path, secrets: &Arc<MemoryStore
         data_dir: dir.to_owned(),
         secrets: secrets.clone(),
         clock: Arc::new(AppClock::default()),
-        guardrails: Guardrails::default(),
     }
 }
 
@@ -113,7 +112,11 @@ async fn the_whole_user_journey_from_deep_link_to_signing_in_again() {
         amount: "0.1".into(),
         fee_tier: None,
     };
-    let prepared = connected.actions.prepare_send(&owner, &send).await.expect("prepared");
+    let prepared = connected
+        .actions
+        .prepare_send(&owner, &send, &Guardrails::default())
+        .await
+        .expect("prepared");
     assert_eq!(
         prepared.intent.summary(),
         format!("Send 0.1 ETH to {RECIPIENT} on EthereumSepolia (Standard fee)")

@@ -80,6 +80,7 @@ async fn journaled_completion(app: &App) -> (String, RegistrationCompleteRequest
         path: "/api/v1/registration/complete",
         body: &body,
         intent: "{}",
+        warnings: "[]",
     };
     let op = app.journal.record(&new, app.now_ms()).await.expect("journaled");
     app.journal.advance(&op.id, OperationState::Sent, None, app.now_ms()).await.expect("sent");

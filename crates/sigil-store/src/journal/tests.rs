@@ -9,6 +9,7 @@ fn transfer<'a>(external_id: Option<&'a str>) -> NewOperation<'a> {
         path: "/wallets/wa-1/transfers",
         body: r#"{"kind":"Native","to":"0xb","amount":"1"}"#,
         intent: r#"{"send":"1 wei to 0xb"}"#,
+        warnings: "[]",
     }
 }
 

@@ -231,6 +231,7 @@ mod opening {
                     path: "/wallets/wa-1/transfers",
                     body: "{}",
                     intent: "{}",
+                    warnings: "[]",
                 },
                 1,
             )

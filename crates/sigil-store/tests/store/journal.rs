@@ -16,6 +16,7 @@ fn transfer_op<'a>(owner: &'a str, external_id: Option<&'a str>) -> NewOperation
         path: "/wallets/wa-1/transfers",
         body: r#"{"kind":"Native","to":"0xb","amount":"1","externalId":"x-1"}"#,
         intent: r#"{"summary":"Send 1 wei to 0xb"}"#,
+        warnings: "[]",
     }
 }
 
@@ -197,6 +198,36 @@ mod advancing {
     }
 
     #[tokio::test]
+    async fn operations_of_one_kind_are_listed_from_a_time_on_whatever_their_number() {
+        let journal = Journal::in_memory().await.expect("journal");
+        // More than any "newest N" window would hold: the count is by time, not by rows.
+        for at in 0..250 {
+            journal.record(&transfer_op("us-1", None), at).await.expect("record");
+        }
+        let signature = NewOperation { kind: "signature", ..transfer_op("us-1", None) };
+        journal.record(&signature, 240).await.expect("record");
+        journal.record(&transfer_op("us-2", None), 240).await.expect("record");
+        let since = journal.of_kind_since("us-1", "transfer", 10).await.expect("list");
+        assert_eq!(since.len(), 240);
+        assert!(since.iter().all(|op| op.kind == "transfer" && op.owner == "us-1"));
+        assert_eq!(since.first().map(|op| op.created_at_ms), Some(10), "oldest first");
+    }
+
+    #[tokio::test]
+    async fn the_warnings_shown_with_an_operation_are_kept_with_it() {
+        let journal = Journal::in_memory().await.expect("journal");
+        let warnings = r#"[{"code":"FIRST_SEND_TO_ADDRESS"}]"#;
+        let new = NewOperation { warnings, ..transfer_op("us-1", None) };
+        let op = journal.record(&new, 1).await.expect("record");
+        assert_eq!(
+            journal.get(&op.id).await.expect("get").map(|op| op.warnings).as_deref(),
+            Some(warnings)
+        );
+        let not_json = NewOperation { warnings: "first send", ..transfer_op("us-1", None) };
+        assert_eq!(code(journal.record(&not_json, 1).await), "JOURNAL_INVALID_OPERATION");
+    }
+
+    #[tokio::test]
     async fn an_unknown_operation_cannot_advance() {
         let journal = Journal::in_memory().await.expect("journal");
         assert_eq!(code(journal.advance("op-missing", Done, None, 1).await), "JOURNAL_NOT_FOUND");
@@ -364,7 +395,7 @@ mod refusing {
 
         let err = Journal::open(&path).await.expect_err("newer");
         assert_eq!(err.code(), "JOURNAL_TOO_NEW");
-        assert!(matches!(err, JournalError::TooNew { found: 99, known: 1, .. }), "{err:?}");
+        assert!(matches!(err, JournalError::TooNew { found: 99, known: 2, .. }), "{err:?}");
         assert_eq!(
             read_sql(&path, "SELECT id FROM operations").await,
             op.id,

@@ -19,23 +19,6 @@ fn amount(value: &Value) -> u128 {
 }
 
 #[test]
-fn priority_defaults_to_standard_and_accepts_the_three_dfns_values() {
-    assert_eq!(Priority::parse(None), Ok(Priority::Standard));
-    assert_eq!(Priority::parse(Some("Slow")), Ok(Priority::Slow));
-    assert_eq!(Priority::parse(Some("Standard")), Ok(Priority::Standard));
-    assert_eq!(Priority::parse(Some("Fast")), Ok(Priority::Fast));
-}
-
-#[test]
-fn any_other_priority_is_refused_with_the_accepted_values() {
-    for bad in ["fast", "", "Urgent", "Fast "] {
-        let message = Priority::parse(Some(bad)).expect_err(bad);
-        assert!(message.contains("Slow, Standard or Fast"), "{message}");
-        assert!(message.contains(&format!("{bad:?}")), "{message}");
-    }
-}
-
-#[test]
 fn evm_estimates_have_the_sdk_eip1559_shape() {
     for network in networks().iter().filter(|network| network.family == Family::Evm) {
         let body = fee_estimate(network, 42);
@@ -111,8 +94,8 @@ fn the_transfer_fee_is_what_the_estimate_shows() {
     for network in networks() {
         let body = fee_estimate(network, 1);
         for (priority, level) in levels {
-            let native = transfer_fee(network, AssetKind::Native, priority);
-            let token = transfer_fee(network, AssetKind::Token, priority);
+            let native = transfer_fee(network, TransferAsset::Native, priority);
+            let token = transfer_fee(network, TransferAsset::Token, priority);
             match network.family {
                 Family::Evm => {
                     let max = amount(&body[level]["maxFeePerGas"]);
@@ -136,7 +119,7 @@ fn the_transfer_fee_is_what_the_estimate_shows() {
 #[test]
 fn a_faster_transfer_costs_more() {
     for network in networks() {
-        for asset in [AssetKind::Native, AssetKind::Token] {
+        for asset in [TransferAsset::Native, TransferAsset::Token] {
             let fee = |priority| transfer_fee(network, asset, priority);
             assert!(fee(Priority::Slow) < fee(Priority::Standard), "{}", network.name);
             assert!(fee(Priority::Standard) < fee(Priority::Fast), "{}", network.name);
@@ -148,17 +131,20 @@ fn a_faster_transfer_costs_more() {
 fn fees_are_fixed_amounts_a_test_can_rely_on() {
     // 21 000 gas × (2 gwei base + 1 gwei tip).
     assert_eq!(
-        transfer_fee(net("EthereumSepolia"), AssetKind::Native, Priority::Standard),
+        transfer_fee(net("EthereumSepolia"), TransferAsset::Native, Priority::Standard),
         63_000_000_000_000
     );
     // 141 vB × 5 sat/vB.
-    assert_eq!(transfer_fee(net("BitcoinTestnet4"), AssetKind::Native, Priority::Standard), 705);
+    assert_eq!(
+        transfer_fee(net("BitcoinTestnet4"), TransferAsset::Native, Priority::Standard),
+        705
+    );
     // 5 000 + 10 000 µlamports × 200 000 CU.
-    assert_eq!(transfer_fee(net("SolanaDevnet"), AssetKind::Token, Priority::Standard), 7_000);
+    assert_eq!(transfer_fee(net("SolanaDevnet"), TransferAsset::Token, Priority::Standard), 7_000);
     // The same call twice gives the same fee.
     let network = net("Polygon");
     assert_eq!(
-        transfer_fee(network, AssetKind::Token, Priority::Fast),
-        transfer_fee(network, AssetKind::Token, Priority::Fast)
+        transfer_fee(network, TransferAsset::Token, Priority::Fast),
+        transfer_fee(network, TransferAsset::Token, Priority::Fast)
     );
 }
