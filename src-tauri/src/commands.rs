@@ -6,9 +6,10 @@ use serde_json::Value;
 use sigil_core::ErrorCode;
 use sigil_core::reads::SyncReport;
 use sigil_core::service::AppService;
+use sigil_core::actions::{AssetRef, FeeTier, Guardrails};
 use sigil_core::service::views::{
-    AppState, ApprovalView, AuthenticatorChoice, HistoryView, OutcomeView, PasskeyView,
-    PreparedView, SendForm, SignKind, TransferView, WalletView,
+    AppState, ApprovalView, AuthenticatorChoice, GuardrailsView, HistoryView, OutcomeView,
+    PasskeyView, PreparedView, SendForm, SignKind, TransferView, WalletView,
 };
 use tauri::State;
 

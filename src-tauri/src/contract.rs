@@ -24,6 +24,10 @@ window main {
     fn validate_send(app, form: SendForm) -> () { app.validate_send(form).await }
     /// Prepares a transfer for confirmation.
     fn prepare_send(app, form: SendForm) -> PreparedView { app.prepare_send(form).await }
+    /// The most the send form can send of an asset at a fee tier ("Max").
+    fn max_send(app, wallet_id: String, asset: AssetRef, fee_tier: Option<FeeTier>) -> String {
+        app.max_send(&wallet_id, &asset, fee_tier).await
+    }
     /// Prepares a signature request for confirmation.
     fn prepare_signature(app, wallet_id: String, kind: SignKind, payload: String) -> PreparedView {
         app.prepare_signature(&wallet_id, kind, &payload).await
@@ -64,6 +68,12 @@ window main {
         authenticator: Option<AuthenticatorChoice>,
     ) -> AppState {
         app.set_settings(companion_url, authenticator).await
+    }
+    /// The guardrails in force (the person's, or the company's defaults).
+    fn guardrails(app) -> GuardrailsView { app.guardrails().await }
+    /// Sets the person's own guardrails.
+    fn set_guardrails(app, guardrails: Guardrails) -> GuardrailsView {
+        app.set_guardrails(guardrails).await
     }
     /// Signs out.
     fn sign_out(app) -> () { app.sign_out().await }

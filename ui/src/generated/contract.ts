@@ -83,7 +83,11 @@ authenticator: AuthenticatorChoice,
 /**
  * Set when the authenticator asks for its PIN.
  */
-pin?: PinRequest, };
+pin?: PinRequest, 
+/**
+ * For a signed action: the warnings shown when it was prepared.
+ */
+warnings: Array<Warning>, };
 
 /**
  * Which asset of a wallet to send.
@@ -160,7 +164,7 @@ export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOW
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -179,6 +183,37 @@ message: string, };
  * A fee tier.
  */
 export type FeeTier = "Slow" | "Standard" | "Fast";
+
+/**
+ * The person's guardrails; until they set their own, the company's defaults for their wallets.
+ */
+export type Guardrails = { 
+/**
+ * Per wallet id, then per asset (`Native`, or a token's contract or mint): the most that
+ * may leave in 24 hours, in whole units as typed ("0.5").
+ */
+dailyLimits: { [key in string]: { [key in string]: string } }, 
+/**
+ * Warn before the first send to an address.
+ */
+firstSendWarning: boolean, 
+/**
+ * Warn when a recipient looks like an address sent to before but is another one.
+ */
+lookalikeCheck: boolean, };
+
+/**
+ * The guardrails in force, for the Settings screen.
+ */
+export type GuardrailsView = { 
+/**
+ * The daily limits and warnings.
+ */
+guardrails: Guardrails, 
+/**
+ * Whether they are the company's defaults (the person has not set their own).
+ */
+fromCompany: boolean, };
 
 /**
  * One history item, with the asset's symbol and decimals.
@@ -471,6 +506,23 @@ transfers: number, };
 export type TpmState = "usable" | "noAccess" | "absent";
 
 /**
+ * A network fee, in the network's coin.
+ */
+export type TransferFee = { 
+/**
+ * In whole units ("0.000063").
+ */
+amount: string, 
+/**
+ * The network's coin ("ETH").
+ */
+symbol: string, 
+/**
+ * Fiat value of one whole coin, when Dfns gave one, e.g. `{"USD": 3020.8}`.
+ */
+quotes?: { [key in string]: number }, };
+
+/**
  * A transfer as the confirmation screen shows it.
  */
 export type TransferIntent = { 
@@ -506,6 +558,10 @@ asset: string,
  * The fee tier: `Slow`, `Standard` (Dfns's default) or `Fast`.
  */
 feeTier: string, 
+/**
+ * The most the network fee may be, at Dfns's estimate when it was prepared.
+ */
+fee?: TransferFee, 
 /**
  * The idempotency id that ties the action to its journal entry.
  */
@@ -606,6 +662,7 @@ export const COMMANDS = {
   transfers: "main",
   validate_send: "main",
   prepare_send: "main",
+  max_send: "main",
   prepare_signature: "main",
   prepare_create_wallet: "main",
   passkeys: "main",
@@ -617,6 +674,8 @@ export const COMMANDS = {
   qr_svg: "main",
   confirm_company: "main",
   set_settings: "main",
+  guardrails: "main",
+  set_guardrails: "main",
   sign_out: "main",
   approval_request: "approval",
   approve: "approval",
@@ -636,6 +695,7 @@ export type CommandArgs = {
   transfers: { walletId: string };
   validate_send: { form: SendForm };
   prepare_send: { form: SendForm };
+  max_send: { walletId: string; asset: AssetRef; feeTier?: FeeTier | null };
   prepare_signature: { walletId: string; kind: SignKind; payload: string };
   prepare_create_wallet: { network: string; name?: string | null };
   passkeys: Record<string, never>;
@@ -647,6 +707,8 @@ export type CommandArgs = {
   qr_svg: { text: string };
   confirm_company: { url: string };
   set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null };
+  guardrails: Record<string, never>;
+  set_guardrails: { guardrails: Guardrails };
   sign_out: Record<string, never>;
   approval_request: Record<string, never>;
   approve: { pin?: string | null };
@@ -664,6 +726,7 @@ export type CommandResults = {
   transfers: Array<TransferView>;
   validate_send: void;
   prepare_send: PreparedView;
+  max_send: string;
   prepare_signature: PreparedView;
   prepare_create_wallet: PreparedView;
   passkeys: Array<PasskeyView>;
@@ -675,6 +738,8 @@ export type CommandResults = {
   qr_svg: string;
   confirm_company: AppState;
   set_settings: AppState;
+  guardrails: GuardrailsView;
+  set_guardrails: GuardrailsView;
   sign_out: void;
   approval_request: ApprovalView | null;
   approve: void;
@@ -717,6 +782,8 @@ export function commands(call: Call) {
     validateSend: (form: SendForm) => call("validate_send", { form }),
     /** Prepares a transfer for confirmation. */
     prepareSend: (form: SendForm) => call("prepare_send", { form }),
+    /** The most the send form can send of an asset at a fee tier ("Max"). */
+    maxSend: (walletId: string, asset: AssetRef, feeTier?: FeeTier | null) => call("max_send", { walletId, asset, feeTier }),
     /** Prepares a signature request for confirmation. */
     prepareSignature: (walletId: string, kind: SignKind, payload: string) => call("prepare_signature", { walletId, kind, payload }),
     /** Prepares a new wallet for confirmation. */
@@ -739,6 +806,10 @@ export function commands(call: Call) {
     confirmCompany: (url: string) => call("confirm_company", { url }),
     /** Changes the settings. */
     setSettings: (companionUrl?: string | null, authenticator?: AuthenticatorChoice | null) => call("set_settings", { companionUrl, authenticator }),
+    /** The guardrails in force (the person's, or the company's defaults). */
+    guardrails: () => call("guardrails"),
+    /** Sets the person's own guardrails. */
+    setGuardrails: (guardrails: Guardrails) => call("set_guardrails", { guardrails }),
     /** Signs out. */
     signOut: () => call("sign_out"),
     /** What the person is asked to approve (`null`: nothing). */
