@@ -9,6 +9,7 @@
 //! One action at a time: a second request while one runs gets `BUSY`.
 
 pub mod amount;
+mod computer_code;
 mod confirm;
 mod guardrails;
 pub mod intent;
@@ -26,6 +27,7 @@ use sigil_store::{Journal, Operation, OperationState};
 use tokio::sync::Mutex;
 
 pub use self::amount::{AmountError, BaseUnits};
+pub use self::computer_code::COMPUTER_CODE_LIFETIME_MS;
 pub use self::confirm::Outcome;
 pub use self::guardrails::{Guardrails, Warning};
 pub use self::intent::{Intent, TransferFee};

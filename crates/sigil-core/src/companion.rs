@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sigil_api::pkce::CodeChallenge;
 use sigil_api::{
-    Config, DfnsToken, ErrorBody, ErrorCode, Me, Registered, RegistrationChallenge,
+    Config, DfnsToken, ErrorBody, ErrorCode, Me, Recovered, RecoveryChallenge,
+    RecoveryCompleteRequest, RecoveryCredentialRequest, Registered, RegistrationChallenge,
     RegistrationCompleteRequest, SessionRequest, SessionResponse,
 };
 use url::Url;
@@ -102,7 +103,23 @@ impl CompanionClient {
 
     /// The authorize page the system browser opens for a login.
     pub fn authorize_url(&self, state: &str, challenge: &CodeChallenge, redirect_uri: &str) -> Url {
-        let mut url = self.base.join("login").unwrap_or_else(|_| self.base.clone());
+        self.page_url("login", state, challenge, redirect_uri)
+    }
+
+    /// The page where the person proves who they are again (password and an emailed code) to
+    /// recover access: the same authorize parameters as a login.
+    pub fn recover_url(&self, state: &str, challenge: &CodeChallenge, redirect_uri: &str) -> Url {
+        self.page_url("recover", state, challenge, redirect_uri)
+    }
+
+    fn page_url(
+        &self,
+        page: &str,
+        state: &str,
+        challenge: &CodeChallenge,
+        redirect_uri: &str,
+    ) -> Url {
+        let mut url = self.base.join(page).unwrap_or_else(|_| self.base.clone());
         url.query_pairs_mut()
             .append_pair("state", state)
             .append_pair("code_challenge", challenge.as_str())
@@ -149,6 +166,33 @@ impl CompanionClient {
         request: &RegistrationCompleteRequest,
     ) -> Result<Registered, CompanionError> {
         self.call(Method::POST, "registration/complete", Some(session), Some(request)).await
+    }
+
+    /// `POST /api/v1/recovery/init`: the recovery the companion opens at Dfns (a session from
+    /// the website's recovery check, once).
+    pub async fn recovery_init(
+        &self,
+        session: &Secret,
+    ) -> Result<RecoveryChallenge, CompanionError> {
+        self.call(Method::POST, "recovery/init", Some(session), None::<&()>).await
+    }
+
+    /// `POST /api/v1/recovery/complete`.
+    pub async fn recovery_complete(
+        &self,
+        session: &Secret,
+        request: &RecoveryCompleteRequest,
+    ) -> Result<Recovered, CompanionError> {
+        self.call(Method::POST, "recovery/complete", Some(session), Some(request)).await
+    }
+
+    /// `PUT /api/v1/recovery-credential`: the recovery kit the app registered at Dfns.
+    pub async fn record_recovery_credential(
+        &self,
+        session: &Secret,
+        request: &RecoveryCredentialRequest,
+    ) -> Result<Me, CompanionError> {
+        self.call(Method::PUT, "recovery-credential", Some(session), Some(request)).await
     }
 
     /// `POST /api/v1/dfns-token`.

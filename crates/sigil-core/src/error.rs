@@ -89,6 +89,24 @@ pub enum Error {
     /// A guardrail setting that cannot be used.
     #[error("{0}")]
     GuardrailInvalid(String),
+    /// Not a recovery code.
+    #[error("this is not a recovery code: it starts with D1- and has 32 letters and digits")]
+    RecoveryCodeMalformed,
+    /// The code does not open the account's recovery kit; nothing was sent.
+    #[error("this recovery code does not open your recovery kit; nothing was sent: check it and try again")]
+    RecoveryCodeWrong,
+    /// The kit at Dfns cannot be opened with any code.
+    #[error("your recovery kit cannot be used ({0}): ask the company for help")]
+    RecoveryKitUnusable(String),
+    /// The code typed back is not the one shown.
+    #[error("that is not the recovery code shown: compare it with what you wrote down and type it again")]
+    RecoveryCodeMismatch,
+    /// No recovery kit waits to be confirmed.
+    #[error("there is no new recovery kit to confirm")]
+    NoRecoveryKitToConfirm,
+    /// A one-time code from another computer that cannot be used.
+    #[error("this code from your other computer does not work ({0}): make a new one there")]
+    ComputerCodeRefused(String),
     /// The wallet is not (yet) known to this app.
     #[error("wallet {0} is not among your wallets: refresh and try again")]
     WalletUnknown(String),
@@ -263,6 +281,12 @@ impl Error {
             Self::InsufficientFundsForFee { .. } => ErrorCode::InsufficientFundsForFee,
             Self::FeeUnavailable(_) => ErrorCode::FeeUnavailable,
             Self::GuardrailInvalid(_) => ErrorCode::GuardrailInvalid,
+            Self::RecoveryCodeMalformed => ErrorCode::RecoveryCodeMalformed,
+            Self::RecoveryCodeWrong => ErrorCode::RecoveryCodeWrong,
+            Self::RecoveryKitUnusable(_) => ErrorCode::RecoveryKitUnusable,
+            Self::RecoveryCodeMismatch => ErrorCode::RecoveryCodeMismatch,
+            Self::NoRecoveryKitToConfirm => ErrorCode::NoRecoveryKitToConfirm,
+            Self::ComputerCodeRefused(_) => ErrorCode::ComputerCodeRefused,
             Self::WalletUnknown(_) => ErrorCode::WalletUnknown,
             Self::AssetUnknown => ErrorCode::AssetUnknown,
             Self::DailyLimitExceeded { .. } => ErrorCode::DailyLimitExceeded,
@@ -367,6 +391,18 @@ pub enum ErrorCode {
     FeeUnavailable,
     /// A guardrail setting that cannot be used.
     GuardrailInvalid,
+    /// Not a recovery code.
+    RecoveryCodeMalformed,
+    /// The code does not open the recovery kit.
+    RecoveryCodeWrong,
+    /// The recovery kit cannot be opened.
+    RecoveryKitUnusable,
+    /// The code typed back differs from the one shown.
+    RecoveryCodeMismatch,
+    /// No new recovery kit waits to be confirmed.
+    NoRecoveryKitToConfirm,
+    /// A code from another computer that does not work.
+    ComputerCodeRefused,
     /// Not one of the user's wallets.
     WalletUnknown,
     /// The wallet holds no such asset.

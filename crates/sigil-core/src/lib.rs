@@ -10,7 +10,9 @@
 //! * [`dfns_session`]: the end-user token for Dfns, in memory, refreshed before it expires;
 //! * [`reads`]: wallets, assets, history and transfers from the local cache, synced from Dfns;
 //! * [`actions`]: signed actions with an intent decoded from the exact body, journaled before
-//!   they are sent, reconciled by `externalId` after an unknown outcome, guardrails first.
+//!   they are sent, reconciled by `externalId` after an unknown outcome, guardrails first;
+//! * [`recovery`]: the recovery kit, recovering access with it, and adding this computer with a
+//!   code from another one.
 //!
 //! [`app::Core`] holds them all on one data folder; [`service::AppService`] is the app's use
 //! cases over it, one method per user action, which the desktop shell adapts to IPC.
@@ -29,6 +31,7 @@ mod error;
 pub mod login;
 pub mod onboarding;
 pub mod reads;
+pub mod recovery;
 pub mod service;
 
 pub use error::{Error, ErrorCode, Result};

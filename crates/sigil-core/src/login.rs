@@ -11,7 +11,7 @@ use std::sync::Arc;
 use dfns_client::Secret;
 use serde::{Deserialize, Serialize};
 use sigil_api::pkce::CodeVerifier;
-use sigil_api::{ErrorCode, SessionRequest, User};
+use sigil_api::{ErrorCode, SessionPurpose, SessionRequest, User};
 use sigil_store::{SecretBytes, SecretStore};
 use time::OffsetDateTime;
 use url::Url;
@@ -37,6 +37,9 @@ struct Pending {
     verifier: String,
     redirect_uri: String,
     started_at_ms: i64,
+    /// What the website is asked to check (a recovery asks for more).
+    #[serde(default)]
+    purpose: SessionPurpose,
 }
 
 /// The app's session with the companion, as kept in the keyring.
@@ -50,6 +53,10 @@ pub struct Session {
     /// When the companion stops accepting it unless used (each use slides it).
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+    /// `Recovery` while it may recover access (made from the website's recovery check, and no
+    /// recovery finished since).
+    #[serde(default)]
+    pub purpose: SessionPurpose,
 }
 
 /// What a deep link led to.
@@ -90,10 +97,25 @@ impl Auth {
         &self.companion
     }
 
+    /// Where secrets go (the OS keyring).
+    pub fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
     /// Starts a login: the URL to open in the system browser. A login started before is
     /// replaced (its answer will be refused). While someone is signed in this re-authenticates
     /// them: an answer for another account switches nothing.
     pub async fn start_login(&self) -> Result<Url> {
+        self.start(SessionPurpose::SignIn).await
+    }
+
+    /// Starts a recovery of access: like a login, but the website checks the password afresh
+    /// and a code emailed to the account, and the session it gives may recover access.
+    pub async fn start_recovery(&self) -> Result<Url> {
+        self.start(SessionPurpose::Recovery).await
+    }
+
+    async fn start(&self, purpose: SessionPurpose) -> Result<Url> {
         let verifier = CodeVerifier::generate().map_err(|e| Error::Randomness(e.to_string()))?;
         let state = CodeVerifier::generate().map_err(|e| Error::Randomness(e.to_string()))?;
         let pending = Pending {
@@ -101,10 +123,19 @@ impl Auth {
             verifier: verifier.expose().to_owned(),
             redirect_uri: self.redirect_uri.clone(),
             started_at_ms: self.clock.now_ms(),
+            purpose,
         };
         self.put(PENDING_KEY, &pending).await?;
-        tracing::info!("login started");
-        Ok(self.companion.authorize_url(&pending.state, &verifier.challenge(), &self.redirect_uri))
+        tracing::info!(?purpose, "login started");
+        let (state, challenge) = (&pending.state, &verifier.challenge());
+        Ok(match purpose {
+            SessionPurpose::SignIn => {
+                self.companion.authorize_url(state, challenge, &self.redirect_uri)
+            }
+            SessionPurpose::Recovery => {
+                self.companion.recover_url(state, challenge, &self.redirect_uri)
+            }
+        })
     }
 
     /// Acts on a deep link delivered by the operating system.
@@ -161,6 +192,7 @@ impl Auth {
             token: answer.session_token,
             user: answer.user,
             expires_at: answer.expires_at,
+            purpose: answer.purpose,
         };
         if let Some(current) = self.session().await?
             && current.user.id != session.user.id
@@ -184,6 +216,15 @@ impl Auth {
         let session: Option<Session> = self.read(SESSION_KEY).await?;
         let now = OffsetDateTime::now_utc();
         Ok(session.filter(|session| session.expires_at > now))
+    }
+
+    /// Marks the session as an ordinary one once its recovery is over.
+    pub async fn end_recovery(&self) -> Result<()> {
+        if let Some(mut session) = self.session().await? {
+            session.purpose = SessionPurpose::SignIn;
+            self.put(SESSION_KEY, &session).await?;
+        }
+        Ok(())
     }
 
     /// The session's token, or `SIGNED_OUT`.
@@ -243,13 +284,20 @@ impl Auth {
         self.blocking(move |secrets| secrets.delete(key)).await.map(drop)
     }
 
-    /// Runs a keyring call off the async workers: the OS keyring may block on IPC or a prompt.
     async fn blocking<T: Send + 'static>(
         &self,
         call: impl FnOnce(&dyn SecretStore) -> Result<T, sigil_store::StoreError> + Send + 'static,
     ) -> Result<T> {
-        let secrets = self.secrets.clone();
-        let joined = tokio::task::spawn_blocking(move || call(secrets.as_ref())).await;
-        Ok(joined.map_err(|error| Error::Internal(error.to_string()))??)
+        keyring(&self.secrets, call).await
     }
+}
+
+/// Runs a keyring call off the async workers: the OS keyring may block on IPC or a prompt.
+pub(crate) async fn keyring<T: Send + 'static>(
+    secrets: &Arc<dyn SecretStore>,
+    call: impl FnOnce(&dyn SecretStore) -> Result<T, sigil_store::StoreError> + Send + 'static,
+) -> Result<T> {
+    let secrets = secrets.clone();
+    let joined = tokio::task::spawn_blocking(move || call(secrets.as_ref())).await;
+    Ok(joined.map_err(|error| Error::Internal(error.to_string()))??)
 }

@@ -1,5 +1,5 @@
 //! First sign-in: registration with Dfns through the companion, with the authenticator the user
-//! chose, and the default wallets. One resumable step: the credential is journaled before it
+//! chose, a recovery kit, and the default wallets. One resumable step: the credential is journaled before it
 //! is sent, so after a crash the same credential is sent again (the companion's completion is
 //! idempotent) and no second passkey is ever made for a registration that went through.
 
@@ -68,9 +68,12 @@ pub async fn register(
         Err(error) => return Err(auth.check_signed_out(error).await),
     };
     let credential = passkeys.register(&challenge.options, passkey_name, prompter, cancel).await?;
+    // The kit is registered with the passkey; its code waits in the keyring to be shown.
+    let (username, signed) = (&challenge.options.user.name, &challenge.options.challenge);
+    let kit = crate::recovery::new_kit(auth.secrets(), username, signed).await?;
     let body = RegistrationCompleteRequest {
         first_factor_credential: credential,
-        recovery_credential: None,
+        recovery_credential: Some(kit),
     };
     let body = serde_json::to_string(&body).map_err(|error| Error::Internal(error.to_string()))?;
     let intent = serde_json::json!({

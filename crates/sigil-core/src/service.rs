@@ -25,9 +25,9 @@ use self::ceremony::{ApprovedPrompter, Ceremonies};
 pub use self::events::Event;
 pub use self::settings::Settings;
 use self::views::{
-    AppState, ApprovalView, AuthenticatorChoice, CeremonyKind, ErrorView, GuardrailsView,
-    HistoryView, OutcomeView, PasskeyView, PinRequest, PreparedView, SendForm, SignKind,
-    TransferView, WalletView,
+    AccessView, AppState, ApprovalView, AuthenticatorChoice, CeremonyKind, ComputerCodeView,
+    ErrorView, GuardrailsView, HistoryView, OutcomeView, PasskeyView, PinRequest, PreparedView,
+    SendForm, SignKind, TransferView, WalletView,
 };
 use crate::actions::{AssetRef, FeeTier, Guardrails, Intent, SignWhat, Warning};
 use crate::app::{Connected, Core, CoreOptions};
@@ -65,6 +65,9 @@ pub struct AppService {
     offline: AtomicBool,
     ceremonies: Ceremonies,
     approvals: Approvals,
+    /// The recovery the company opened for this session (it opens one per website check), kept
+    /// while the person retries their recovery code.
+    recovery: tokio::sync::Mutex<Option<sigil_api::RecoveryChallenge>>,
     approval_wait: Duration,
     outside: Arc<dyn Outside>,
     dev_security_key: Option<PathBuf>,
@@ -104,6 +107,7 @@ impl AppService {
             offline: AtomicBool::new(false),
             ceremonies: Ceremonies::default(),
             approvals: Approvals::default(),
+            recovery: tokio::sync::Mutex::default(),
             approval_wait: APPROVAL_WAIT,
             outside,
             dev_security_key: None,
@@ -258,6 +262,11 @@ impl AppService {
     /// security keys too). The preferred authenticator only says where new passkeys are made.
     async fn signing_passkeys(&self) -> Result<Passkeys> {
         let rp = self.relying_party().await?;
+        Ok(Passkeys::new(self.signer(rp.id()).await?, rp))
+    }
+
+    /// This computer's passkeys for `rp_id`, else a security key.
+    async fn signer(&self, rp_id: &str) -> Result<Arc<sigil_authn::Signer>> {
         let otherwise = match &self.dev_security_key {
             Some(file) => software_security_key(file)?,
             None => {
@@ -269,9 +278,9 @@ impl AppService {
             }
         };
         let signer =
-            sigil_authn::Signer::new(self.secrets.clone(), DEVICE_PASSKEYS, otherwise, rp.id())
+            sigil_authn::Signer::new(self.secrets.clone(), DEVICE_PASSKEYS, otherwise, rp_id)
                 .await?;
-        Ok(Passkeys::new(Arc::new(signer), rp))
+        Ok(Arc::new(signer))
     }
 
     /// This company's relying party, from the pinned configuration.
@@ -550,7 +559,175 @@ impl AppService {
         let connected = self.observe(self.core().await.connected().await)?;
         let list = connected.dfns.call(|dfns| async move { dfns.list_credentials().await }).await;
         let list = self.observe(list)?;
-        Ok(list.items.into_iter().map(PasskeyView::from).collect())
+        let signer = self.signer(&connected.config.rp_id).await?;
+        let mut views = Vec::with_capacity(list.items.len());
+        for credential in list.items {
+            let here = holds(&signer, &connected.config.rp_id, &[&credential]).await?;
+            views.push(PasskeyView::new(credential, here));
+        }
+        Ok(views)
+    }
+
+    /// What this computer can do for the signed-in person, and what is missing.
+    pub async fn access(&self) -> Result<AccessView> {
+        let core = self.core().await;
+        let session = core.auth().session().await?.ok_or(Error::SignedOut)?;
+        let recovering = session.purpose == sigil_api::SessionPurpose::Recovery;
+        let kit_to_confirm = crate::recovery::kit_to_confirm(&self.secrets).await?;
+        let kit_to_confirm = kit_to_confirm.map(|code| code.expose().to_owned());
+        if recovering {
+            // The account is out of reach until the recovery: nothing else to ask Dfns.
+            return Ok(AccessView {
+                passkey_here: false,
+                has_recovery_kit: true,
+                kit_to_confirm,
+                recovering,
+            });
+        }
+        let connected = self.observe(core.connected().await)?;
+        let list = connected.dfns.call(|dfns| async move { dfns.list_credentials().await }).await;
+        let active: Vec<_> = self.observe(list)?.items.into_iter().filter(|c| c.is_active).collect();
+        let (kits, passkeys): (Vec<_>, Vec<_>) = active
+            .iter()
+            .partition(|credential| credential.kind == dfns_client::models::CredentialKind::RecoveryKey);
+        let signer = self.signer(&connected.config.rp_id).await?;
+        Ok(AccessView {
+            passkey_here: holds(&signer, &connected.config.rp_id, &passkeys).await?,
+            has_recovery_kit: !kits.is_empty(),
+            kit_to_confirm,
+            recovering,
+        })
+    }
+
+    /// Opens the company's recovery page (a fresh password check and an emailed code) in the
+    /// system browser; its answer comes back as a deep link like a sign-in.
+    pub async fn start_recovery(&self) -> Result<()> {
+        self.company_confirmed()?;
+        let url = self.observe(self.core().await.auth().start_recovery().await)?;
+        self.outside.open_url(url.as_str()).map_err(Error::BrowserUnavailable)
+    }
+
+    /// Recovers access with the recovery code: the kit is opened first (a wrong code sends
+    /// nothing), then a new passkey is made here with `choice` (approved in the approval window),
+    /// a new kit replaces the spent one, and the company completes the recovery. Every earlier
+    /// passkey stops working.
+    pub async fn recover(&self, code: String, choice: AuthenticatorChoice) -> Result<AccessView> {
+        let core = self.core().await;
+        let challenge = match self.recovery.lock().await.clone() {
+            Some(challenge) => challenge,
+            None => {
+                let token = core.auth().token().await?;
+                let opened = core.auth().companion().recovery_init(&token).await;
+                let challenge = match opened {
+                    Ok(challenge) => challenge,
+                    Err(error) => return Err(self.observe(Err(core.auth().check_signed_out(error).await))?),
+                };
+                *self.recovery.lock().await = Some(challenge.clone());
+                challenge
+            }
+        };
+        let old = crate::recovery::open_kit(&challenge, &code)?;
+        let passkeys = self.passkeys(choice).await?;
+        let view = self.approval_view(CeremonyKind::Recover, None, &passkeys).await?;
+        let prompter = self.approval(view).await?;
+        let cancel = self.ceremonies.start();
+        let recovered = crate::recovery::recover(
+            core.auth(),
+            &challenge,
+            &old,
+            &passkeys,
+            &prompter,
+            &cancel,
+        )
+        .await;
+        let recovered = self.observe(recovered)?;
+        *self.recovery.lock().await = None;
+        tracing::info!(user = %recovered.user.id, "recovered; syncing");
+        let connected = core.connected().await?;
+        // The old token belonged to credentials that are now retired.
+        connected.dfns.forget().await;
+        self.save_settings(Settings { authenticator: Some(choice), ..self.settings() });
+        if let Err(error) = self.sync().await {
+            tracing::warn!(code = %error.code(), "could not refresh after the recovery");
+        }
+        self.access().await
+    }
+
+    /// The person typed the new kit's code back: the code is forgotten here.
+    pub async fn confirm_recovery_kit(&self, typed: &str) -> Result<AccessView> {
+        crate::recovery::confirm_kit(&self.secrets, typed).await?;
+        self.access().await
+    }
+
+    /// A recovery kit for an account without one: journaled like adding a passkey, confirmed
+    /// with the person's passkey; its code is shown once it is added.
+    pub async fn prepare_recovery_kit(&self) -> Result<PreparedView> {
+        let SignedIn { owner, connected, .. } = self.signed_in().await?;
+        let prepared = connected.actions.prepare_add_recovery_kit(&owner, &self.secrets).await;
+        Ok(self.observe(prepared)?.into())
+    }
+
+    /// A one-time code for another computer of this person, approved in the approval window.
+    pub async fn create_computer_code(&self) -> Result<ComputerCodeView> {
+        let passkeys = self.signing_passkeys().await?;
+        let SignedIn { connected, .. } = self.signed_in().await?;
+        let lifetime = crate::actions::COMPUTER_CODE_LIFETIME_MS;
+        let intent = Intent::AddComputer { valid_for_seconds: lifetime / 1000 };
+        let view = self.approval_view(CeremonyKind::Sign, Some(intent), &passkeys).await?;
+        let prompter = self.approval(view).await?;
+        let cancel = self.ceremonies.start();
+        let made = connected.actions.create_computer_code(&passkeys, &prompter, &cancel).await;
+        let made = self.observe(made)?;
+        let expires_at_ms = time::OffsetDateTime::parse(
+            &made.expiration,
+            &time::format_description::well_known::Iso8601::DEFAULT,
+        )
+        .map(|at| (at.unix_timestamp_nanos() / 1_000_000) as i64)
+        .unwrap_or_else(|_| SystemClock.now_ms() + lifetime);
+        Ok(ComputerCodeView { code: made.code.expose().to_owned(), expires_at_ms })
+    }
+
+    /// Adds a passkey on this computer (made with `choice`, approved in the approval window)
+    /// with a code made on another computer of the person.
+    pub async fn add_this_computer(
+        &self,
+        code: &str,
+        choice: AuthenticatorChoice,
+    ) -> Result<Vec<PasskeyView>> {
+        let SignedIn { connected, .. } = self.signed_in().await?;
+        let public = dfns_client::PublicClient::new(dfns_client::ClientConfig::new(
+            &connected.config.dfns_api_url,
+        )?)?;
+        let code = code.trim();
+        if code.is_empty() || code.len() > 64 {
+            return Err(Error::ComputerCodeRefused("type the code shown on the other computer".into()));
+        }
+        let refused = |error: dfns_client::Error| match error.status() {
+            Some(400..=499) => Error::ComputerCodeRefused(error.to_string()),
+            _ => Error::Dfns(error),
+        };
+        let request = dfns_client::models::CredentialChallengeWithCodeRequest {
+            credential_kind: dfns_client::models::CredentialKind::Fido2,
+            code: dfns_client::Secret::new(code),
+        };
+        let challenge = public.create_credential_challenge_with_code(&request).await;
+        let challenge = self.observe(challenge.map_err(refused))?;
+        let passkeys = self.passkeys(choice).await?;
+        let view = self.approval_view(CeremonyKind::CreatePasskey, None, &passkeys).await?;
+        let prompter = self.approval(view).await?;
+        let cancel = self.ceremonies.start();
+        let name = "This computer".to_owned();
+        let credential = passkeys.add(&challenge, Some(name.clone()), &prompter, &cancel).await?;
+        let request = dfns_client::models::CreateCredentialRequest {
+            credential_kind: credential.credential_kind,
+            credential_info: credential.credential_info,
+            credential_name: name,
+            challenge_identifier: challenge.challenge_identifier,
+            encrypted_private_key: None,
+        };
+        self.observe(public.create_credential_with_code(&request).await.map_err(refused))?;
+        self.save_settings(Settings { authenticator: Some(choice), ..self.settings() });
+        self.passkeys_list().await
     }
 
     /// A new passkey, made now by the authenticator of `choice`, journaled for confirmation.
@@ -589,12 +766,29 @@ impl AppService {
         let outcome =
             connected.actions.confirm(&owner, operation_id, &passkeys, &prompter, &cancel).await;
         let outcome = self.observe(outcome)?;
+        if let crate::actions::Outcome::PasskeyAdded(credential) = &outcome
+            && credential.kind == dfns_client::models::CredentialKind::RecoveryKey
+        {
+            self.record_recovery_kit(&credential.credential_id).await?;
+        }
         // What the action changed (balances, history, the transfer itself) reaches the cache and
         // the screen at once; the action succeeded whatever this refresh does.
         if let Err(error) = self.sync().await {
             tracing::warn!(code = %error.code(), "could not refresh after the action");
         }
         Ok(outcome.into())
+    }
+
+    /// Tells the company which kit recovers this account (it checks the kit at Dfns).
+    async fn record_recovery_kit(&self, credential_id: &str) -> Result<()> {
+        let auth = self.core().await.auth().clone();
+        let token = auth.token().await?;
+        let request =
+            sigil_api::RecoveryCredentialRequest { credential_id: credential_id.to_owned() };
+        match auth.companion().record_recovery_credential(&token, &request).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(auth.check_signed_out(error).await),
+        }
     }
 
     /// Drops a prepared action.
@@ -693,7 +887,9 @@ fn upfront_pin(kind: AuthenticatorKind, ceremony: CeremonyKind) -> Option<PinReq
         _ => return None,
     };
     let reason = match ceremony {
-        CeremonyKind::Register | CeremonyKind::CreatePasskey => PinReason::NewPin { min_length },
+        CeremonyKind::Register | CeremonyKind::CreatePasskey | CeremonyKind::Recover => {
+            PinReason::NewPin { min_length }
+        }
         CeremonyKind::Sign => PinReason::Passkey { tries_left: None },
     };
     Some(PinRequest::from(reason))
@@ -710,4 +906,21 @@ fn software_security_key(file: &Path) -> Result<Arc<dyn Authenticator>> {
     })?;
     tracing::info!(file = %file.display(), "using the development security key");
     Ok(Arc::new(token))
+}
+
+/// Whether one of `credentials` lives on this computer.
+async fn holds(
+    signer: &sigil_authn::Signer,
+    rp_id: &str,
+    credentials: &[&dfns_client::models::Credential],
+) -> Result<bool> {
+    use base64::Engine as _;
+    let ids: Vec<Vec<u8>> = credentials
+        .iter()
+        .filter_map(|c| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&c.credential_id).ok())
+        .collect();
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    Ok(sigil_authn::Authenticator::holds(signer, rp_id, Some(&ids)).await?)
 }

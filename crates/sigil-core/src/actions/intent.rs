@@ -122,6 +122,12 @@ pub enum Intent {
         /// Its uuid (`cr-…`).
         credential_uuid: String,
     },
+    /// Make a one-time code with which another computer adds its own passkey.
+    #[serde(rename_all = "camelCase")]
+    AddComputer {
+        /// How long the code works, in seconds.
+        valid_for_seconds: i64,
+    },
 }
 
 impl Intent {
@@ -141,6 +147,10 @@ impl Intent {
             Self::DeactivatePasskey { credential_uuid } => {
                 format!("Deactivate the passkey {credential_uuid}")
             }
+            Self::AddComputer { valid_for_seconds } => format!(
+                "Let another computer add its own passkey to your account with a code good for \
+                 {valid_for_seconds} seconds"
+            ),
         }
     }
 
@@ -150,7 +160,9 @@ impl Intent {
             Self::Send(t) => Some(&t.external_id),
             Self::Sign(s) => Some(&s.external_id),
             Self::CreateWallet { external_id, .. } => Some(external_id),
-            Self::AddPasskey { .. } | Self::DeactivatePasskey { .. } => None,
+            Self::AddPasskey { .. } | Self::DeactivatePasskey { .. } | Self::AddComputer { .. } => {
+                None
+            }
         }
     }
 }

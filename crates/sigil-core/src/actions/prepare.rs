@@ -1,6 +1,8 @@
 //! Preparing an action: checked, its body built once, its [`Intent`] decoded from those bytes
 //! and the whole journaled, before anything is sent.
 
+use std::sync::Arc;
+
 use alloy_primitives::U256;
 use dfns_client::models::{
     Asset, AssetKind, CreateCredentialRequest, CreateWalletRequest, CredentialKind,
@@ -8,8 +10,9 @@ use dfns_client::models::{
 };
 use dfns_networks::fees::{FeeEstimate, Priority, TransferAsset};
 use dfns_networks::{Family, Network};
+
 use sigil_authn::{CancellationToken, Passkeys, Prompter};
-use sigil_store::NewOperation;
+use sigil_store::{NewOperation, SecretStore};
 
 use super::intent::TransferFee;
 use super::{
@@ -360,6 +363,30 @@ impl Actions {
             challenge_identifier: challenge.challenge_identifier,
             encrypted_private_key: None,
         })?;
+        let intent = intent::add_passkey_intent(&body).map_err(internal)?;
+        let kind = ActionKind::AddPasskey;
+        let path = "/auth/credentials".to_owned();
+        let draft = Draft { kind, method: "POST", path, body, intent, warnings: Vec::new() };
+        self.journal_draft(owner, draft).await
+    }
+
+    /// Makes a new recovery kit (its code waits in `secrets` to be shown) and journals adding it
+    /// to the account; confirming signs with a passkey the account has.
+    pub async fn prepare_add_recovery_kit(
+        &self,
+        owner: &str,
+        secrets: &Arc<dyn SecretStore>,
+    ) -> Result<Prepared> {
+        let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
+        let challenge = self
+            .dfns
+            .call(|dfns| async move {
+                dfns.create_credential_challenge(CredentialKind::RecoveryKey).await
+            })
+            .await?;
+        let request =
+            crate::recovery::new_kit_request(secrets, &challenge.user.name, &challenge).await?;
+        let body = json(&request)?;
         let intent = intent::add_passkey_intent(&body).map_err(internal)?;
         let kind = ActionKind::AddPasskey;
         let path = "/auth/credentials".to_owned();

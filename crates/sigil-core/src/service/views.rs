@@ -1,7 +1,9 @@
 //! What the UI receives and sends: plain JSON shapes made from sigil-core's types, declared to
 //! the UI from here (the `typescript` feature). No token or secret is ever part of one.
 
-use dfns_client::models::{Asset, Credential, HistoryItem, Quotes, Transfer, Wallet, WalletAssets};
+use dfns_client::models::{
+    Asset, Credential, CredentialKind, HistoryItem, Quotes, Transfer, Wallet, WalletAssets,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sigil_api::User;
@@ -338,10 +340,31 @@ pub struct PasskeyView {
     pub date_created: String,
     /// Whether it can sign.
     pub is_active: bool,
+    /// Where it lives, as far as this computer can tell.
+    pub location: PasskeyLocation,
 }
 
-impl From<Credential> for PasskeyView {
-    fn from(credential: Credential) -> Self {
+/// Where a credential lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum PasskeyLocation {
+    /// On this computer (its security chip, or sealed by a PIN in its keyring).
+    ThisComputer,
+    /// A security key, another computer, or a phone: this computer cannot tell which.
+    Elsewhere,
+    /// The recovery kit: it signs nothing but a recovery.
+    RecoveryKit,
+}
+
+impl PasskeyView {
+    /// `credential`, found on this computer or not.
+    pub fn new(credential: Credential, here: bool) -> Self {
+        let location = match credential.kind {
+            CredentialKind::RecoveryKey => PasskeyLocation::RecoveryKit,
+            _ if here => PasskeyLocation::ThisComputer,
+            _ => PasskeyLocation::Elsewhere,
+        };
         Self {
             credential_uuid: credential.credential_uuid,
             credential_id: credential.credential_id,
@@ -349,8 +372,37 @@ impl From<Credential> for PasskeyView {
             name: credential.name,
             date_created: credential.date_created,
             is_active: credential.is_active,
+            location,
         }
     }
+}
+
+/// What this computer can do for the signed-in person, and what is missing: Home offers the
+/// way forward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessView {
+    /// A passkey of the account lives on this computer (else: a code from another computer,
+    /// a security key, or the recovery kit).
+    pub passkey_here: bool,
+    /// The account has a recovery kit.
+    pub has_recovery_kit: bool,
+    /// The code of a new kit, shown until the person types it back.
+    pub kit_to_confirm: Option<String>,
+    /// The session came from the website's recovery check: access can be recovered now.
+    pub recovering: bool,
+}
+
+/// A one-time code for another computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ComputerCodeView {
+    /// The code, to type on the other computer.
+    pub code: String,
+    /// When it stops working, Unix milliseconds.
+    pub expires_at_ms: i64,
 }
 
 /// A prepared action for the confirmation screen.
@@ -534,6 +586,8 @@ pub enum CeremonyKind {
     CreatePasskey,
     /// Sign a prepared action.
     Sign,
+    /// Recover access: a new passkey on this computer replaces every earlier one.
+    Recover,
 }
 
 /// Which PIN the approval window asks for.
