@@ -165,7 +165,7 @@ pub enum MailSettings {
     /// Into the development outbox (`/dev/outbox`).
     Outbox,
     /// Through this SMTP server.
-    Smtp(SmtpMailer),
+    Smtp(Arc<SmtpMailer>),
 }
 
 /// Everything the companion runs with, checked.
@@ -441,7 +441,7 @@ fn mail(settings: &Settings) -> Result<MailSettings, ConfigError> {
     })?;
     let mailer = SmtpMailer::new(&url, from)
         .map_err(|error| ConfigError::new(URL, format!("not usable: {error}")))?;
-    Ok(MailSettings::Smtp(mailer))
+    Ok(MailSettings::Smtp(Arc::new(mailer)))
 }
 
 /// Whether `host` is this machine.

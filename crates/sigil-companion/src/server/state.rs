@@ -76,7 +76,7 @@ impl AppState {
                 );
                 Some(Arc::new(Outbox::new(store.clone())))
             }
-            MailSettings::Smtp(smtp) => Some(Arc::new(smtp.clone())),
+            MailSettings::Smtp(smtp) => Some(smtp.clone()),
         };
         Ok(Self(Arc::new(Inner { config, store, identity, onboarding, mailer, clock })))
     }

@@ -55,7 +55,7 @@ fn recovery_body(
     email: &str,
     code: &RecoveryCode,
     challenge: &RecoveryChallenge,
-    new_passkey: Value,
+    new_passkey: &Value,
     new_kit: Option<&RecoveryKey>,
 ) -> Value {
     let old = RecoveryKey::open(email, code, &challenge.challenge.allowed_recovery_credentials)
@@ -122,7 +122,7 @@ pub async fn a_person_who_lost_their_computer_recovers_with_the_kit_and_a_new_pa
     assert_eq!(challenge.challenge.options.user.name, owner.email);
     let (new_kit, _new_code) = RecoveryKey::create(&owner.email).expect("a new kit");
     let passkey = new_passkey(companion, &challenge).await;
-    let body = recovery_body(&owner.email, &owner.code, &challenge, passkey, Some(&new_kit));
+    let body = recovery_body(&owner.email, &owner.code, &challenge, &passkey, Some(&new_kit));
     let done = app.post("/recovery/complete", &body).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     let recovered: Recovered = done.json();
@@ -302,7 +302,7 @@ pub async fn a_recovery_for_one_account_never_recovers_another(db: Db) {
     assert!(still.iter().all(|active| *active), "Ann's credentials are untouched: {still:?}");
     // Gil's own kit still completes Gil's recovery (a refused recovery spends nothing).
     let passkey = new_passkey(companion, &challenge).await;
-    let body = recovery_body("gil@example.org", &other_code, &challenge, passkey, None);
+    let body = recovery_body("gil@example.org", &other_code, &challenge, &passkey, None);
     let done = app.post("/recovery/complete", &body).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     let me: Me = app.get("/me").await.json();
