@@ -32,7 +32,7 @@ curl -fsS "http://127.0.0.1:$emulator_port/_emulator/health" >/dev/null \
 eval "$("$bin/dfns-emulator" env --data-dir "$data/dfns-emulator")"
 "$bin/sigil-companion" --listen "127.0.0.1:$companion_port" \
   --public-url "http://127.0.0.1:$companion_port" \
-  --database-url "sqlite://$data/companion/companion.db?mode=rwc" &
+  --database-url "sqlite://$data/companion/companion.db?mode=rwc" --mail-outbox &
 pids+=($!)
 
 for _ in $(seq 100); do
@@ -58,6 +58,7 @@ pids+=($!)
 echo
 echo "  Dfns emulator   http://127.0.0.1:$emulator_port   (data: $data/dfns-emulator)"
 echo "  Companion site  http://127.0.0.1:$companion_port   (data: $data/companion)"
+echo "  Its mails       http://127.0.0.1:$companion_port/dev/outbox   (recovery codes)"
 echo "  Sigil app       device passkey by default          (data: $data/app)"
 echo "  Ctrl-C stops all of it."
 echo

@@ -66,6 +66,25 @@ error_codes! {
     RegistrationNotStarted = "REGISTRATION_NOT_STARTED", 409;
     /// Dfns refused the credential (the message says why); make a new one.
     CredentialRejected = "CREDENTIAL_REJECTED", 400;
+    /// This session may not start a recovery: it did not come from the website's recovery
+    /// check (`/recover`), its ten minutes are over, or it started one already. Recover again
+    /// from the website.
+    RecoveryNotAllowed = "RECOVERY_NOT_ALLOWED", 403;
+    /// No recovery kit is recorded for the user, or Dfns no longer accepts the recorded one.
+    NoRecoveryKit = "NO_RECOVERY_KIT", 409;
+    /// Too many recoveries of this account lately; retry after the `Retry-After` seconds.
+    RecoveryRateLimited = "RECOVERY_RATE_LIMITED", 429;
+    /// This session has no recovery under way: start one with `recovery/init`.
+    RecoveryNotStarted = "RECOVERY_NOT_STARTED", 409;
+    /// This session's recovery challenge expired: recover again from the website.
+    RecoveryExpired = "RECOVERY_EXPIRED", 409;
+    /// This session's recovery was completed already.
+    RecoveryAlreadyCompleted = "RECOVERY_ALREADY_COMPLETED", 409;
+    /// Dfns refused the recovery (the message says why): the recovery key's signature or a new
+    /// credential. Nothing changed; the same challenge can be answered again.
+    RecoveryRefused = "RECOVERY_REFUSED", 400;
+    /// Dfns knows no active RecoveryKey credential of this user with this `credId`.
+    RecoveryKitUnknown = "RECOVERY_KIT_UNKNOWN", 400;
     /// The network is not one the company offers.
     NetworkNotSupported = "NETWORK_NOT_SUPPORTED", 400;
     /// The Dfns account of this user is deactivated.

@@ -11,7 +11,10 @@ mod error;
 pub mod pkce;
 
 use dfns_client::Secret;
-use dfns_client::models::{NewCredential, RegistrationOptions, Wallet};
+use dfns_client::models::{
+    AllowedRecoveryCredential, NewCredential, RecoveryAssertion, RegisteredCredential,
+    RegistrationOptions, Wallet,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -92,6 +95,23 @@ pub struct User {
     pub email: String,
 }
 
+/// What the website checked before it handed out the code a session was made from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum SessionPurpose {
+    /// A sign-in (`/login`): the person's password, or the browser's website session.
+    #[default]
+    SignIn,
+    /// A recovery of access (`/recover`): a fresh password check and a code emailed to the
+    /// account. Such a session may start one recovery ([`RecoveryChallenge`]) within
+    /// [`RECOVERY_WINDOW_SECS`] of its making.
+    Recovery,
+}
+
+/// How long after its code was redeemed a recovery session may start its one recovery, seconds.
+pub const RECOVERY_WINDOW_SECS: i64 = 600;
+
 /// `POST /api/v1/session` answer: the app's session with the companion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,6 +123,10 @@ pub struct SessionResponse {
     pub expires_at: OffsetDateTime,
     /// Whose session it is.
     pub user: User,
+    /// Whether the code came from a sign-in or a recovery (absent from older companions: a
+    /// sign-in).
+    #[serde(default)]
+    pub purpose: SessionPurpose,
 }
 
 /// `GET /api/v1/me`: the user and where they stand with Dfns.
@@ -116,6 +140,12 @@ pub struct Me {
     /// Their Dfns user id (`us-…`) once registered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dfns_user_id: Option<String>,
+    /// The `credId` of the recovery kit (RecoveryKey credential) the companion would recover
+    /// them with: the newest one recorded at registration, by `PUT /api/v1/recovery-credential`
+    /// or by a recovery. Absent when there is none (never made, or spent by a recovery that made
+    /// no new one): the app offers to make one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_credential_id: Option<String>,
 }
 
 /// `POST /api/v1/registration/init` answer: the Dfns registration challenge without its
@@ -177,6 +207,69 @@ pub struct CreateWalletRequest {
     /// unknown outcome gives the same wallet instead of a second one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// The Dfns recovery challenge without its temporary token: everything the app needs to open the
+/// kit (`allowedRecoveryCredentials`), make the new passkey (the registration options) and sign
+/// the recovery (`challenge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryOptions {
+    /// The recovery keys that may sign, each with its wrapped private key.
+    pub allowed_recovery_credentials: Vec<AllowedRecoveryCredential>,
+    /// The user, the challenge every new credential and the recovery key sign, and the
+    /// WebAuthn creation options.
+    #[serde(flatten)]
+    pub options: RegistrationOptions,
+}
+
+/// `POST /api/v1/recovery/init` answer (a session from a recovery code, within
+/// [`RECOVERY_WINDOW_SECS`], once): the delegated recovery the companion opened at Dfns. The
+/// temporary token stays on the companion, bound to this session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryChallenge {
+    /// What the app signs and makes credentials for.
+    pub challenge: RecoveryOptions,
+    /// Until when `recovery/complete` can use it.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// `POST /api/v1/recovery/complete` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecoveryCompleteRequest {
+    /// The credentials that replace every earlier one, made for the recovery challenge: the new
+    /// passkey, and a new recovery kit (recorded as the user's kit when given).
+    pub new_credentials: RegistrationCompleteRequest,
+    /// The old recovery key's signature over the recovery challenge.
+    pub recovery: RecoveryAssertion,
+}
+
+/// `POST /api/v1/recovery/complete` answer: access is recovered; every earlier credential is
+/// retired at Dfns and every other session of the user at the companion is signed out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recovered {
+    /// The user.
+    pub user: User,
+    /// The new first-factor credential, as Dfns registered it.
+    pub credential: RegisteredCredential,
+    /// The recovery kit now recorded (the new one given), if any: without one the user has no
+    /// kit until the app makes one and records it with `PUT /api/v1/recovery-credential`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_credential_id: Option<String>,
+}
+
+/// `PUT /api/v1/recovery-credential` body: the recovery kit the app registered at Dfns with the
+/// user's passkey (`POST /auth/credentials`, kind `RecoveryKey`). The companion checks at Dfns
+/// that it is an active RecoveryKey of this user, and keeps only the newest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecoveryCredentialRequest {
+    /// The kit's `credId`.
+    pub credential_id: String,
 }
 
 #[cfg(test)]

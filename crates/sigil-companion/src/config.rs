@@ -10,6 +10,7 @@ use dfns_client::{KeySigner, Secret};
 use url::Url;
 
 use crate::limits::Limits;
+use crate::mail::SmtpMailer;
 use crate::store::{Backend, redact_url};
 
 /// The command line of `sigil-companion`. Every flag can also come from the environment variable
@@ -93,6 +94,18 @@ pub struct Settings {
     /// {"Native":"0.5"}},"firstSendWarning":true,"lookalikeCheck":true}`.
     #[arg(long, env = "SIGIL_GUARDRAILS")]
     pub guardrails: Option<String>,
+    /// The SMTP server mail goes through: `smtps://USER:PASSWORD@HOST[:PORT]`, or
+    /// `smtp://USER:PASSWORD@HOST[:PORT]?tls=required` (STARTTLS); plain `smtp://` only to this
+    /// machine. Without it (or `--mail-outbox`) no mail goes out and recovery is off.
+    #[arg(long, env = "SIGIL_SMTP_URL", hide_env_values = true, value_parser = secret)]
+    pub smtp_url: Option<Secret>,
+    /// The sender of the mails, e.g. `Example Wallet <wallet@example.com>` (with `--smtp-url`).
+    #[arg(long, env = "SIGIL_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Development and tests only: keep mails in the database and show them at `/dev/outbox`
+    /// (to anyone) instead of sending them.
+    #[arg(long, env = "SIGIL_MAIL_OUTBOX")]
+    pub mail_outbox: bool,
 }
 
 impl fmt::Debug for Settings {
@@ -103,6 +116,7 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("dfns_api_url", &self.dfns_api_url)
             .field("rp_id", &self.rp_id)
+            .field("mail_outbox", &self.mail_outbox)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +161,17 @@ impl fmt::Debug for ServiceAccount {
     }
 }
 
+/// Where the companion's mail goes.
+#[derive(Debug, Clone)]
+pub enum MailSettings {
+    /// Nowhere: the website's recovery check cannot send its code, so recovery is off.
+    Off,
+    /// Into the development outbox (`/dev/outbox`).
+    Outbox,
+    /// Through this SMTP server.
+    Smtp(Arc<SmtpMailer>),
+}
+
 /// Everything the companion runs with, checked.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -178,6 +203,8 @@ pub struct Config {
     pub limits: Limits,
     /// Default guardrails the app applies until a person sets their own.
     pub guardrails: Option<sigil_api::CompanyGuardrails>,
+    /// Where mail goes.
+    pub mail: MailSettings,
 }
 
 impl Config {
@@ -223,6 +250,7 @@ impl Config {
         let redirect_uris = redirect_uris(&settings.redirect_uris)?;
         let limits = limits(&settings)?;
         let guardrails = guardrails(settings.guardrails.as_deref(), &networks)?;
+        let mail = mail(&settings)?;
         Ok(Self {
             listen: settings.listen,
             database_url: settings.database_url,
@@ -238,6 +266,7 @@ impl Config {
             trust_forwarded_for: settings.trust_forwarded_for,
             limits,
             guardrails,
+            mail,
         })
     }
 
@@ -407,6 +436,64 @@ fn guardrails(
         }
     }
     Ok(Some(guardrails))
+}
+
+/// The mail settings: an SMTP server with a sender, the development outbox, or neither.
+fn mail(settings: &Settings) -> Result<MailSettings, ConfigError> {
+    const URL: &str = "--smtp-url / SIGIL_SMTP_URL";
+    const FROM: &str = "--mail-from / SIGIL_MAIL_FROM";
+    let smtp_url = settings.smtp_url.as_ref().filter(|url| !url.expose().trim().is_empty());
+    let Some(raw) = smtp_url else {
+        return Ok(if settings.mail_outbox { MailSettings::Outbox } else { MailSettings::Off });
+    };
+    if settings.mail_outbox {
+        return Err(ConfigError::new(
+            "--mail-outbox / SIGIL_MAIL_OUTBOX",
+            "choose one: the outbox (development) or --smtp-url (production)",
+        ));
+    }
+    // Messages never repeat the URL: it may hold the server's password.
+    let url = Url::parse(raw.expose().trim()).map_err(|_| {
+        ConfigError::new(URL, "not a URL; e.g. smtps://USER:PASSWORD@smtp.example.com")
+    })?;
+    let host = url.host_str().unwrap_or_default();
+    let tls = url.query_pairs().find(|(key, _)| key == "tls").map(|(_, value)| value.into_owned());
+    match (url.scheme(), tls.as_deref()) {
+        ("smtps", None) | ("smtp", Some("required" | "opportunistic")) => {}
+        ("smtp", None) if is_loopback(host) => {}
+        ("smtp", None) => {
+            return Err(ConfigError::new(
+                URL,
+                "mail with codes must not cross the network unencrypted: use smtps://, or                  smtp://…?tls=required (plain smtp:// only to this machine)",
+            ));
+        }
+        _ => {
+            return Err(ConfigError::new(
+                URL,
+                "use smtps://HOST, smtp://HOST?tls=required, or smtp://localhost",
+            ));
+        }
+    }
+    let from =
+        settings.mail_from.as_deref().map(str::trim).filter(|from| !from.is_empty()).ok_or_else(
+            || ConfigError::new(FROM, "missing: who the mails come from, with --smtp-url"),
+        )?;
+    let from = from.parse().map_err(|_| {
+        ConfigError::new(
+            FROM,
+            format!("{from:?} is not an address such as Wallet <wallet@example.com>"),
+        )
+    })?;
+    let mailer = SmtpMailer::new(&url, from)
+        .map_err(|error| ConfigError::new(URL, format!("not usable: {error}")))?;
+    Ok(MailSettings::Smtp(Arc::new(mailer)))
+}
+
+/// Whether `host` is this machine.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Redirect URIs: absolute, without fragment (RFC 6749 §3.1.2); at least one.

@@ -7,8 +7,9 @@
 //!   authorize page of the app's deep-link login (RFC 8252 with PKCE S256), which hands the app
 //!   a one-time code;
 //! * `/api/v1` for the app (types in `sigil-api`): the code redeemed for a session, then
-//!   delegated registration, wallet provisioning with `delegateTo`, and delegated login
-//!   ([`onboarding`]).
+//!   delegated registration, wallet provisioning with `delegateTo`, delegated login, and
+//!   delegated recovery after the website checked the person again with a password and an
+//!   emailed code ([`onboarding`], [`mail`]).
 //!
 //! It never sees a passkey and cannot move funds. State lives in the [`store`] (SQLite or
 //! PostgreSQL), never in memory, so any number of instances on one PostgreSQL behave as one.
@@ -17,6 +18,7 @@
 pub mod config;
 pub mod identity;
 pub mod limits;
+pub mod mail;
 pub mod onboarding;
 pub mod server;
 pub mod store;

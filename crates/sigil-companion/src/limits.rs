@@ -38,6 +38,10 @@ pub struct Limits {
     pub dfns_token_per_ip: RateLimit,
     /// Dfns tokens asked by one account (each is a delegated login the service account signs).
     pub dfns_token_per_account: RateLimit,
+    /// Codes the website's recovery check emails to one account (after its password).
+    pub recovery_emails_per_account: RateLimit,
+    /// Delegated recoveries one account opens (`POST /api/v1/recovery/init`).
+    pub recoveries_per_account: RateLimit,
     /// Password hashes and verifications (argon2id, 19 MiB each) running at once in this
     /// process; more are refused with HTTP 503. Per process, not shared through the database.
     pub concurrent_password_hashes: usize,
@@ -56,6 +60,9 @@ impl Default for Limits {
             dfns_token_per_ip: RateLimit { limit: 60, window_ms: MINUTE },
             // The app keeps a token until shortly before it expires.
             dfns_token_per_account: RateLimit { limit: 20, window_ms: 10 * MINUTE },
+            // A person who mistyped or lost a mail asks again; more is someone else's doing.
+            recovery_emails_per_account: RateLimit { limit: 3, window_ms: 60 * MINUTE },
+            recoveries_per_account: RateLimit { limit: 3, window_ms: 24 * 60 * MINUTE },
             // Five free, then 30 s, 1 min, 2 min, … up to 30 min; forgotten a day after a wait.
             sign_in_failures: Backoff {
                 free_failures: 5,
@@ -86,6 +93,8 @@ impl Limits {
             wallets_per_account: scale(self.wallets_per_account),
             dfns_token_per_ip: scale(self.dfns_token_per_ip),
             dfns_token_per_account: scale(self.dfns_token_per_account),
+            recovery_emails_per_account: scale(self.recovery_emails_per_account),
+            recoveries_per_account: scale(self.recoveries_per_account),
             sign_in_failures: self.sign_in_failures,
             concurrent_password_hashes: self.concurrent_password_hashes,
         }

@@ -1,6 +1,10 @@
 //! The steps that need the Dfns service account: delegated registration, wallet provisioning
-//! with `delegateTo`, and delegated login. Nothing here can move a user's funds: every write to
-//! a delegated wallet needs the user's own passkey.
+//! with `delegateTo`, delegated login, and delegated recovery ([`recovery`]). Nothing here can
+//! move a user's funds: every write to a delegated wallet needs the user's own passkey.
+
+mod recovery;
+
+pub use recovery::RecoveryKit;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,7 +12,9 @@ use dfns_client::models::{
     CreateWalletRequest, DelegatedLoginRequest, DelegatedRegistrationRequest, RegistrationRequest,
     UserKind, Wallet,
 };
-use dfns_client::{Error as DfnsClientError, Secret, ServiceAccountClient};
+use dfns_client::{
+    ClientConfig, Error as DfnsClientError, PublicClient, Secret, ServiceAccountClient,
+};
 use sigil_api::{DfnsToken, Me, Registered, RegistrationChallenge, RegistrationCompleteRequest};
 use time::OffsetDateTime;
 
@@ -52,6 +58,27 @@ pub enum OnboardingError {
     /// The request's own fields are malformed.
     #[error("{0}")]
     InvalidRequest(String),
+    /// This session may not start a recovery (the reason says why).
+    #[error("this session cannot start a recovery: {0}. Recover again from the website")]
+    RecoveryNotAllowed(&'static str),
+    /// No recovery kit is recorded for the user, or Dfns does not accept the recorded one.
+    #[error("no recovery kit is recorded for you{0}: recovery needs one")]
+    NoRecoveryKit(&'static str),
+    /// This session started no recovery.
+    #[error("no recovery in progress for this session: start it with POST /api/v1/recovery/init")]
+    RecoveryNotStarted,
+    /// This session's recovery challenge expired.
+    #[error("this recovery expired before it was completed: recover again from the website")]
+    RecoveryExpired,
+    /// This session's recovery is done.
+    #[error("this recovery was completed already")]
+    RecoveryAlreadyCompleted,
+    /// Dfns refused the recovery.
+    #[error("Dfns refused the recovery: {0}. Nothing changed")]
+    RecoveryRefused(String),
+    /// Dfns knows no active recovery kit of the user with this id.
+    #[error("Dfns knows no active recovery kit of yours with this credentialId")]
+    RecoveryKitUnknown,
     /// Dfns failed or could not be reached.
     #[error(transparent)]
     Dfns(#[from] DfnsClientError),
@@ -64,21 +91,27 @@ pub enum OnboardingError {
 #[derive(Debug, Clone)]
 pub struct Onboarding {
     client: ServiceAccountClient,
+    /// The calls made with a recovery's temporary token.
+    public: PublicClient,
+    /// Where the end users' clients (with a delegated login token) go.
+    dfns: ClientConfig,
     store: Store,
     networks: Vec<String>,
     default_networks: Vec<String>,
 }
 
 impl Onboarding {
-    /// Steps run as `client`, recorded in `store`; `networks` are offered and `default_networks`
-    /// provisioned at registration.
+    /// Steps run as `client` against the Dfns API of `dfns`, recorded in `store`; `networks`
+    /// are offered and `default_networks` provisioned at registration.
     pub fn new(
+        dfns: ClientConfig,
         client: ServiceAccountClient,
         store: Store,
         networks: Vec<String>,
         default_networks: Vec<String>,
-    ) -> Self {
-        Self { client, store, networks, default_networks }
+    ) -> Result<Self, DfnsClientError> {
+        let public = PublicClient::new(dfns.clone())?;
+        Ok(Self { client, public, dfns, store, networks, default_networks })
     }
 
     /// Where the user stands with Dfns.
@@ -107,7 +140,7 @@ impl Onboarding {
             Ok(challenge) => challenge,
             Err(error) if is_refusal(&error) => {
                 // Dfns may know the user as registered while the mapping was never stored.
-                if self.adopt_unrecorded_registration(user, now_ms).await?.is_some() {
+                if self.adopt_unrecorded_registration(user, None, now_ms).await?.is_some() {
                     return Err(OnboardingError::AlreadyRegistered);
                 }
                 return Err(error.into());
@@ -215,6 +248,7 @@ impl Onboarding {
             .pending_dfns_registration(&user.id, &session.id, now_ms)
             .await?
             .ok_or(OnboardingError::NotStarted)?;
+        let kit = recovery::kit_of(body.recovery_credential.as_ref());
         let request = RegistrationRequest {
             first_factor_credential: body.first_factor_credential,
             second_factor_credential: None,
@@ -228,13 +262,17 @@ impl Onboarding {
                     &user.id,
                     &registered.user.id,
                     &pending.dfns_username,
+                    kit.as_deref(),
                     now_ms,
                 )
                 .await?),
             Err(error) if is_refusal(&error) => {
                 // A retry after the companion stopped between Dfns's answer and the mapping:
-                // Dfns no longer accepts the token because the registration went through.
-                if let Some(mapping) = self.adopt_unrecorded_registration(user, now_ms).await? {
+                // Dfns no longer accepts the token because the registration went through, with
+                // the kit of this same request.
+                if let Some(mapping) =
+                    self.adopt_unrecorded_registration(user, kit.as_deref(), now_ms).await?
+                {
                     return Ok(mapping);
                 }
                 let reason = error.api().map(|api| api.message.clone()).unwrap_or_default();
@@ -245,11 +283,12 @@ impl Onboarding {
     }
 
     /// If Dfns completed the last registration the user started but the mapping was never
-    /// stored, stores it now. A delegated login succeeds only for a registered user, so it is
-    /// the proof.
+    /// stored, stores it now, with the recovery kit `kit` registered along. A delegated login
+    /// succeeds only for a registered user, so it is the proof.
     async fn adopt_unrecorded_registration(
         &self,
         user: &User,
+        kit: Option<&str>,
         now_ms: i64,
     ) -> Result<Option<DfnsUser>, OnboardingError> {
         let Some(last) = self.store.last_dfns_registration(&user.id).await? else {
@@ -264,7 +303,7 @@ impl Onboarding {
         tracing::warn!(user_id = %user.id, dfns_user_id, "adopting a registration Dfns completed");
         let mapping = self
             .store
-            .complete_dfns_registration(&user.id, &dfns_user_id, &last.dfns_username, now_ms)
+            .complete_dfns_registration(&user.id, &dfns_user_id, &last.dfns_username, kit, now_ms)
             .await?;
         Ok(Some(mapping))
     }
@@ -323,6 +362,7 @@ fn me(user: &User, mapping: Option<&DfnsUser>) -> Me {
         user: sigil_api::User { id: user.id.to_string(), email: user.email.to_string() },
         registered: mapping.is_some(),
         dfns_user_id: mapping.map(|mapping| mapping.dfns_user_id.clone()),
+        recovery_credential_id: mapping.and_then(|mapping| mapping.recovery_credential_id.clone()),
     }
 }
 

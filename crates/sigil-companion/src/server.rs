@@ -16,7 +16,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tokio::net::TcpListener;
 
 pub use error::ApiError;
@@ -39,11 +39,14 @@ pub fn router(state: AppState) -> Router {
         .route("/registration/complete", post(api::registration_complete))
         .route("/dfns-token", post(api::dfns_token))
         .route("/wallets", post(api::create_wallet))
+        .route("/recovery/init", post(api::recovery_init))
+        .route("/recovery/complete", post(api::recovery_complete))
+        .route("/recovery-credential", put(api::record_recovery_credential))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
     Router::new()
         .nest(sigil_api::PREFIX, api)
-        .merge(web::routes())
+        .merge(web::routes(&state))
         .route("/healthz", get(health))
         .fallback(web::not_found)
         .method_not_allowed_fallback(web::method_not_allowed)

@@ -1,6 +1,7 @@
 //! Test support for crates that need a real companion (feature `testing`): a dfns-emulator and a
-//! companion serving on loopback ports ([`TestStack`]), and a person using the website through
-//! a cookie-keeping HTTP client ([`Website`]).
+//! companion serving on loopback ports ([`TestStack`], mails in its development outbox), a
+//! person using the website through a cookie-keeping HTTP client ([`Website`]), and their
+//! mailbox ([`Outbox`]).
 
 pub mod html;
 
@@ -15,6 +16,7 @@ use url::Url;
 
 use crate::config::{Config, Settings};
 use crate::identity::DemoIdentity;
+use crate::mail::OutboxMail;
 use crate::server::{self, AppState, Parts};
 use crate::store::Store;
 
@@ -56,7 +58,8 @@ pub enum TestingError {
     },
 }
 
-/// A dfns-emulator and a companion on 127.0.0.1 ports, each with its own scratch folder.
+/// A dfns-emulator and a companion on 127.0.0.1 ports, each with its own scratch folder. The
+/// companion's mails go to its development outbox ([`TestStack::outbox`]).
 #[derive(Debug)]
 pub struct TestStack {
     /// The emulator's service account and URL.
@@ -129,6 +132,11 @@ impl TestStack {
         self.tasks.push(tokio::spawn(server::serve(listener, restarted, std::future::pending())));
         Ok(())
     }
+
+    /// The companion's outbox: the mails it sent.
+    pub fn outbox(&self) -> Result<Outbox, TestingError> {
+        Outbox::new(&self.companion_url)
+    }
 }
 
 /// The companion's state for `dfns` at `url` on `database`, `options` set on its command line.
@@ -155,6 +163,7 @@ async fn companion(
         "--dfns-service-account-cred-id",
         &dfns.service_account.cred_id,
         &key,
+        "--mail-outbox",
     ];
     for &(name, value) in options {
         match line.iter().position(|given| *given == name) {
@@ -284,6 +293,47 @@ impl Website {
         self.post_form(path, &fields).await?.deep_link()
     }
 
+    /// Opens the app's recovery URL (`/recover?…`), signs in afresh, types the code the
+    /// companion emailed (read from `outbox`); returns the deep link the site hands to the app.
+    pub async fn recover_at(
+        &self,
+        recover_url: &str,
+        email: &str,
+        password: &str,
+        outbox: &Outbox,
+    ) -> Result<Url, TestingError> {
+        let code_page = self.recovery_code_sent(recover_url, email, password).await?;
+        let code = outbox.latest_code(email).await?;
+        self.enter_recovery_code(&code_page, &code).await?.deep_link()
+    }
+
+    /// The recovery check's first step: opens `recover_url`, signs in afresh; returns the page
+    /// that asks for the emailed code (or, refused, the form again).
+    pub async fn recovery_code_sent(
+        &self,
+        recover_url: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<Page, TestingError> {
+        let form = self.get(recover_url).await?;
+        let (csrf, next) = (form.field("csrf")?, form.field("next")?);
+        let fields =
+            [("csrf", csrf.as_str()), ("email", email), ("password", password), ("next", &next)];
+        self.post_form("/recover", &fields).await
+    }
+
+    /// The recovery check's second step: `code` typed on `code_page`; returns the hand-off page
+    /// (or the refusal).
+    pub async fn enter_recovery_code(
+        &self,
+        code_page: &Page,
+        code: &str,
+    ) -> Result<Page, TestingError> {
+        let (csrf, ticket) = (code_page.field("csrf")?, code_page.field("ticket")?);
+        self.post_form("/recover/code", &[("csrf", &csrf), ("ticket", &ticket), ("code", code)])
+            .await
+    }
+
     /// Signed in already: opens the authorize URL and confirms; returns the deep link.
     pub async fn confirm_at(&self, authorize_url: &str) -> Result<Url, TestingError> {
         let consent = self.get(authorize_url).await?;
@@ -296,4 +346,54 @@ impl Website {
             names.iter().zip(&values).map(|(name, value)| (*name, value.as_str())).collect();
         self.post_form("/login", &fields).await?.deep_link()
     }
+}
+
+/// The development outbox of a companion (`GET /dev/outbox.json`): the person's mailbox.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Outbox {
+    /// The outbox of the companion at `base`.
+    pub fn new(base: &str) -> Result<Self, TestingError> {
+        let url = format!("{}/dev/outbox.json", base.trim_end_matches('/'));
+        Ok(Self { http: reqwest::Client::builder().build()?, url })
+    }
+
+    /// Every mail, newest first.
+    pub async fn mails(&self) -> Result<Vec<OutboxMail>, TestingError> {
+        let response = self.http.get(&self.url).send().await?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            let detail = format!("the outbox answered: {}", response.text().await?);
+            return Err(TestingError::Page { status, detail });
+        }
+        Ok(response.json().await?)
+    }
+
+    /// The mails to `to`, newest first.
+    pub async fn mails_to(&self, to: &str) -> Result<Vec<OutboxMail>, TestingError> {
+        let to = to.trim().to_lowercase();
+        Ok(self.mails().await?.into_iter().filter(|mail| mail.to == to).collect())
+    }
+
+    /// The code in the newest recovery-code mail to `to`.
+    pub async fn latest_code(&self, to: &str) -> Result<String, TestingError> {
+        let mails = self.mails_to(to).await?;
+        mails
+            .iter()
+            .filter(|mail| mail.subject.contains("recovery code"))
+            .find_map(|mail| six_digits(&mail.body))
+            .ok_or_else(|| TestingError::Page {
+                status: 200,
+                detail: format!("no recovery code mailed to {to}: {mails:?}"),
+            })
+    }
+}
+
+/// The first run of exactly six digits in `text`.
+fn six_digits(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).map(str::to_owned)
 }

@@ -93,13 +93,17 @@ pub enum Error {
     #[error("this is not a recovery code: it starts with D1- and has 32 letters and digits")]
     RecoveryCodeMalformed,
     /// The code does not open the account's recovery kit; nothing was sent.
-    #[error("this recovery code does not open your recovery kit; nothing was sent: check it and try again")]
+    #[error(
+        "this recovery code does not open your recovery kit; nothing was sent: check it and try again"
+    )]
     RecoveryCodeWrong,
     /// The kit at Dfns cannot be opened with any code.
     #[error("your recovery kit cannot be used ({0}): ask the company for help")]
     RecoveryKitUnusable(String),
     /// The code typed back is not the one shown.
-    #[error("that is not the recovery code shown: compare it with what you wrote down and type it again")]
+    #[error(
+        "that is not the recovery code shown: compare it with what you wrote down and type it again"
+    )]
     RecoveryCodeMismatch,
     /// No recovery kit waits to be confirmed.
     #[error("there is no new recovery kit to confirm")]

@@ -9,10 +9,12 @@
 use std::sync::Arc;
 
 use dfns_client::Secret;
-use dfns_client::models::{CredentialKind, CreateCredentialRequest, NewCredential};
+use dfns_client::models::{CreateCredentialRequest, CredentialKind, NewCredential};
 use dfns_client::recovery::{RecoveryCode, RecoveryKey, RecoveryKitError};
 use serde::{Deserialize, Serialize};
-use sigil_api::{Recovered, RecoveryChallenge, RecoveryCompleteRequest, RegistrationCompleteRequest};
+use sigil_api::{
+    Recovered, RecoveryChallenge, RecoveryCompleteRequest, RegistrationCompleteRequest,
+};
 use sigil_authn::{CancellationToken, Passkeys, Prompter};
 use sigil_store::{SecretBytes, SecretStore};
 
@@ -44,8 +46,12 @@ pub async fn new_kit(
     let credential = key
         .new_credential(challenge, Some(KIT_NAME.to_owned()))
         .map_err(|error| Error::Internal(format!("a recovery key: {error}")))?;
-    let kept = KitToConfirm { code: code.expose().to_owned(), credential_id: key.credential_id().to_owned() };
-    let bytes = SecretBytes::new(serde_json::to_vec(&kept).map_err(|e| Error::Internal(e.to_string()))?);
+    let kept = KitToConfirm {
+        code: code.expose().to_owned(),
+        credential_id: key.credential_id().to_owned(),
+    };
+    let bytes =
+        SecretBytes::new(serde_json::to_vec(&kept).map_err(|e| Error::Internal(e.to_string()))?);
     keyring(secrets, move |store| store.set(KIT_TO_CONFIRM, &bytes)).await?;
     Ok(credential)
 }

@@ -586,10 +586,11 @@ impl AppService {
         }
         let connected = self.observe(core.connected().await)?;
         let list = connected.dfns.call(|dfns| async move { dfns.list_credentials().await }).await;
-        let active: Vec<_> = self.observe(list)?.items.into_iter().filter(|c| c.is_active).collect();
-        let (kits, passkeys): (Vec<_>, Vec<_>) = active
-            .iter()
-            .partition(|credential| credential.kind == dfns_client::models::CredentialKind::RecoveryKey);
+        let active: Vec<_> =
+            self.observe(list)?.items.into_iter().filter(|c| c.is_active).collect();
+        let (kits, passkeys): (Vec<_>, Vec<_>) = active.iter().partition(|credential| {
+            credential.kind == dfns_client::models::CredentialKind::RecoveryKey
+        });
         let signer = self.signer(&connected.config.rp_id).await?;
         Ok(AccessView {
             passkey_here: holds(&signer, &connected.config.rp_id, &passkeys).await?,
@@ -620,7 +621,9 @@ impl AppService {
                 let opened = core.auth().companion().recovery_init(&token).await;
                 let challenge = match opened {
                     Ok(challenge) => challenge,
-                    Err(error) => return Err(self.observe(Err(core.auth().check_signed_out(error).await))?),
+                    Err(error) => {
+                        return Err(self.observe(Err(core.auth().check_signed_out(error).await))?);
+                    }
                 };
                 *self.recovery.lock().await = Some(challenge.clone());
                 challenge
@@ -631,15 +634,9 @@ impl AppService {
         let view = self.approval_view(CeremonyKind::Recover, None, &passkeys).await?;
         let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
-        let recovered = crate::recovery::recover(
-            core.auth(),
-            &challenge,
-            &old,
-            &passkeys,
-            &prompter,
-            &cancel,
-        )
-        .await;
+        let recovered =
+            crate::recovery::recover(core.auth(), &challenge, &old, &passkeys, &prompter, &cancel)
+                .await;
         let recovered = self.observe(recovered)?;
         *self.recovery.lock().await = None;
         tracing::info!(user = %recovered.user.id, "recovered; syncing");
@@ -700,7 +697,9 @@ impl AppService {
         )?)?;
         let code = code.trim();
         if code.is_empty() || code.len() > 64 {
-            return Err(Error::ComputerCodeRefused("type the code shown on the other computer".into()));
+            return Err(Error::ComputerCodeRefused(
+                "type the code shown on the other computer".into(),
+            ));
         }
         let refused = |error: dfns_client::Error| match error.status() {
             Some(400..=499) => Error::ComputerCodeRefused(error.to_string()),
@@ -917,10 +916,12 @@ async fn holds(
     use base64::Engine as _;
     let ids: Vec<Vec<u8>> = credentials
         .iter()
-        .filter_map(|c| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&c.credential_id).ok())
+        .filter_map(|c| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&c.credential_id).ok()
+        })
         .collect();
     if ids.is_empty() {
         return Ok(false);
     }
-    Ok(sigil_authn::Authenticator::holds(signer, rp_id, Some(&ids)).await?)
+    Ok(signer.holds(rp_id, Some(&ids)).await?)
 }

@@ -167,3 +167,65 @@ fn company_guardrails_name_offered_networks_and_positive_limits() {
         assert!(error.problem.contains(says), "{bad}: {error}");
     }
 }
+
+#[test]
+fn without_mail_settings_no_mail_goes_out_and_the_outbox_is_a_choice() {
+    let config = Config::from_settings(settings(&[])).expect("valid");
+    assert!(matches!(config.mail, MailSettings::Off));
+    let config = Config::from_settings(settings(&["--mail-outbox"])).expect("valid");
+    assert!(matches!(config.mail, MailSettings::Outbox));
+}
+
+#[test]
+fn an_smtp_server_is_built_from_its_url_and_sender_without_showing_its_password() {
+    for url in [
+        "smtps://mailer:hunter2@smtp.example.com",
+        "smtp://mailer:hunter2@smtp.example.com:587?tls=required",
+        "smtp://127.0.0.1:2525",
+        "smtp://localhost",
+    ] {
+        let config = Config::from_settings(settings(&[
+            "--smtp-url",
+            url,
+            "--mail-from",
+            "Example Wallet <wallet@example.com>",
+        ]))
+        .unwrap_or_else(|error| panic!("{url}: {error}"));
+        let MailSettings::Smtp(mailer) = &config.mail else { panic!("{url}: not SMTP") };
+        let shown = format!("{mailer:?} {config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("wallet@example.com"), "{shown}");
+    }
+}
+
+#[test]
+fn mail_settings_that_would_leak_codes_or_name_no_sender_are_refused() {
+    const URL: &str = "--smtp-url / SIGIL_SMTP_URL";
+    const FROM: &str = "--mail-from / SIGIL_MAIL_FROM";
+    let cases: &[(&[&str], &str)] = &[
+        // Codes in clear text across the network.
+        (&["--smtp-url", "smtp://smtp.example.com", "--mail-from", "a@example.com"], URL),
+        (&["--smtp-url", "http://smtp.example.com", "--mail-from", "a@example.com"], URL),
+        (&["--smtp-url", "smtp://h?tls=maybe", "--mail-from", "a@example.com"], URL),
+        (&["--smtp-url", "not a url", "--mail-from", "a@example.com"], URL),
+        (&["--smtp-url", "smtps://smtp.example.com"], FROM),
+        (&["--smtp-url", "smtps://smtp.example.com", "--mail-from", "nobody"], FROM),
+        (
+            &[
+                "--smtp-url",
+                "smtps://smtp.example.com",
+                "--mail-from",
+                "a@example.com",
+                "--mail-outbox",
+            ],
+            "--mail-outbox / SIGIL_MAIL_OUTBOX",
+        ),
+    ];
+    for (args, setting) in cases {
+        let error = refused(args);
+        assert_eq!(error.setting, *setting, "{args:?}: {error}");
+    }
+    let error =
+        refused(&["--smtp-url", "smtp://u:hunter2@smtp.example.com", "--mail-from", "a@b.c"]);
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+}

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use sigil_api::{
-    Config, CreateWalletRequest, DfnsToken, ErrorCode, Me, Registered, RegistrationChallenge,
+    Config, CreateWalletRequest, DfnsToken, ErrorCode, Me, Recovered, RecoveryChallenge,
+    RecoveryCompleteRequest, RecoveryCredentialRequest, Registered, RegistrationChallenge,
     RegistrationCompleteRequest, SessionRequest, SessionResponse,
 };
 
@@ -12,6 +13,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, AppSession};
 use super::state::AppState;
 use crate::limits::{ClientAddress, Limits};
+use crate::mail::Mail;
 use crate::onboarding::datetime;
 use crate::store::LoginCode;
 use crate::store::login_codes::Redemption;
@@ -74,6 +76,7 @@ pub async fn create_session(
         session_token: dfns_client::Secret::new(new.token.expose()),
         expires_at: datetime(new.session.expires_at),
         user: sigil_api::User { id: user.id.to_string(), email: user.email.to_string() },
+        purpose: new.session.purpose,
     }))
 }
 
@@ -117,11 +120,87 @@ pub async fn registration_complete(
     Ok(Json(registered))
 }
 
+/// `POST /api/v1/recovery/init`: a session from the website's recovery check opens its one
+/// recovery, at most [`Limits::recoveries_per_account`] per account.
+pub async fn recovery_init(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    session: AppSession,
+) -> ApiResult<Json<RecoveryChallenge>> {
+    limit_step(&state, &client, &session, Step::Recovery).await?;
+    let now = state.now_ms();
+    let onboarding = state.onboarding();
+    let kit = onboarding.recovery_kit(&session.user, &session.session, now).await?;
+    let per_account = state.config().limits.recoveries_per_account;
+    let bucket = format!("user:{}:recoveries", session.user.id);
+    if let Err(limited) = state.rate_limit(&[(bucket, per_account)]).await {
+        return Err(ApiError {
+            code: ErrorCode::RecoveryRateLimited,
+            message: format!(
+                "this account has started as many recoveries as allowed lately: {}",
+                limited.message
+            ),
+            ..limited
+        });
+    }
+    let challenge = onboarding.start_recovery(&session.user, &session.session, kit, now).await?;
+    Ok(Json(challenge))
+}
+
+/// `POST /api/v1/recovery/complete`: completes this session's recovery and tells the person
+/// by email.
+pub async fn recovery_complete(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    session: AppSession,
+    ApiJson(body): ApiJson<RecoveryCompleteRequest>,
+) -> ApiResult<Json<Recovered>> {
+    limit_step(&state, &client, &session, Step::Recovery).await?;
+    let now = state.now_ms();
+    let recovered =
+        state.onboarding().complete_recovery(&session.user, &session.session, body, now).await?;
+    if let Some(mailer) = state.mailer() {
+        let app_name = &state.config().app_name;
+        let mail = Mail {
+            to: session.user.email.to_string(),
+            subject: format!("Your {app_name} wallet access was recovered"),
+            body: format!(
+                "Access to your {app_name} wallet was recovered just now with your recovery kit, \
+                 after a sign-in with your password and a code sent to this address.\n\n\
+                 Your earlier passkeys no longer work, and {app_name} was signed out everywhere \
+                 else.\n\nIf this was not you, contact support at once."
+            ),
+        };
+        // The recovery is done at Dfns whatever happens to the notice.
+        if let Err(error) = mailer.send(&mail, now).await {
+            tracing::warn!(user_id = %session.user.id, %error, "the recovery notice was not sent");
+        }
+    }
+    Ok(Json(recovered))
+}
+
+/// `PUT /api/v1/recovery-credential`: the recovery kit the app registered at Dfns; answers the
+/// user as [`Me`], with it.
+pub async fn record_recovery_credential(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    session: AppSession,
+    ApiJson(body): ApiJson<RecoveryCredentialRequest>,
+) -> ApiResult<Json<Me>> {
+    limit_step(&state, &client, &session, Step::Recovery).await?;
+    let onboarding = state.onboarding();
+    onboarding.record_recovery_kit(&session.user, &body.credential_id).await?;
+    Ok(Json(onboarding.me(&session.user).await?))
+}
+
 /// A step an app's account takes, limited per address and per account.
 #[derive(Debug, Clone, Copy)]
 enum Step {
     /// `registration/init` and `registration/complete`.
     Registration,
+    /// `recovery/init`, `recovery/complete` and `PUT recovery-credential` (each a Dfns call the
+    /// service account or a delegated login makes).
+    Recovery,
     /// `POST /wallets`.
     Wallets,
     /// `POST /dfns-token`.
@@ -134,6 +213,10 @@ impl Step {
         match self {
             Self::Registration => {
                 ("registration", limits.registration_per_ip, limits.registration_per_account)
+            }
+            // As often as registration steps: the app takes them once in a while, as those.
+            Self::Recovery => {
+                ("recovery", limits.registration_per_ip, limits.registration_per_account)
             }
             Self::Wallets => ("wallets", limits.wallets_per_ip, limits.wallets_per_account),
             Self::DfnsToken => {

@@ -146,6 +146,21 @@ impl From<OnboardingError> for ApiError {
             }
             OnboardingError::UserInactive => Self::new(ErrorCode::DfnsUserInactive, message),
             OnboardingError::InvalidRequest(_) => Self::new(ErrorCode::InvalidRequest, message),
+            OnboardingError::RecoveryNotAllowed(_) => {
+                Self::new(ErrorCode::RecoveryNotAllowed, message)
+            }
+            OnboardingError::NoRecoveryKit(_) => Self::new(ErrorCode::NoRecoveryKit, message),
+            OnboardingError::RecoveryNotStarted => {
+                Self::new(ErrorCode::RecoveryNotStarted, message)
+            }
+            OnboardingError::RecoveryExpired => Self::new(ErrorCode::RecoveryExpired, message),
+            OnboardingError::RecoveryAlreadyCompleted => {
+                Self::new(ErrorCode::RecoveryAlreadyCompleted, message)
+            }
+            OnboardingError::RecoveryRefused(_) => Self::new(ErrorCode::RecoveryRefused, message),
+            OnboardingError::RecoveryKitUnknown => {
+                Self::new(ErrorCode::RecoveryKitUnknown, message)
+            }
             OnboardingError::Store(error) => error.into(),
             OnboardingError::Dfns(error) => {
                 let unavailable = match error.status() {

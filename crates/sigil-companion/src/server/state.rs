@@ -6,8 +6,9 @@ use std::sync::Arc;
 use dfns_client::{ClientConfig, ServiceAccountClient};
 use sigil_api::clock::{Clock, SystemClock};
 
-use crate::config::Config;
+use crate::config::{Config, MailSettings};
 use crate::identity::{DemoIdentity, IdentityProvider};
+use crate::mail::{Mailer, Outbox};
 use crate::onboarding::Onboarding;
 use crate::store::Store;
 use crate::store::rate_limit::{RateDecision, RateLimit};
@@ -37,6 +38,7 @@ struct Inner {
     store: Store,
     identity: Arc<dyn IdentityProvider>,
     onboarding: Onboarding,
+    mailer: Option<Arc<dyn Mailer>>,
     clock: Arc<dyn Clock>,
 }
 
@@ -50,18 +52,33 @@ impl AppState {
     /// A state from chosen parts (another identity provider, a test clock).
     pub fn from_parts(parts: Parts) -> Result<Self, dfns_client::Error> {
         let Parts { config, store, identity, clock } = parts;
+        let dfns = ClientConfig::new(config.dfns_api_url.as_str())?;
         let client = ServiceAccountClient::new(
-            ClientConfig::new(config.dfns_api_url.as_str())?,
+            dfns.clone(),
             config.service_account.token.clone(),
             config.service_account.signer.clone(),
         )?;
         let onboarding = Onboarding::new(
+            dfns,
             client,
             store.clone(),
             config.networks.clone(),
             config.default_networks.clone(),
-        );
-        Ok(Self(Arc::new(Inner { config, store, identity, onboarding, clock })))
+        )?;
+        let mailer: Option<Arc<dyn Mailer>> = match &config.mail {
+            MailSettings::Off => {
+                tracing::warn!("no mail settings: the website cannot recover access to wallets");
+                None
+            }
+            MailSettings::Outbox => {
+                tracing::warn!(
+                    "mails go to the development outbox at /dev/outbox, which anyone can read"
+                );
+                Some(Arc::new(Outbox::new(store.clone())))
+            }
+            MailSettings::Smtp(smtp) => Some(smtp.clone()),
+        };
+        Ok(Self(Arc::new(Inner { config, store, identity, onboarding, mailer, clock })))
     }
 
     /// The configuration.
@@ -82,6 +99,11 @@ impl AppState {
     /// The service-account steps.
     pub fn onboarding(&self) -> &Onboarding {
         &self.0.onboarding
+    }
+
+    /// Where mail goes; `None` when the companion sends none.
+    pub fn mailer(&self) -> Option<&dyn Mailer> {
+        self.0.mailer.as_deref()
     }
 
     /// Now, Unix ms.

@@ -1,5 +1,7 @@
-//! The website: sign up, sign in, sign out, and the authorize page of the app's deep-link login
-//! (RFC 8252 with PKCE): `GET /login?state&code_challenge&code_challenge_method=S256&redirect_uri`.
+//! The website: sign up, sign in, sign out, the authorize page of the app's deep-link login
+//! (RFC 8252 with PKCE): `GET /login?state&code_challenge&code_challenge_method=S256&redirect_uri`,
+//! the recovery check with the same parameters at `/recover` ([`recover`]), and the development
+//! outbox ([`outbox`]).
 //!
 //! Forms are protected by a double-submit CSRF token (a cookie and a hidden field that must
 //! match, plus an `Origin` check), so no instance keeps CSRF state. The website session is a
@@ -7,7 +9,9 @@
 
 mod authorize;
 mod cookies;
+mod outbox;
 mod pages;
+mod recover;
 
 use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -18,27 +22,34 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use self::authorize::AuthorizeRequest;
+use self::authorize::{AuthorizeRequest, LOGIN_PATH, RECOVER_PATH};
 use self::cookies::Cookies;
 use self::pages::CredentialsForm;
 use super::error::ApiError;
 use super::state::AppState;
+use crate::config::MailSettings;
 use crate::identity::IdentityError;
 use crate::identity::hashing::BUSY_RETRY_AFTER_SECS;
 use crate::limits::ClientAddress;
 use crate::store::StoreError;
-use crate::store::sessions::{Session, SessionKind, SessionPolicy};
+use crate::store::sessions::{Session, SessionKind, SessionPolicy, SessionPurpose};
 use crate::store::users::User;
 
-/// The website's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The website's routes; the outbox's only when `state` runs with it.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let site = Router::new()
         .route("/", get(home))
         .route("/signup", get(sign_up_page).post(sign_up))
         .route("/signin", get(sign_in_page).post(sign_in))
         .route("/signout", post(sign_out))
-        .route("/login", get(authorize).post(authorize_confirmed))
-        .route("/static/site.css", get(stylesheet))
+        .route(LOGIN_PATH, get(authorize).post(authorize_confirmed))
+        .route(RECOVER_PATH, get(recover::page).post(recover::submitted))
+        .route("/recover/code", post(recover::code_submitted))
+        .route("/static/site.css", get(stylesheet));
+    match state.config().mail {
+        MailSettings::Outbox => site.merge(outbox::routes()),
+        MailSettings::Off | MailSettings::Smtp(_) => site,
+    }
 }
 
 /// An error page: status, stable code, message.
@@ -172,7 +183,7 @@ async fn sign_in_page(
     jar: CookieJar,
     Query(params): Query<NextParam>,
 ) -> PageResult {
-    let next = params.next.as_deref().and_then(authorize::continuation);
+    let next = Page::SignIn.next(params.next.as_deref());
     credentials_page(&state, jar, Page::SignIn, StatusCode::OK, "", next.as_deref(), None)
 }
 
@@ -182,14 +193,32 @@ async fn sign_up_page(
     jar: CookieJar,
     Query(params): Query<NextParam>,
 ) -> PageResult {
-    let next = params.next.as_deref().and_then(authorize::continuation);
+    let next = Page::SignUp.next(params.next.as_deref());
     credentials_page(&state, jar, Page::SignUp, StatusCode::OK, "", next.as_deref(), None)
 }
 
+/// The forms that take an email address and a password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     SignIn,
     SignUp,
+    /// The recovery check's first step: always a fresh sign-in, for an authorize request.
+    Recover,
+}
+
+impl Page {
+    /// The authorize page a form of this kind may continue to.
+    fn authorize_path(self) -> &'static str {
+        match self {
+            Self::SignIn | Self::SignUp => LOGIN_PATH,
+            Self::Recover => RECOVER_PATH,
+        }
+    }
+
+    /// `next` if it is that authorize page.
+    fn next(self, next: Option<&str>) -> Option<String> {
+        next.and_then(|next| authorize::continuation(next, self.authorize_path()))
+    }
 }
 
 fn credentials_page(
@@ -203,11 +232,18 @@ fn credentials_page(
 ) -> PageResult {
     let app_name = &state.config().app_name;
     let (jar, csrf) = Cookies::of(state).csrf_token(jar)?;
-    let notice = next.map(|_| format!("Sign in to continue to {app_name}."));
+    let notice = match which {
+        Page::SignIn | Page::SignUp => next.map(|_| format!("Sign in to continue to {app_name}.")),
+        Page::Recover => Some(format!(
+            "To recover access to your {app_name} wallet, sign in again (even if you are signed \
+             in here). We then email you a code."
+        )),
+    };
     let form = CredentialsForm { email, csrf: &csrf, next, notice: notice.as_deref(), error };
     let (title, body) = match which {
         Page::SignIn => ("Sign in", pages::sign_in(&form)),
         Page::SignUp => ("Create account", pages::sign_up(&form)),
+        Page::Recover => ("Recover access to your wallet", pages::recover(&form)),
     };
     Ok((jar, pages::page(status, title, app_name, &body)).into_response())
 }
@@ -234,8 +270,9 @@ async fn sign_in(
     credentials_submitted(&state, jar, &headers, &client, fields, Page::SignIn).await
 }
 
-/// A sign-up or sign-in form: CSRF, rate limits, the identity provider, then the website session
-/// (and the hand-off when the form continues an authorize request) or the form again with why.
+/// A sign-up, sign-in or recovery form: CSRF, rate limits, the identity provider, then the
+/// website session (and the hand-off when the form continues an authorize request), or for a
+/// recovery the emailed code; or the form again with why.
 async fn credentials_submitted(
     state: &AppState,
     jar: CookieJar,
@@ -247,11 +284,15 @@ async fn credentials_submitted(
     Cookies::of(state)
         .check_csrf(&jar, headers, fields.csrf.as_deref())
         .map_err(|e| e.in_app(state))?;
-    let next = fields.next.as_deref().and_then(authorize::continuation);
+    let next = which.next(fields.next.as_deref());
+    let recovery = match which {
+        Page::Recover => Some(recover::request(state, next.as_deref())?),
+        Page::SignIn | Page::SignUp => None,
+    };
     let limits = state.config().limits;
     let bucket = match which {
         Page::SignUp => (format!("ip:{client}:sign-up"), limits.sign_up_per_ip),
-        Page::SignIn => (format!("ip:{client}:sign-in"), limits.sign_in_per_ip),
+        Page::SignIn | Page::Recover => (format!("ip:{client}:sign-in"), limits.sign_in_per_ip),
     };
     if let Err(limited) = state.rate_limit(&[bucket]).await {
         return form_again(state, jar, which, &fields.email, next.as_deref(), &limited.into());
@@ -260,11 +301,14 @@ async fn credentials_submitted(
     let (email, password, now) = (&fields.email, &fields.password, state.now_ms());
     let outcome = match which {
         Page::SignUp => identity.sign_up(email, password, now).await,
-        Page::SignIn => identity.sign_in(email, password, client, now).await,
+        Page::SignIn | Page::Recover => identity.sign_in(email, password, client, now).await,
     };
-    let error = match outcome {
-        Ok(user) => return signed_in(state, jar, &user, next.as_deref()).await,
-        Err(error) => error,
+    let error = match (outcome, recovery) {
+        (Ok(user), Some((request, mailer))) => {
+            return recover::send_code(state, jar, &user, &request, mailer, next.as_deref()).await;
+        }
+        (Ok(user), None) => return signed_in(state, jar, &user, next.as_deref()).await,
+        (Err(error), _) => error,
     };
     let code = error.code();
     let refusal =
@@ -344,8 +388,13 @@ async fn signed_in(
         .create_session(&user.id, SessionKind::Web, &SessionPolicy::WEB, state.now_ms())
         .await?;
     let jar = Cookies::of(state).with_session(jar, &new.token);
-    match next.map(|next| AuthorizeRequest::from_continuation(next, state.config())) {
-        Some(Ok(request)) => Ok((jar, hand_off(state, user, &request).await?).into_response()),
+    let request =
+        next.map(|next| AuthorizeRequest::from_continuation(next, LOGIN_PATH, state.config()));
+    match request {
+        Some(Ok(request)) => {
+            let hand_off = hand_off(state, user, &request, SessionPurpose::SignIn).await?;
+            Ok((jar, hand_off).into_response())
+        }
         _ => Ok((jar, Redirect::to("/")).into_response()),
     }
 }
@@ -362,7 +411,7 @@ async fn sign_out(
     if let Some((session, _)) = web_user(&state, &jar).await? {
         state.store().revoke_session(&session.id, state.now_ms()).await?;
     }
-    let next = fields.next.as_deref().and_then(authorize::continuation);
+    let next = Page::SignIn.next(fields.next.as_deref());
     let jar = cookies.without_session(jar);
     Ok((jar, Redirect::to(next.as_deref().unwrap_or("/"))).into_response())
 }
@@ -375,7 +424,7 @@ async fn authorize(
 ) -> PageResult {
     let request = AuthorizeRequest::from_query(query.as_deref().unwrap_or(""), state.config())
         .map_err(|error| error.in_app(&state))?;
-    let here = request.continuation();
+    let here = request.continuation(LOGIN_PATH);
     let Some((_, user)) = web_user(&state, &jar).await? else {
         return credentials_page(&state, jar, Page::SignIn, StatusCode::OK, "", Some(&here), None);
     };
@@ -400,17 +449,29 @@ async fn authorize_confirmed(
     let request = AuthorizeRequest::from_pairs(pairs, state.config())
         .map_err(|error| error.in_app(&state))?;
     let Some((_, user)) = web_user(&state, &jar).await? else {
-        let here = request.continuation();
+        let here = request.continuation(LOGIN_PATH);
         return credentials_page(&state, jar, Page::SignIn, StatusCode::OK, "", Some(&here), None);
     };
-    hand_off(&state, &user, &request).await
+    hand_off(&state, &user, &request, SessionPurpose::SignIn).await
 }
 
-/// Issues the one-time code and sends the browser to `redirect_uri?code=…&state=…`.
-async fn hand_off(state: &AppState, user: &User, request: &AuthorizeRequest) -> PageResult {
+/// Issues the one-time code for a session of `purpose` and sends the browser to
+/// `redirect_uri?code=…&state=…`.
+async fn hand_off(
+    state: &AppState,
+    user: &User,
+    request: &AuthorizeRequest,
+    purpose: SessionPurpose,
+) -> PageResult {
     let issued = state
         .store()
-        .issue_login_code(&user.id, request.challenge(), request.redirect_uri(), state.now_ms())
+        .issue_login_code(
+            &user.id,
+            request.challenge(),
+            request.redirect_uri(),
+            purpose,
+            state.now_ms(),
+        )
         .await?;
     let target = request.callback(&issued.code);
     let app_name = &state.config().app_name;

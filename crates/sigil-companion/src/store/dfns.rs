@@ -1,4 +1,5 @@
-//! The mapping company user → Dfns user, and the delegated registration in progress.
+//! The mapping company user → Dfns user (with the user's newest recovery kit), and the delegated
+//! registration in progress.
 
 use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
@@ -16,6 +17,8 @@ pub struct DfnsUser {
     pub dfns_username: String,
     /// When registration completed, Unix ms.
     pub registered_at: i64,
+    /// The `credId` of the user's newest recovery kit, if one is recorded.
+    pub recovery_credential_id: Option<String>,
 }
 
 /// What Dfns answered when a delegated registration was started.
@@ -50,7 +53,14 @@ pub struct PendingRegistration {
     pub expires_at: i64,
 }
 
-type DfnsUserRow = (String, String, String, i64);
+type DfnsUserRow = (String, String, String, i64, Option<String>);
+
+/// The columns of a [`DfnsUserRow`], in order.
+macro_rules! dfns_user_columns {
+    () => {
+        "user_id, dfns_user_id, dfns_username, registered_at, recovery_credential_id"
+    };
+}
 
 type PendingRow = (String, String, Option<String>, String, String, i64, i64);
 
@@ -77,18 +87,25 @@ fn pending_from_row(
 }
 
 fn dfns_user_from_row(
-    (user_id, dfns_user_id, dfns_username, registered_at): DfnsUserRow,
+    (user_id, dfns_user_id, dfns_username, registered_at, recovery_credential_id): DfnsUserRow,
 ) -> DfnsUser {
-    DfnsUser { user_id: UserId::from_db(user_id), dfns_user_id, dfns_username, registered_at }
+    DfnsUser {
+        user_id: UserId::from_db(user_id),
+        dfns_user_id,
+        dfns_username,
+        registered_at,
+        recovery_credential_id,
+    }
 }
 
 impl Store {
     /// The Dfns user of a company user, if registration completed.
     pub async fn dfns_user(&self, user_id: &UserId) -> Result<Option<DfnsUser>> {
-        let row = sqlx::query_as::<_, DfnsUserRow>(
-            "SELECT user_id, dfns_user_id, dfns_username, registered_at FROM dfns_users \
-             WHERE user_id = $1",
-        )
+        let row = sqlx::query_as::<_, DfnsUserRow>(concat!(
+            "SELECT ",
+            dfns_user_columns!(),
+            " FROM dfns_users WHERE user_id = $1"
+        ))
         .bind(user_id.as_str())
         .fetch_optional(&self.pool)
         .await?;
@@ -177,27 +194,31 @@ impl Store {
         Ok(row.map(pending_from_row))
     }
 
-    /// Stores the mapping once Dfns completed the registration, and forgets the pending one
-    /// (one transaction). Recording the same Dfns user again returns the stored mapping (a
-    /// retry); another Dfns user for this company user, or this Dfns user for another company
-    /// user, fails with `ALREADY_REGISTERED` / `CONFLICT`.
+    /// Stores the mapping once Dfns completed the registration, with the recovery kit registered
+    /// along (its `credId`), and forgets the pending one (one transaction). Recording the same
+    /// Dfns user again returns the stored mapping (a retry); another Dfns user for this company
+    /// user, or this Dfns user for another company user, fails with `ALREADY_REGISTERED` /
+    /// `CONFLICT`.
     pub async fn complete_dfns_registration(
         &self,
         user_id: &UserId,
         dfns_user_id: &str,
         dfns_username: &str,
+        recovery_credential_id: Option<&str>,
         now_ms: i64,
     ) -> Result<DfnsUser> {
         let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query_as::<_, DfnsUserRow>(
-            "INSERT INTO dfns_users (user_id, dfns_user_id, dfns_username, registered_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING \
-             RETURNING user_id, dfns_user_id, dfns_username, registered_at",
-        )
+        let inserted = sqlx::query_as::<_, DfnsUserRow>(concat!(
+            "INSERT INTO dfns_users (user_id, dfns_user_id, dfns_username, registered_at, \
+               recovery_credential_id) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING RETURNING ",
+            dfns_user_columns!()
+        ))
         .bind(user_id.as_str())
         .bind(dfns_user_id)
         .bind(dfns_username)
         .bind(now_ms)
+        .bind(recovery_credential_id)
         .fetch_optional(&mut *tx)
         .await
         .map_err(|error| {
@@ -212,10 +233,11 @@ impl Store {
         let mapping = match inserted {
             Some(row) => dfns_user_from_row(row),
             None => {
-                let existing = sqlx::query_as::<_, DfnsUserRow>(
-                    "SELECT user_id, dfns_user_id, dfns_username, registered_at FROM dfns_users \
-                     WHERE user_id = $1",
-                )
+                let existing = sqlx::query_as::<_, DfnsUserRow>(concat!(
+                    "SELECT ",
+                    dfns_user_columns!(),
+                    " FROM dfns_users WHERE user_id = $1"
+                ))
                 .bind(user_id.as_str())
                 .fetch_one(&mut *tx)
                 .await?;
@@ -233,5 +255,25 @@ impl Store {
         tx.commit().await?;
         tracing::info!(user_id = %user_id, dfns_user_id, "Dfns registration stored");
         Ok(mapping)
+    }
+
+    /// Records `credential_id` as the user's recovery kit, replacing any earlier one (only the
+    /// newest is kept). Fails with `NOT_FOUND` for a user not registered with Dfns.
+    pub async fn set_recovery_credential(
+        &self,
+        user_id: &UserId,
+        credential_id: &str,
+    ) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE dfns_users SET recovery_credential_id = $2 WHERE user_id = $1")
+                .bind(user_id.as_str())
+                .bind(credential_id)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "Dfns user" });
+        }
+        tracing::info!(user_id = %user_id, "recovery kit recorded");
+        Ok(())
     }
 }

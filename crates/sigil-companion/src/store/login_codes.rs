@@ -1,14 +1,16 @@
 //! One-time deep-link login codes (RFC 8252 with PKCE, RFC 7636): random, stored as their
 //! SHA-256, 60 seconds, bound to a PKCE S256 challenge and a redirect URI, single use. Redeeming
-//! a code makes the app session in the same transaction; a code redeemed twice revokes the
-//! session it made.
+//! a code makes the app session in the same transaction, with the code's purpose (a sign-in or
+//! a recovery); a code redeemed twice revokes the session it made.
 
 use crate::store::Store;
 use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::{SessionId, UserId};
 use crate::store::pkce::{CodeChallenge, CodeVerifier};
 use crate::store::secret::{LoginCode, random_token, secret_hash};
-use crate::store::sessions::{NewSession, SessionKind, SessionPolicy};
+use crate::store::sessions::{
+    NewSession, SessionKind, SessionPolicy, SessionPurpose, purpose_from_db, purpose_to_db,
+};
 
 /// How long a login code can be redeemed, ms.
 pub const LOGIN_CODE_TTL_MS: i64 = 60_000;
@@ -65,19 +67,21 @@ impl CodeRejection {
 
 impl Store {
     /// Issues a login code for `user_id`, bound to the PKCE `challenge` and `redirect_uri` (which
-    /// the caller has checked against its allow-list). Valid for [`LOGIN_CODE_TTL_MS`].
+    /// the caller has checked against its allow-list), for a session of `purpose`. Valid for
+    /// [`LOGIN_CODE_TTL_MS`].
     pub async fn issue_login_code(
         &self,
         user_id: &UserId,
         challenge: &CodeChallenge,
         redirect_uri: &str,
+        purpose: SessionPurpose,
         now_ms: i64,
     ) -> Result<IssuedCode> {
         let code = LoginCode::new(random_token(self.random.as_ref())?.as_str());
         let expires_at = now_ms.saturating_add(LOGIN_CODE_TTL_MS);
         sqlx::query(
             "INSERT INTO login_codes (code_hash, user_id, code_challenge, redirect_uri, \
-               created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+               created_at, expires_at, purpose) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(secret_hash(code.expose()))
         .bind(user_id.as_str())
@@ -85,6 +89,7 @@ impl Store {
         .bind(redirect_uri)
         .bind(now_ms)
         .bind(expires_at)
+        .bind(purpose_to_db(purpose))
         .execute(&self.pool)
         .await
         .map_err(|error| {
@@ -96,7 +101,7 @@ impl Store {
                 error.into()
             }
         })?;
-        tracing::debug!(user_id = %user_id, "login code issued");
+        tracing::debug!(user_id = %user_id, ?purpose, "login code issued");
         Ok(IssuedCode { code, expires_at })
     }
 
@@ -118,16 +123,16 @@ impl Store {
     ) -> Result<Redemption> {
         let code_hash = secret_hash(code.expose());
         let mut tx = self.begin_write().await?;
-        let claimed = sqlx::query_as::<_, (String, String, String)>(
+        let claimed = sqlx::query_as::<_, (String, String, String, String)>(
             "UPDATE login_codes SET used_at = $2 \
              WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 \
-             RETURNING user_id, code_challenge, redirect_uri",
+             RETURNING user_id, code_challenge, redirect_uri, purpose",
         )
         .bind(code_hash.as_str())
         .bind(now_ms)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((user_id, challenge, bound_redirect_uri)) = claimed else {
+        let Some((user_id, challenge, bound_redirect_uri, purpose)) = claimed else {
             tx.rollback().await?;
             return Ok(Redemption::Rejected(self.refuse_code(&code_hash, now_ms).await?));
         };
@@ -148,14 +153,17 @@ impl Store {
             tracing::warn!(user_id = %user_id, "login code redeemed with another redirect URI");
             return Ok(Redemption::Rejected(CodeRejection::RedirectUriMismatch));
         }
-        let new = self.insert_session(&mut tx, &user_id, SessionKind::App, policy, now_ms).await?;
+        let purpose = purpose_from_db(&purpose)?;
+        let new = self
+            .insert_session(&mut tx, &user_id, SessionKind::App, purpose, policy, now_ms)
+            .await?;
         sqlx::query("UPDATE login_codes SET session_id = $2 WHERE code_hash = $1")
             .bind(code_hash.as_str())
             .bind(new.session.id.as_str())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        tracing::info!(user_id = %user_id, session_id = %new.session.id, "login code redeemed");
+        tracing::info!(user_id = %user_id, session_id = %new.session.id, ?purpose, "login code redeemed");
         Ok(Redemption::Issued(new))
     }
 

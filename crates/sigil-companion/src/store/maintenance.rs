@@ -3,8 +3,9 @@
 use crate::store::Store;
 use crate::store::error::Result;
 
-/// How long used or expired login codes and dead sessions are kept after they stop working, ms:
-/// a code replayed within this time still revokes the session it made.
+/// How long used or expired login codes, emailed codes and dead sessions are kept after they stop
+/// working, and outbox mails after they were sent, ms: a code replayed within this time still
+/// revokes the session it made.
 pub const RETENTION_MS: i64 = 24 * 3_600_000;
 
 /// How many rows [`Store::purge_expired`] deleted.
@@ -20,6 +21,10 @@ pub struct PurgeReport {
     pub rate_limits: u64,
     /// Backoffs whose streak is over.
     pub backoffs: u64,
+    /// Emailed codes expired more than [`RETENTION_MS`] ago.
+    pub email_codes: u64,
+    /// Outbox mails sent more than [`RETENTION_MS`] ago.
+    pub outbox: u64,
 }
 
 impl Store {
@@ -57,8 +62,25 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
-        let report =
-            PurgeReport { login_codes, sessions, pending_registrations, rate_limits, backoffs };
+        let email_codes = sqlx::query("DELETE FROM email_codes WHERE expires_at < $1")
+            .bind(horizon)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let outbox = sqlx::query("DELETE FROM mail_outbox WHERE sent_at < $1")
+            .bind(horizon)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let report = PurgeReport {
+            login_codes,
+            sessions,
+            pending_registrations,
+            rate_limits,
+            backoffs,
+            email_codes,
+            outbox,
+        };
         tracing::debug!(?report, "expired rows purged");
         Ok(report)
     }

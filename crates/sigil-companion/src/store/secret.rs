@@ -65,9 +65,18 @@ secret_string!(
     SessionToken
 );
 secret_string!(
-    /// The short-lived temporary token Dfns returns with a delegated registration challenge; it
-    /// is needed to complete that registration.
+    /// The short-lived temporary token Dfns returns with a delegated registration or recovery
+    /// challenge; it is needed to complete it.
     DfnsTemporaryToken
+);
+secret_string!(
+    /// What the browser holds between the recovery check's password and its emailed code: it
+    /// names the code and salts its hash.
+    EmailTicket
+);
+secret_string!(
+    /// A 6-digit one-time code sent by email.
+    EmailCode
 );
 
 /// 32 random bytes as base64url without padding.
@@ -82,6 +91,12 @@ pub(crate) fn random_hex(random: &dyn RandomSource, n: usize) -> Result<String> 
     let mut bytes = vec![0u8; n];
     random.fill(&mut bytes)?;
     Ok(hex::encode(bytes))
+}
+
+/// Whether two secrets (or their hashes) are equal, in a time that does not depend on where
+/// they differ.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The hex SHA-256 of a secret: what the database stores and looks secrets up by.

@@ -8,6 +8,8 @@ use crate::store::error::{Result, StoreError, is_unique_violation};
 use crate::store::ids::{SessionId, UserId};
 use crate::store::secret::{SessionToken, random_token, secret_hash};
 
+pub use sigil_api::SessionPurpose;
+
 /// Who holds a session. A token of one kind is never accepted as the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SessionKind {
@@ -32,6 +34,22 @@ impl SessionKind {
             "web" => Ok(Self::Web),
             other => Err(StoreError::Corrupt { what: format!("session kind {other:?}") }),
         }
+    }
+}
+
+/// The value stored in the `purpose` columns of sessions and login codes.
+pub(crate) fn purpose_to_db(purpose: SessionPurpose) -> &'static str {
+    match purpose {
+        SessionPurpose::SignIn => "sign_in",
+        SessionPurpose::Recovery => "recovery",
+    }
+}
+
+pub(crate) fn purpose_from_db(raw: &str) -> Result<SessionPurpose> {
+    match raw {
+        "sign_in" => Ok(SessionPurpose::SignIn),
+        "recovery" => Ok(SessionPurpose::Recovery),
+        other => Err(StoreError::Corrupt { what: format!("purpose {other:?}") }),
     }
 }
 
@@ -63,6 +81,8 @@ pub struct Session {
     pub user_id: UserId,
     /// App or website.
     pub kind: SessionKind,
+    /// What the website checked before issuing the code this session was made from.
+    pub purpose: SessionPurpose,
     /// When it was made, Unix ms.
     pub created_at: i64,
     /// When it was last used, Unix ms.
@@ -91,22 +111,24 @@ pub struct NewSession {
     pub session: Session,
 }
 
-type SessionRow = (String, String, String, i64, i64, i64, i64, Option<i64>);
+type SessionRow = (String, String, String, String, i64, i64, i64, i64, Option<i64>);
 
 /// The columns of a [`SessionRow`], in order.
 macro_rules! session_columns {
     () => {
-        "id, user_id, kind, created_at, last_seen_at, expires_at, absolute_expires_at, revoked_at"
+        "id, user_id, kind, purpose, created_at, last_seen_at, expires_at, absolute_expires_at, \
+         revoked_at"
     };
 }
 
 fn session_from_row(
-    (id, user_id, kind, created, seen, expires, absolute, revoked_at): SessionRow,
+    (id, user_id, kind, purpose, created, seen, expires, absolute, revoked_at): SessionRow,
 ) -> Result<Session> {
     Ok(Session {
         id: SessionId::from_db(id),
         user_id: UserId::from_db(user_id),
         kind: SessionKind::from_db(&kind)?,
+        purpose: purpose_from_db(&purpose)?,
         created_at: created,
         last_seen_at: seen,
         expires_at: expires,
@@ -116,7 +138,8 @@ fn session_from_row(
 }
 
 impl Store {
-    /// Makes a session for `user_id` and returns its token (once).
+    /// Makes a session for `user_id` and returns its token (once). Its purpose is a sign-in:
+    /// only a redeemed recovery code makes a recovery session.
     pub async fn create_session(
         &self,
         user_id: &UserId,
@@ -125,7 +148,8 @@ impl Store {
         now_ms: i64,
     ) -> Result<NewSession> {
         let mut conn = self.pool.acquire().await?;
-        let new = self.insert_session(&mut conn, user_id, kind, policy, now_ms).await?;
+        let purpose = SessionPurpose::SignIn;
+        let new = self.insert_session(&mut conn, user_id, kind, purpose, policy, now_ms).await?;
         tracing::info!(user_id = %user_id, session_id = %new.session.id, kind = kind.as_str(), "session created");
         Ok(new)
     }
@@ -136,6 +160,7 @@ impl Store {
         conn: &mut AnyConnection,
         user_id: &UserId,
         kind: SessionKind,
+        purpose: SessionPurpose,
         policy: &SessionPolicy,
         now_ms: i64,
     ) -> Result<NewSession> {
@@ -145,8 +170,8 @@ impl Store {
         let expires = now_ms.saturating_add(policy.idle_timeout_ms).min(absolute);
         sqlx::query(
             "INSERT INTO sessions (id, token_hash, user_id, kind, created_at, last_seen_at, \
-               expires_at, idle_timeout_ms, absolute_expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)",
+               expires_at, idle_timeout_ms, absolute_expires_at, purpose) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9)",
         )
         .bind(id.as_str())
         .bind(secret_hash(token.expose()))
@@ -156,6 +181,7 @@ impl Store {
         .bind(expires)
         .bind(policy.idle_timeout_ms)
         .bind(absolute)
+        .bind(purpose_to_db(purpose))
         .execute(&mut *conn)
         .await
         .map_err(|error| {
@@ -171,6 +197,7 @@ impl Store {
             id,
             user_id: user_id.clone(),
             kind,
+            purpose,
             created_at: now_ms,
             last_seen_at: now_ms,
             expires_at: expires,

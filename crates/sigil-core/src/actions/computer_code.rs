@@ -2,7 +2,9 @@
 //! (`POST /auth/credentials/code`, a user action). Not journaled: it moves no money, repeating it
 //! only makes another short-lived code, and the code is a secret that stays out of SQLite.
 
-use dfns_client::models::{CodeExpiration, CreateCredentialCodeRequest, CredentialCode, SignedChallenge};
+use dfns_client::models::{
+    CodeExpiration, CreateCredentialCodeRequest, CredentialCode, SignedChallenge,
+};
 use sigil_authn::{CancellationToken, Passkeys, Prompter};
 
 use super::Actions;
@@ -22,7 +24,8 @@ impl Actions {
     ) -> Result<CredentialCode> {
         let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
         let expires_at_s = (self.clock.now_ms() + COMPUTER_CODE_LIFETIME_MS) / 1000;
-        let request = CreateCredentialCodeRequest { expiration: CodeExpiration::Unix(expires_at_s) };
+        let request =
+            CreateCredentialCodeRequest { expiration: CodeExpiration::Unix(expires_at_s) };
         let init = |dfns: dfns_client::DelegatedClient| {
             let request = request.clone();
             async move { dfns.create_credential_code_init(&request).await.map(|p| (dfns, p)) }

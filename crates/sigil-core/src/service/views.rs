@@ -470,8 +470,9 @@ impl From<Outcome> for OutcomeView {
                 signature: serde_json::to_value(signature).unwrap_or(Value::Null),
             },
             Outcome::Wallet(wallet) => Self::Wallet { wallet: WalletView::new(wallet, None) },
+            // Where it lives shows in the list, which is read again after.
             Outcome::PasskeyAdded(credential) => {
-                Self::PasskeyAdded { credential: credential.into() }
+                Self::PasskeyAdded { credential: PasskeyView::new(credential, false) }
             }
             Outcome::PasskeyDeactivated { credential_uuid } => {
                 Self::PasskeyDeactivated { credential_uuid }

@@ -1,6 +1,7 @@
-//! The authorize request of the deep-link login, parsed once at the edge (RFC 6749 §4.1.1 with
-//! RFC 7636 §4.3). A bad request is shown as an error page and never redirected: a redirect URI
-//! that failed the checks must not receive anything (RFC 6749 §4.1.2.1).
+//! The authorize request of the deep-link login and of the recovery check, parsed once at the
+//! edge (RFC 6749 §4.1.1 with RFC 7636 §4.3). A bad request is shown as an error page and never
+//! redirected: a redirect URI that failed the checks must not receive anything (RFC 6749
+//! §4.1.2.1).
 
 use url::Url;
 use url::form_urlencoded;
@@ -8,10 +9,14 @@ use url::form_urlencoded;
 use super::PageError;
 use crate::config::Config;
 use crate::store::LoginCode;
+use crate::store::email_codes::AuthorizeParams;
 use crate::store::pkce::{CodeChallenge, PkceError};
 
-/// Where the authorize page lives; the only place sign-in may continue to.
-const PATH: &str = "/login";
+/// Where the authorize page of a sign-in lives.
+pub const LOGIN_PATH: &str = "/login";
+
+/// Where the authorize page of a recovery lives.
+pub const RECOVER_PATH: &str = "/recover";
 
 /// A checked authorize request.
 #[derive(Debug, Clone)]
@@ -29,10 +34,21 @@ impl AuthorizeRequest {
         Self::from_pairs(pairs.iter(), config)
     }
 
-    /// From a `/login?…` continuation (the `next` of the sign-in form).
-    pub fn from_continuation(next: &str, config: &Config) -> Result<Self, PageError> {
-        let query = next.strip_prefix(PATH).and_then(|rest| rest.strip_prefix('?')).unwrap_or("");
+    /// From a `{path}?…` continuation (the `next` of the sign-in or recovery form).
+    pub fn from_continuation(next: &str, path: &str, config: &Config) -> Result<Self, PageError> {
+        let query = next.strip_prefix(path).and_then(|rest| rest.strip_prefix('?')).unwrap_or("");
         Self::from_query(query, config)
+    }
+
+    /// From a request kept in the store, checked again (the allow-list may have changed).
+    pub fn from_params(params: &AuthorizeParams, config: &Config) -> Result<Self, PageError> {
+        let pairs = [
+            ("state".to_owned(), params.state.clone()),
+            ("code_challenge".to_owned(), params.challenge.as_str().to_owned()),
+            ("code_challenge_method".to_owned(), "S256".to_owned()),
+            ("redirect_uri".to_owned(), params.redirect_uri.clone()),
+        ];
+        Self::from_pairs(pairs.iter(), config)
     }
 
     /// From name/value pairs (a query, or the fields of the confirm form). Unknown names are
@@ -114,6 +130,15 @@ impl AuthorizeRequest {
         &self.redirect_uri
     }
 
+    /// The request, to keep in the store.
+    pub fn params(&self) -> AuthorizeParams {
+        AuthorizeParams {
+            state: self.state.clone(),
+            challenge: self.challenge.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+        }
+    }
+
     /// The request's fields, for the confirm form.
     pub fn fields(&self) -> [(&'static str, &str); 4] {
         [
@@ -124,11 +149,12 @@ impl AuthorizeRequest {
         ]
     }
 
-    /// `/login?…`: where sign-in continues to.
-    pub fn continuation(&self) -> String {
+    /// `{path}?…`: where a sign-in ([`LOGIN_PATH`]) or recovery ([`RECOVER_PATH`]) form
+    /// continues to.
+    pub fn continuation(&self, path: &str) -> String {
         let query =
             form_urlencoded::Serializer::new(String::new()).extend_pairs(self.fields()).finish();
-        format!("{PATH}?{query}")
+        format!("{path}?{query}")
     }
 
     /// `redirect_uri?code=…&state=…` (keeping any query the redirect URI has).
@@ -146,10 +172,10 @@ impl AuthorizeRequest {
     }
 }
 
-/// A `next` accepted after sign-in: only this site's authorize page, so sign-in cannot be used
-/// to send people elsewhere.
-pub fn continuation(next: &str) -> Option<String> {
-    let is_authorize = next.strip_prefix(PATH).is_some_and(|rest| rest.starts_with('?'));
+/// A `next` accepted after a sign-in or recovery form: only this site's authorize page at
+/// `path`, so the forms cannot be used to send people elsewhere.
+pub fn continuation(next: &str, path: &str) -> Option<String> {
+    let is_authorize = next.strip_prefix(path).is_some_and(|rest| rest.starts_with('?'));
     let clean = !next.contains(['\\', '\r', '\n', '#']) && next.len() <= 4096;
     (is_authorize && clean).then(|| next.to_owned())
 }

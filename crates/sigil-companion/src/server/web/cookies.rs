@@ -10,8 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::PageError;
 use crate::server::state::AppState;
-use crate::store::SessionToken;
 use crate::store::sessions::SessionPolicy;
+use crate::store::{SessionToken, same_secret};
 
 /// The cookie names and flags for this companion's public URL.
 #[derive(Debug, Clone)]
@@ -114,9 +114,7 @@ impl Cookies {
                 "This browser sent no security cookie with the form.",
             );
         };
-        let same = cookie.len() == field.len()
-            && cookie.bytes().zip(field.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        if !same {
+        if !same_secret(cookie, field) {
             return forbidden("CSRF_TOKEN_INVALID", "This form's security token does not match.");
         }
         Ok(())

@@ -18,7 +18,7 @@ header { padding: 1rem 1.5rem; border-bottom: 1px solid #8884; }
 .brand { font-weight: 700; margin: 0; }
 main { max-width: 28rem; margin: 2rem auto; padding: 0 1.5rem; }
 label { display: block; margin-top: 1rem; font-weight: 600; }
-input[type=email], input[type=password] { width: 100%; box-sizing: border-box; padding: .6rem;
+input[type=email], input[type=password], input[inputmode=numeric] { width: 100%; box-sizing: border-box; padding: .6rem;
   font: inherit; border: 1px solid #888; border-radius: .4rem; }
 button, .button { display: inline-block; margin-top: 1.25rem; padding: .6rem 1.2rem; font: inherit;
   border: 0; border-radius: .4rem; background: var(--accent); color: #fff; text-decoration: none;
@@ -27,6 +27,7 @@ button.secondary { background: transparent; color: inherit; border: 1px solid #8
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .error { color: var(--error); font-weight: 600; }
 .hint { color: #666; font-size: .9rem; }
+pre { white-space: pre-wrap; }
 @media (prefers-color-scheme: dark) { .hint { color: #aaa; } .error { color: #ff8a80; } }
 "#;
 
@@ -156,6 +157,55 @@ fn with_next(path: &str, next: Option<&str>) -> String {
             url::form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish()
         ),
         None => path.to_owned(),
+    }
+}
+
+/// The recovery check's first step: a fresh sign-in for the authorize request in `form.next`.
+pub fn recover(form: &CredentialsForm<'_>) -> Markup {
+    credentials(
+        form,
+        "/recover",
+        "current-password",
+        "Continue",
+        &html! {
+            p.hint { "If you did not just choose \u{201c}I lost my computer or passkey\u{201d} in the app, close this page." }
+        },
+    )
+}
+
+/// The recovery check's second step: the code from the email.
+pub fn email_code(csrf: &str, ticket: &str, minutes: i64, error: Option<(&str, &str)>) -> Markup {
+    html! {
+        p { "We emailed a 6-digit code to the address of your account. It works for " (minutes) " minutes." }
+        @if let Some((code, message)) = error { (alert(code, message)) }
+        form method="post" action="/recover/code" {
+            (hidden("csrf", csrf))
+            (hidden("ticket", ticket))
+            label for="code" { "Code" }
+            input id="code" name="code" type="text" inputmode="numeric" required
+                autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7"
+                aria-describedby=[error.map(|_| "error")];
+            button type="submit" { "Continue" }
+        }
+        p.hint { "No email? Look in your spam folder, or start again from the app for a new code." }
+    }
+}
+
+/// The development outbox: every mail, newest first.
+pub fn outbox(
+    mails: &[crate::store::outbox::StoredMail],
+    sent_at: impl Fn(i64) -> String,
+) -> Markup {
+    html! {
+        p.hint { "Development only: these mails were not sent anywhere." }
+        @if mails.is_empty() { p { "No mail yet." } }
+        @for mail in mails {
+            article.mail {
+                h2 { (mail.subject) }
+                p.hint { "To " (mail.to) " · " (sent_at(mail.sent_at)) }
+                pre { (mail.body) }
+            }
+        }
     }
 }
 

@@ -12,11 +12,12 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use clap::Parser as _;
 use dfns_client::models::Wallet;
+use dfns_client::recovery::{RecoveryCode, RecoveryKey};
 use dfns_client::{ClientConfig, DelegatedClient, Secret};
 use dfns_emulator::{Bootstrap, Emulator};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use sigil_api::{RegistrationChallenge, SessionResponse};
+use sigil_api::{RegistrationChallenge, SessionPurpose, SessionResponse};
 use sigil_authn::webauthn::RelyingParty;
 use sigil_authn::{
     Approval, CancellationToken, DevicePasskey, Passkeys, PinReason, Prompt, Prompter,
@@ -25,6 +26,7 @@ use sigil_companion::config::{Config, Settings};
 use sigil_companion::identity::DemoIdentity;
 use sigil_companion::identity::hashing::{Argon2id, Kdf};
 use sigil_companion::server::{AppState, Parts, router};
+use sigil_companion::store::outbox::StoredMail;
 use sigil_companion::store::pkce::CodeVerifier;
 use tower::ServiceExt as _;
 
@@ -82,6 +84,7 @@ pub fn config_for(dfns: &TestDfns, flags: &[&str]) -> Config {
         "--dfns-service-account-cred-id",
         &account.cred_id,
         &key,
+        "--mail-outbox",
     ];
     args.extend_from_slice(flags);
     Config::from_settings(Settings::try_parse_from(args).expect("flags")).expect("valid config")
@@ -293,6 +296,26 @@ impl<'a> Browser<'a> {
         self.post_form("/login", &fields).await
     }
 
+    /// The recovery check's first step for `login`: a fresh sign-in. Returns the page that asks
+    /// for the emailed code (or the form again).
+    pub async fn recover(&mut self, login: &Login, email: &str, password: &str) -> Answer {
+        let form = self.get(&login.recover_path()).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+        let csrf = form.hidden("csrf").expect("the form has a CSRF field");
+        let next = form.hidden("next").expect("the form continues the recovery request");
+        let fields =
+            [("csrf", csrf.as_str()), ("email", email), ("password", password), ("next", &next)];
+        self.post_form("/recover", &fields).await
+    }
+
+    /// The recovery check's second step: `code` typed on `code_page`.
+    pub async fn enter_code(&mut self, code_page: &Answer, code: &str) -> Answer {
+        let csrf = code_page.hidden("csrf").expect("the code form has a CSRF field");
+        let ticket = code_page.hidden("ticket").expect("the code form has its ticket");
+        self.post_form("/recover/code", &[("csrf", &csrf), ("ticket", &ticket), ("code", code)])
+            .await
+    }
+
     /// Signs in through the form.
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
         let page = self.get("/signin").await;
@@ -321,13 +344,22 @@ impl Login {
 
     /// The authorize URL the app opens in the system browser.
     pub fn authorize_path(&self) -> String {
+        self.path("/login")
+    }
+
+    /// The recovery URL the app opens in the system browser for "I lost my computer".
+    pub fn recover_path(&self) -> String {
+        self.path("/recover")
+    }
+
+    fn path(&self, page: &str) -> String {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("state", &self.state)
             .append_pair("code_challenge", self.verifier.challenge().as_str())
             .append_pair("code_challenge_method", "S256")
             .append_pair("redirect_uri", &self.redirect_uri)
             .finish();
-        format!("/login?{query}")
+        format!("{page}?{query}")
     }
 
     /// The code of a hand-off page, after checking its `state`.
@@ -475,6 +507,59 @@ pub async fn register(app: &App<'_>, passkeys: &Passkeys) -> Vec<Wallet> {
     let registered: sigil_api::Registered = complete.json();
     assert!(registered.me.registered);
     registered.wallets
+}
+
+/// The mails the companion put in its outbox for `to`, newest first.
+pub async fn mails_to(companion: &Companion, to: &str) -> Vec<StoredMail> {
+    let mails = companion.state.store().outbox().await.expect("the outbox");
+    mails.into_iter().filter(|mail| mail.to == to).collect()
+}
+
+/// The code of the newest recovery-code mail to `to`.
+pub async fn emailed_code(companion: &Companion, to: &str) -> String {
+    let mails = mails_to(companion, to).await;
+    mails
+        .iter()
+        .filter(|mail| mail.subject.contains("recovery code"))
+        .find_map(|mail| mail.body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6))
+        .unwrap_or_else(|| panic!("no recovery code mailed to {to}: {mails:?}"))
+        .to_owned()
+}
+
+/// The whole recovery check for `email` in a fresh browser: the app's recovery session.
+pub async fn recovery_session<'a>(companion: &'a Companion, email: &str) -> App<'a> {
+    let login = Login::new();
+    let mut browser = Browser::new(companion);
+    let code_page = browser.recover(&login, email, PASSWORD).await;
+    assert_eq!(code_page.status, StatusCode::OK, "{}", code_page.text());
+    let code = emailed_code(companion, email).await;
+    let hand_off = browser.enter_code(&code_page, &code).await;
+    let mut app = App::new(companion);
+    let session = app.redeem(&login, &login.code_from(&hand_off)).await;
+    assert_eq!(session.status, StatusCode::OK, "{}", session.text());
+    let session: SessionResponse = session.json();
+    assert_eq!(session.purpose, SessionPurpose::Recovery);
+    app
+}
+
+/// Registers the app's user with a device passkey and a recovery kit made for `email`; returns
+/// the kit and its code.
+pub async fn register_with_kit(
+    app: &App<'_>,
+    passkeys: &Passkeys,
+    email: &str,
+) -> (RecoveryKey, RecoveryCode) {
+    let challenge: RegistrationChallenge = app.post("/registration/init", &json!({})).await.json();
+    let (kit, code) = RecoveryKey::create(email).expect("a kit");
+    let mut body = make_credential(passkeys, &challenge).await;
+    body["recoveryCredential"] = serde_json::to_value(
+        kit.new_credential(&challenge.options.challenge, Some("Recovery kit".into()))
+            .expect("the kit's attestation"),
+    )
+    .expect("JSON");
+    let complete = app.post("/registration/complete", &body).await;
+    assert_eq!(complete.status, StatusCode::OK, "{}", complete.text());
+    (kit, code)
 }
 
 /// A companion for one test, with a signed-up user and the login the app started.

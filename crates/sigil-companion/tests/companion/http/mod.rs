@@ -9,6 +9,7 @@ mod harness;
 mod instances;
 mod journey;
 mod limits;
+mod recovery;
 mod rejections;
 
 /// Runs every listed behaviour on both backends, each with its own emulator and database.
@@ -46,6 +47,17 @@ suite! {
         a_registration_dfns_completed_without_the_companion_recording_it_is_adopted,
         one_more_wallet_with_the_same_request_id_is_made_once,
         signing_out_of_the_app_ends_its_session_only,
+    ],
+    recovery: [
+        a_person_who_lost_their_computer_recovers_with_the_kit_and_a_new_passkey,
+        a_session_from_a_sign_in_cannot_start_a_recovery,
+        five_wrong_email_codes_void_the_code,
+        the_website_emails_at_most_three_codes_an_hour_to_one_account,
+        a_replayed_recovery_link_is_refused_and_signs_out_its_session,
+        a_recovery_for_one_account_never_recovers_another,
+        an_account_opens_few_recoveries_a_day,
+        a_kit_made_after_registration_is_recorded_once_dfns_shows_it,
+        completing_a_recovery_that_was_not_started_or_expired_is_refused,
     ],
     instances: [
         two_companions_on_one_database_behave_as_one,

@@ -3,7 +3,7 @@
 use sigil_companion::store::backoff::{Attempt, Backoff};
 use sigil_companion::store::login_codes::{CodeRejection, Redemption};
 use sigil_companion::store::rate_limit::RateLimit;
-use sigil_companion::store::sessions::{SessionKind, SessionPolicy};
+use sigil_companion::store::sessions::{SessionKind, SessionPolicy, SessionPurpose};
 use sigil_companion::store::users::Email;
 use tokio::task::JoinSet;
 
@@ -14,7 +14,7 @@ pub async fn the_same_code_redeemed_by_8_concurrent_tasks_succeeds_exactly_once(
     let ann = user(&instances[0], "ann").await;
     let verifier = verifier();
     let code = instances[1]
-        .issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0)
+        .issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, SessionPurpose::SignIn, T0)
         .await
         .expect("issue");
     let mut tasks = JoinSet::new();
@@ -142,8 +142,14 @@ pub async fn a_repeated_random_value_is_a_conflict_never_a_shared_session(db: Db
     let clash = stuck.create_user(&other, &cheap_hash(), T0).await.expect_err("same id");
     assert_eq!(clash.code(), "CONFLICT");
     let challenge = verifier().challenge();
-    stuck.issue_login_code(&ann.id, &challenge, REDIRECT, T0).await.expect("first code");
-    let code = stuck.issue_login_code(&ann.id, &challenge, REDIRECT, T0).await.expect_err("same");
+    stuck
+        .issue_login_code(&ann.id, &challenge, REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect("first code");
+    let code = stuck
+        .issue_login_code(&ann.id, &challenge, REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect_err("same");
     assert_eq!(code.code(), "CONFLICT");
     // The first session still belongs to its holder only.
     let found =

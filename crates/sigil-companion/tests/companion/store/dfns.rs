@@ -95,7 +95,7 @@ pub async fn completing_registration_stores_the_mapping_and_forgets_the_temporar
         .await
         .expect("start");
     let mapping = store
-        .complete_dfns_registration(&ann.id, "us-ann", "ann@example.org", T0 + 5_000)
+        .complete_dfns_registration(&ann.id, "us-ann", "ann@example.org", None, T0 + 5_000)
         .await
         .expect("complete");
     assert_eq!(mapping.user_id, ann.id);
@@ -111,7 +111,7 @@ pub async fn completing_registration_stores_the_mapping_and_forgets_the_temporar
     assert_eq!(left, 0, "the temporary token is not kept");
     // A retry of the same completion (e.g. the reply was lost) returns the same mapping.
     let again = store
-        .complete_dfns_registration(&ann.id, "us-ann", "ann@example.org", T0 + 9_000)
+        .complete_dfns_registration(&ann.id, "us-ann", "ann@example.org", None, T0 + 9_000)
         .await
         .expect("retry");
     assert_eq!(again, mapping);
@@ -123,7 +123,7 @@ pub async fn a_registered_user_cannot_register_again(db: Db) {
     let s =
         store.create_session(&ann.id, SessionKind::App, &SessionPolicy::APP, T0).await.expect("s");
     store
-        .complete_dfns_registration(&ann.id, "us-ann", "ann@example.org", T0)
+        .complete_dfns_registration(&ann.id, "us-ann", "ann@example.org", None, T0)
         .await
         .expect("complete");
     let token = DfnsTemporaryToken::new("tmp");
@@ -138,7 +138,7 @@ pub async fn a_registered_user_cannot_register_again(db: Db) {
         .expect_err("registered");
     assert_eq!(start.code(), "ALREADY_REGISTERED");
     let other = store
-        .complete_dfns_registration(&ann.id, "us-someone-else", "ann@example.org", T0)
+        .complete_dfns_registration(&ann.id, "us-someone-else", "ann@example.org", None, T0)
         .await
         .expect_err("registered");
     assert_eq!(other.code(), "ALREADY_REGISTERED");
@@ -149,11 +149,11 @@ pub async fn one_dfns_user_cannot_belong_to_two_company_users(db: Db) {
     let ann = user(&store, "ann").await;
     let bob = user(&store, "bob").await;
     store
-        .complete_dfns_registration(&ann.id, "us-shared", "ann@example.org", T0)
+        .complete_dfns_registration(&ann.id, "us-shared", "ann@example.org", None, T0)
         .await
         .expect("ann");
     let error = store
-        .complete_dfns_registration(&bob.id, "us-shared", "bob@example.org", T0)
+        .complete_dfns_registration(&bob.id, "us-shared", "bob@example.org", None, T0)
         .await
         .expect_err("taken");
     assert_eq!(error.code(), "CONFLICT");

@@ -1,5 +1,5 @@
 use sigil_companion::store::login_codes::{CodeRejection, LOGIN_CODE_TTL_MS, Redemption};
-use sigil_companion::store::sessions::{NewSession, SessionKind, SessionPolicy};
+use sigil_companion::store::sessions::{NewSession, SessionKind, SessionPolicy, SessionPurpose};
 use sigil_companion::store::{LoginCode, UserId};
 
 use crate::support::{Db, REDIRECT, T0, user, verifier};
@@ -17,8 +17,10 @@ async fn issue(db: &Db) -> Issued {
     let store = db.store().await;
     let ann = user(&store, "ann").await;
     let verifier = verifier();
-    let code =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let code = store
+        .issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect("issue");
     Issued { store, ann, verifier, code }
 }
 
@@ -41,8 +43,10 @@ pub async fn a_code_with_its_verifier_and_redirect_uri_opens_an_app_session(db: 
     let store = db.store().await;
     let ann = user(&store, "ann").await;
     let verifier = verifier();
-    let issued_code =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let issued_code = store
+        .issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect("issue");
     assert_eq!(issued_code.expires_at, T0 + LOGIN_CODE_TTL_MS);
     assert_eq!(issued_code.code.expose().len(), 43);
     let redemption = store
@@ -94,15 +98,19 @@ pub async fn a_code_is_refused_from_its_sixtieth_second(db: Db) {
     let ann = user(&store, "ann").await;
     let verifier = verifier();
     let policy = SessionPolicy::APP;
-    let expired =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let expired = store
+        .issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect("issue");
     let at_expiry = store
         .redeem_login_code(&expired.code, &verifier, REDIRECT, &policy, expired.expires_at)
         .await
         .expect("redeem");
     assert_eq!(rejected(at_expiry), CodeRejection::Expired);
-    let fresh =
-        store.issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, T0).await.expect("issue");
+    let fresh = store
+        .issue_login_code(&ann.id, &verifier.challenge(), REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect("issue");
     let just_before = store
         .redeem_login_code(&fresh.code, &verifier, REDIRECT, &policy, fresh.expires_at - 1)
         .await
@@ -155,7 +163,7 @@ pub async fn a_code_for_an_unknown_user_is_not_issued(db: Db) {
     let store = db.store().await;
     let ghost = UserId::parse("cu-0123456789abcdef0123456789abcdef").expect("id");
     let error = store
-        .issue_login_code(&ghost, &verifier().challenge(), REDIRECT, T0)
+        .issue_login_code(&ghost, &verifier().challenge(), REDIRECT, SessionPurpose::SignIn, T0)
         .await
         .expect_err("unknown user");
     assert_eq!(error.code(), "NOT_FOUND");
@@ -191,4 +199,28 @@ pub async fn the_database_holds_only_hashes_of_codes_and_tokens(db: Db) {
     for secret in [code_text.as_str(), new.token.expose(), web.token.expose()] {
         assert!(!shown.contains(secret), "{shown}");
     }
+}
+
+pub async fn a_recovery_code_opens_a_session_whose_purpose_is_recovery(db: Db) {
+    let store = db.store().await;
+    let ann = user(&store, "ann").await;
+    let verifier = verifier();
+    let challenge = verifier.challenge();
+    let issued = store
+        .issue_login_code(&ann.id, &challenge, REDIRECT, SessionPurpose::Recovery, T0)
+        .await
+        .expect("issue");
+    let redeemed = store
+        .redeem_login_code(&issued.code, &verifier, REDIRECT, &SessionPolicy::APP, T0 + 1)
+        .await
+        .expect("redeem");
+    let Redemption::Issued(new) = redeemed else { panic!("{redeemed:?}") };
+    assert_eq!(new.session.purpose, SessionPurpose::Recovery);
+    let found = store.session_by_token(SessionKind::App, &new.token, T0 + 2).await.expect("read");
+    assert_eq!(found.expect("live").purpose, SessionPurpose::Recovery);
+    let website = store
+        .create_session(&ann.id, SessionKind::Web, &SessionPolicy::WEB, T0)
+        .await
+        .expect("web");
+    assert_eq!(website.session.purpose, SessionPurpose::SignIn, "only a recovery code makes one");
 }

@@ -3,7 +3,7 @@ use sigil_companion::store::backoff::Backoff;
 use sigil_companion::store::login_codes::Redemption;
 use sigil_companion::store::maintenance::{PurgeReport, RETENTION_MS};
 use sigil_companion::store::rate_limit::RateLimit;
-use sigil_companion::store::sessions::{SessionKind, SessionPolicy};
+use sigil_companion::store::sessions::{SessionKind, SessionPolicy, SessionPurpose};
 
 use crate::support::{Db, REDIRECT, T0, user, verifier};
 
@@ -17,7 +17,10 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
     let challenge = verifier.challenge();
     // Gone: a code expired long ago, a session expired long ago, a pending registration whose
     // temporary token expired, a rate-limit counter and a backoff of long ago.
-    store.issue_login_code(&ann.id, &challenge, REDIRECT, T0).await.expect("old code");
+    store
+        .issue_login_code(&ann.id, &challenge, REDIRECT, SessionPurpose::SignIn, T0)
+        .await
+        .expect("old code");
     store.create_session(&ann.id, SessionKind::App, &short, T0).await.expect("old session");
     let live = store
         .create_session(&ann.id, SessionKind::App, &SessionPolicy::APP, now - 1)
@@ -44,8 +47,10 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
     store.try_attempt("old", &backoff, T0).await.expect("old attempt");
     // Kept: a fresh code, a live session, a session revoked recently, a registration in
     // progress, a current counter and backoff.
-    let fresh =
-        store.issue_login_code(&ann.id, &challenge, REDIRECT, now - 1_000).await.expect("code");
+    let fresh = store
+        .issue_login_code(&ann.id, &challenge, REDIRECT, SessionPurpose::SignIn, now - 1_000)
+        .await
+        .expect("code");
     let revoked = store
         .create_session(&bob.id, SessionKind::Web, &SessionPolicy::WEB, now - 5_000)
         .await
@@ -75,7 +80,9 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
             sessions: 1,
             pending_registrations: 1,
             rate_limits: 1,
-            backoffs: 1
+            backoffs: 1,
+            email_codes: 0,
+            outbox: 0,
         }
     );
     assert!(

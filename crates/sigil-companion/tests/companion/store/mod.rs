@@ -6,10 +6,12 @@
 mod backoffs;
 mod concurrency;
 mod dfns;
+mod email_codes;
 mod login_codes;
 mod maintenance;
 mod provisioning;
 mod rate_limits;
+mod recoveries;
 mod sessions;
 mod users;
 
@@ -57,6 +59,7 @@ suite! {
         an_unknown_code_is_refused,
         a_code_for_an_unknown_user_is_not_issued,
         the_database_holds_only_hashes_of_codes_and_tokens,
+        a_recovery_code_opens_a_session_whose_purpose_is_recovery,
     ],
     sessions: [
         a_token_opens_its_session_and_only_as_its_kind,
@@ -72,6 +75,16 @@ suite! {
         completing_registration_stores_the_mapping_and_forgets_the_temporary_token,
         a_registered_user_cannot_register_again,
         one_dfns_user_cannot_belong_to_two_company_users,
+    ],
+    email_codes: [
+        the_right_code_is_accepted_once_with_its_authorize_request,
+        wrong_codes_sent_at_once_get_five_checks_between_them,
+        a_code_is_refused_from_its_tenth_minute_and_unknown_tickets_are_told_apart,
+        the_database_holds_neither_the_ticket_nor_the_code,
+    ],
+    recoveries: [
+        a_session_starts_one_recovery_however_often_it_asks,
+        completing_a_recovery_records_the_new_kit_and_signs_out_every_other_session,
     ],
     provisioning: [
         provisioning_twice_with_one_external_id_keeps_one_record,
