@@ -15,6 +15,8 @@ export type ErrorContext = {
   decimals?: number;
   /** The balance, already formatted with its symbol. */
   balance?: string;
+  /** The network's coin, which pays the fee ("ETH"). */
+  feeSymbol?: string;
 };
 
 /** The codes that mean Sigil cannot reach the network: the app goes offline. */
@@ -22,6 +24,15 @@ export const OFFLINE_CODES = ["COMPANION_UNREACHABLE", "DFNS_UNREACHABLE"] as co
 
 export function isOfflineError(error: IpcError | null | undefined): boolean {
   return !!error && (OFFLINE_CODES as readonly string[]).includes(error.code);
+}
+
+/**
+ * Errors of a confirmation after which the action must be prepared again (from its form): the
+ * prepared one can no longer be signed.
+ */
+export function needsPrepareAgain(error: IpcError): boolean {
+  const again: readonly Code[] = ["OPERATION_EXPIRED"];
+  return again.includes(error.code);
 }
 
 /** Errors of a passkey ceremony after which trying again is the natural next step. */
@@ -55,7 +66,11 @@ export const HANDLED_CODES = [
   "AMOUNT_TOO_LARGE",
   "ADDRESS_INVALID",
   "INSUFFICIENT_FUNDS",
+  "INSUFFICIENT_FUNDS_FOR_FEE",
+  "FEE_UNAVAILABLE",
   "DAILY_LIMIT_EXCEEDED",
+  "GUARDRAIL_INVALID",
+  "OPERATION_EXPIRED",
   "AUTHN_CANCELLED",
   "AUTHN_DECLINED",
   "AUTHN_TIMEOUT",
@@ -87,6 +102,8 @@ export function errorMessage(error: IpcError, context: ErrorContext = {}): strin
       return e.ADDRESS_INVALID(context.network ?? null);
     case "INSUFFICIENT_FUNDS":
       return e.INSUFFICIENT_FUNDS(context.balance ?? null);
+    case "INSUFFICIENT_FUNDS_FOR_FEE":
+      return e.INSUFFICIENT_FUNDS_FOR_FEE(context.feeSymbol ?? null);
     case "SIGNED_OUT":
     case "BUSY":
     case "ADDRESS_REQUIRED":
@@ -96,6 +113,9 @@ export function errorMessage(error: IpcError, context: ErrorContext = {}): strin
     case "AMOUNT_ZERO":
     case "AMOUNT_TOO_LARGE":
     case "DAILY_LIMIT_EXCEEDED":
+    case "FEE_UNAVAILABLE":
+    case "GUARDRAIL_INVALID":
+    case "OPERATION_EXPIRED":
     case "AUTHN_CANCELLED":
     case "AUTHN_DECLINED":
     case "AUTHN_TIMEOUT":

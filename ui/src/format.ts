@@ -1,6 +1,7 @@
 // Amounts, addresses, fiat values and dates as people read them. Amounts are exact: base-unit
 // strings are turned into decimals with BigInt, never through a float.
 
+import type { TransferFee } from "./ipc";
 import { S } from "./strings";
 
 const DIGITS = /^\d+$/;
@@ -105,16 +106,40 @@ export function formatFiat(value: number | undefined | null, currency = "USD"): 
   return new Intl.NumberFormat(S.locale, { style: "currency", currency }).format(cents === 0 ? 0 : cents);
 }
 
+/** The fiat value of `amount` whole units ("0.5") in `currency`, when there is a quote. */
+export function fiatValue(amount: string, quotes: Record<string, number> | undefined, currency = "USD"): number | null {
+  const quote = quotes?.[currency];
+  const units = Number(amount);
+  if (quote === undefined || !Number.isFinite(quote) || !amount.trim() || !Number.isFinite(units)) return null;
+  return units * quote;
+}
+
 /** The fiat value of an asset's balance in `currency`, when Dfns gave a quote. */
 export function assetFiatValue(
   asset: { balance: string; decimals: number; quotes?: Record<string, number> },
   currency = "USD",
 ): number | null {
-  const quote = asset.quotes?.[currency];
-  if (quote === undefined || !Number.isFinite(quote)) return null;
   const whole = formatUnits(asset.balance, asset.decimals);
-  if (whole === null) return null;
-  return Number(whole) * quote;
+  return whole === null ? null : fiatValue(whole, asset.quotes, currency);
+}
+
+/**
+ * The most a network fee may be, as the confirmation shows it: "up to 0.000063 ETH (≈ $0.19)",
+ * the fiat part only when Dfns quoted the coin ("under $0.01" rather than a rounded $0.00).
+ */
+export function formatFee(fee: TransferFee, currency = "USD"): string {
+  const amount = S.format.amount(groupDecimal(fee.amount), symbolOf(fee.symbol));
+  const value = fiatValue(fee.amount, fee.quotes, currency);
+  let fiat: string | null = null;
+  if (value !== null && value > 0 && value < 0.01) fiat = S.format.under(formatFiat(0.01, currency) ?? "");
+  else if (value !== null) fiat = S.format.about(formatFiat(value, currency) ?? "");
+  return S.format.feeUpTo(amount, fiat);
+}
+
+/** A fee tier's name ("Slow", "Standard", "Fast"); a tier Sigil does not know, as given. */
+export function feeTierName(tier: string): string {
+  const tiers = S.send.feeTiers as Record<string, { name: string } | undefined>;
+  return tiers[tier]?.name ?? tier;
 }
 
 /** A date and time from an ISO 8601 string, in the locale; the raw text if it does not parse. */

@@ -5,6 +5,11 @@
 //   result(seq n) ──► "valid" | "invalid" (a code on a field) | "unavailable" (offline)
 //   result(seq < n) is stale and ignored.
 //
+// "Max" asks the core (`max_send`) for the most the wallet can send of the asset at the fee tier
+// and fills the amount with it; while the amount is that answer (`fromMax`), changing the tier,
+// the asset or the wallet asks again. Typing an amount ends it, and an answer to anything but the
+// form as it is now is dropped.
+//
 // The core's `validate_send` is the authority (address checksums, decimals, balance, limits);
 // the checks here only spare it obviously unfinished input.
 
@@ -18,7 +23,12 @@ export type SendFields = {
   to: string;
   amount: string;
   feeTier: FeeTier;
+  /** The amount is (or is about to be) the core's answer to "Max". */
+  fromMax?: boolean;
 };
+
+/** What a "Max" answer depends on. */
+export type MaxAsk = Pick<SendFields, "walletId" | "assetKey" | "feeTier">;
 
 export type SendField = "to" | "amount" | "form";
 
@@ -40,7 +50,12 @@ export type SendEvent =
   | { type: "result"; seq: number; error: IpcError | null }
   /** The core refused the form when it was submitted (prepare_send). */
   | { type: "refused"; error: IpcError }
-  | { type: "touchAll" };
+  | { type: "touchAll" }
+  /** The person pressed Max: the answer is awaited. */
+  | { type: "maxAsked" }
+  /** The core's answer to a Max. */
+  | { type: "maxResult"; ask: MaxAsk; amount: string }
+  | { type: "maxRefused"; ask: MaxAsk; error: IpcError };
 
 /** A stable key for an asset of a wallet: "Native", "Erc20:<contract>", "Spl:<mint>". */
 export function assetKey(asset: Pick<Asset, "kind" | "contract" | "mint">): string {
@@ -85,13 +100,23 @@ export function toSendForm(fields: SendFields): SendForm {
 /** Which field an error code belongs to. */
 export function fieldOf(code: string): SendField {
   if (code === "ADDRESS_INVALID" || code === "ADDRESS_REQUIRED") return "to";
-  if (code.startsWith("AMOUNT_") || code === "INSUFFICIENT_FUNDS" || code === "DAILY_LIMIT_EXCEEDED") {
+  if (
+    code.startsWith("AMOUNT_") ||
+    code === "INSUFFICIENT_FUNDS" ||
+    code === "INSUFFICIENT_FUNDS_FOR_FEE" ||
+    code === "DAILY_LIMIT_EXCEEDED"
+  ) {
     return "amount";
   }
   return "form";
 }
 
 const AMOUNT_SHAPE = /^\+?(\d+\.?\d*|\.\d+)$/;
+
+/** Whether `text` could be an amount in whole units (digits, at most one point). */
+export function looksLikeAmount(text: string): boolean {
+  return AMOUNT_SHAPE.test(text.trim());
+}
 
 /** The light checks: what is obviously unfinished or not a number. */
 export function localErrors(fields: SendFields): Partial<Record<SendField, IpcError>> {
@@ -122,6 +147,8 @@ export function reduceSend(state: SendState, event: SendEvent): SendState {
   switch (event.type) {
     case "edit": {
       const fields = { ...state.fields, ...event.fields };
+      // An amount typed by the person is theirs, not Max's.
+      if (event.fields.amount !== undefined) fields.fromMax = event.fields.fromMax ?? false;
       const touched = { ...state.touched };
       if (event.fields.to !== undefined) touched.to = true;
       if (event.fields.amount !== undefined) touched.amount = true;
@@ -139,7 +166,35 @@ export function reduceSend(state: SendState, event: SendEvent): SendState {
       return refuse(state, event.error);
     case "touchAll":
       return { ...state, touched: { to: true, amount: true, form: true } };
+    case "maxAsked":
+      return { ...state, fields: { ...state.fields, fromMax: true } };
+    case "maxResult":
+      if (!isCurrentMax(state.fields, event.ask)) return state;
+      return reduceSend(state, { type: "edit", fields: { amount: event.amount, fromMax: true } });
+    case "maxRefused":
+      if (!isCurrentMax(state.fields, event.ask)) return state;
+      return refuse(state, event.error);
   }
+}
+
+/** What a Max pressed now asks about. */
+export function maxAsk(fields: SendFields): MaxAsk {
+  return { walletId: fields.walletId, assetKey: fields.assetKey, feeTier: fields.feeTier };
+}
+
+/** Whether an answer to `ask` is still wanted: Max is on and the form asks the same. */
+function isCurrentMax(fields: SendFields, ask: MaxAsk): boolean {
+  return !!fields.fromMax && fields.walletId === ask.walletId && fields.assetKey === ask.assetKey && fields.feeTier === ask.feeTier;
+}
+
+/**
+ * The Max to ask again after a change from `before` to `after`: while the amount came from Max,
+ * a change of fee tier, asset or wallet changes what the most is. Null when nothing is to ask.
+ */
+export function maxToAskAgain(before: SendFields, after: SendFields): MaxAsk | null {
+  if (!before.fromMax || !after.fromMax) return null;
+  const same = before.walletId === after.walletId && before.assetKey === after.assetKey && before.feeTier === after.feeTier;
+  return same ? null : maxAsk(after);
 }
 
 /** The core's refusal, put on the field it is about (offline is not the form's fault). */

@@ -9,6 +9,7 @@ import { S } from "./strings";
 import { Ceremony } from "./store/ceremony.svelte";
 import { Connection } from "./store/connection.svelte";
 import { Flow } from "./store/flow.svelte";
+import { Guardrails } from "./store/guardrails.svelte";
 import { Passkeys } from "./store/passkeys.svelte";
 import { SendScreen } from "./store/send.svelte";
 import { Session } from "./store/session.svelte";
@@ -42,10 +43,13 @@ export class Store {
   readonly ceremony: Ceremony;
   readonly flow: Flow;
   readonly send: SendScreen;
+  readonly guardrails: Guardrails;
 
   view = $state<View>({ name: "home" });
   /** The polite live message (#status). */
   status = $state("");
+  /** Why the person was brought back to this screen (#notice), until they go elsewhere. */
+  notice = $state<string | null>(null);
 
   private unlisteners: Unlisten[] = [];
 
@@ -58,6 +62,7 @@ export class Store {
     this.ceremony = new Ceremony(this);
     this.flow = new Flow(this);
     this.send = new SendScreen(options.sendDebounceMs ?? 300);
+    this.guardrails = new Guardrails(this);
   }
 
   /** Subscribes to the shell's events, then reads the app state (and so the cached wallets). */
@@ -86,6 +91,7 @@ export class Store {
 
   navigate(view: View): void {
     this.view = view;
+    this.notice = null;
   }
 
   /**
@@ -124,6 +130,7 @@ export class Store {
     this.wallets.list = [];
     this.transfers.pending = {};
     this.passkeys.list = [];
+    this.guardrails.view = null;
     this.flow.current = null;
     this.transfers.stopPolling();
     this.view = { name: "home" };

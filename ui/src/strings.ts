@@ -11,6 +11,9 @@ export const S = {
   format: {
     amount: (value: string, symbol: string) => `${value} ${symbol}`,
     about: (text: string) => `≈ ${text}`,
+    under: (text: string) => `under ${text}`,
+    /** The most a network fee may be, with its fiat value when known. */
+    feeUpTo: (amount: string, fiat: string | null) => (fiat ? `up to ${amount} (${fiat})` : `up to ${amount}`),
     unknownSymbol: "units",
   },
 
@@ -149,7 +152,8 @@ export const S = {
     to: "To",
     from: "From wallet",
     network: "Network",
-    fee: "Fee",
+    fee: "Network fee",
+    feeTier: "Fee tier",
     what: "Signs",
     text: "Content",
     domain: "Domain",
@@ -230,6 +234,8 @@ export const S = {
     to: "Recipient address",
     amount: "Amount",
     amountHint: (symbol: string, decimals: number) => `In ${symbol}, up to ${decimals} digits after the point.`,
+    max: "Max",
+    maxLabel: (symbol: string) => `Max: the most ${symbol} this wallet can send, less the network fee`,
     fee: "Network fee",
     feeTiers: {
       Slow: { name: "Slow", description: "Cheapest, can take longer" },
@@ -318,6 +324,7 @@ export const S = {
     from: "From",
     network: "Network",
     fee: "Network fee",
+    feeTier: "Fee tier",
     asset: "Asset",
     nativeAsset: (symbol: string) => `${symbol} (the network's own coin)`,
     token: (id: string) => `Token ${id}`,
@@ -403,6 +410,23 @@ export const S = {
     noNetworks: "No network is available.",
   },
 
+  guardrails: {
+    title: "Safety",
+    lead: "Checks Sigil makes on this computer before you approve a transfer.",
+    fromCompany: (company: string) => `Suggested by ${company}`,
+    firstSend: "Warn before the first send to an address",
+    firstSendHint: "A new recipient gets a warning on the confirmation screen, so you check the address with them first.",
+    lookalike: "Warn when an address looks like one I sent to",
+    lookalikeHint: "Scammers make addresses that start and end like ones you used. Sigil compares every recipient with the addresses you sent to.",
+    limitsTitle: "Daily limits",
+    limitsLead: "The most that may leave each wallet in 24 hours, in whole units. Leave a box empty for no limit.",
+    limitLabel: (symbol: string) => `${symbol} per day`,
+    noWallets: "No wallets yet.",
+    save: "Save safety settings",
+    saved: "Safety settings saved.",
+    loading: "Loading safety settings…",
+  },
+
   settings: {
     title: "Settings",
     companion: "Company server",
@@ -434,6 +458,14 @@ export const S = {
       network ? `This is not a valid ${network} address. Check it, or paste it again.` : "This is not a valid address. Check it, or paste it again.",
     INSUFFICIENT_FUNDS: (balance: string | null) =>
       balance ? `Not enough funds: this wallet holds ${balance}.` : "Not enough funds in this wallet.",
+    INSUFFICIENT_FUNDS_FOR_FEE: (coin: string | null) =>
+      coin
+        ? `Not enough ${coin} left to pay the network fee. Send less (Max leaves room for the fee), choose a slower fee, or add ${coin} to this wallet.`
+        : "Not enough left in this wallet to pay the network fee. Send less (Max leaves room for the fee), choose a slower fee, or add funds.",
+    FEE_UNAVAILABLE: "Sigil could not learn the network fee, so it cannot check that this transfer is affordable. Nothing was sent. Try again in a moment.",
+    GUARDRAIL_INVALID:
+      "The safety settings were not saved: each daily limit must be an amount above zero, with no more digits after the point than the asset has. Check the limits and save again.",
+    OPERATION_EXPIRED: "This was prepared more than 10 minutes ago and has expired, so nothing was signed. Check the details and review it again.",
     DAILY_LIMIT_EXCEEDED: "This would go over your daily sending limit for this asset. Send less, or wait until tomorrow.",
     AUTHN_CANCELLED: "The passkey prompt was cancelled. Nothing was signed.",
     AUTHN_DECLINED: "The passkey request was declined. Nothing was signed.",

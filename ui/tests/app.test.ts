@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeShell } from "../src/testing/fakeShell";
 import { S } from "../src/strings";
-import { $, $$, choose, click, exists, isDisabled, mountApp, settle, text, type, until, type Mounted } from "./helpers";
+import { $, $$, choose, click, exists, fillSend, isDisabled, mountApp, settle, text, type, until, type Mounted } from "./helpers";
 
 const TO = "0x8617E340B3D01FA5F11F306F4090FD50E238070D";
 
@@ -20,12 +20,6 @@ async function start(shell: FakeShell): Promise<Mounted> {
   return app;
 }
 
-async function fillSend(to: string, amount: string) {
-  await click("#send-open");
-  await type("#send-to", to);
-  await type("#send-amount", amount);
-  await until(() => expect(isDisabled("#send-submit")).toBe(false));
-}
 
 describe("first run", () => {
   it("signs in through the browser, registers a device passkey and lands on the wallets", async () => {
@@ -315,7 +309,7 @@ describe("send", () => {
     await until(() => expect(exists("#confirm")).toBe(true));
     let release = () => {};
     shell.overrides.confirm_action = async () => {
-      shell.emit("approval:changed", { ceremony: "sign", rpId: "localhost", authenticator: "device" });
+      shell.emit("approval:changed", { ceremony: "sign", rpId: "localhost", authenticator: "device", warnings: [] });
       await new Promise<void>((resolve) => (release = resolve));
       throw { code: "AUTHN_DECLINED", message: "declined" };
     };
@@ -398,6 +392,141 @@ describe("send", () => {
     await click("#send-submit");
     await until(() => expect(exists("#sign-in")).toBe(true));
     expect(text("#status")).toBe(S.errors.SIGNED_OUT);
+  });
+});
+
+describe("send: Max and the network fee", () => {
+  const amount = () => ($("#send-amount") as HTMLInputElement).value;
+
+  it("fills the amount with the balance less the fee at the chosen tier, and asks again when the tier changes", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#send-open");
+    await type("#send-to", TO);
+    // 1.5 ETH less 21,000 gas × 3 gwei.
+    await click("#send-max");
+    await until(() => expect(amount()).toBe("1.499937"));
+    expect(shell.callsOf("max_send")).toEqual([{ walletId: "wa-eth", asset: { kind: "Native" }, feeTier: "Standard" }]);
+    await until(() => expect(isDisabled("#send-submit")).toBe(false));
+
+    // A faster fee leaves less to send: the most is asked again (21,000 gas × 5 gwei).
+    await click("#fee-Fast");
+    await until(() => expect(amount()).toBe("1.499895"));
+    expect(shell.callsOf("max_send").at(-1)).toEqual({ walletId: "wa-eth", asset: { kind: "Native" }, feeTier: "Fast" });
+
+    // An amount the person types is theirs: changing the tier leaves it alone.
+    await type("#send-amount", "1");
+    await click("#fee-Slow");
+    await settle();
+    expect(amount()).toBe("1");
+    expect(shell.callsOf("max_send")).toHaveLength(2);
+  });
+
+  it("sends a token's whole balance when the coin covers the fee", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await click("#send-open");
+    await choose("#send-asset", "Erc20:0x1c7d4b196cb0c7b01d743fbc6116a902379c7238");
+    await click("#send-max");
+    await until(() => expect(amount()).toBe("25"));
+    expect(shell.callsOf("max_send")[0].asset).toEqual({ kind: "Erc20", contract: "0x1c7d4b196cb0c7b01d743fbc6116a902379c7238" });
+  });
+
+  it("says in the form that nothing can be sent when the coin cannot pay the fee", async () => {
+    const shell = FakeShell.signedIn();
+    // USDC to send, but no ETH for the fee.
+    shell.wallets[0].assets[0].balance = "0";
+    await start(shell);
+    await click("#send-open");
+    await choose("#send-asset", "Erc20:0x1c7d4b196cb0c7b01d743fbc6116a902379c7238");
+    await click("#send-max");
+    await until(() => expect(text("#send-amount-error")).toBe(S.errors.INSUFFICIENT_FUNDS_FOR_FEE("ETH")));
+    expect($("#send-amount").getAttribute("aria-invalid")).toBe("true");
+    expect(amount()).toBe("");
+    expect(isDisabled("#send-submit")).toBe(true);
+  });
+
+  it("asks again for the wallet chosen after Max, and explains when it holds nothing", async () => {
+    await start(FakeShell.signedIn());
+    await click("#send-open");
+    await click("#send-max");
+    await until(() => expect(amount()).toBe("1.499937"));
+    await choose("#send-wallet", "wa-btc");
+    await until(() => expect(text("#send-amount-error")).toBe(S.errors.INSUFFICIENT_FUNDS_FOR_FEE("BTC")));
+  });
+
+  it("keeps the amount typed while a late Max answer arrives", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#send-open");
+    let release = () => {};
+    const original = shell.transport.invoke;
+    shell.overrides.max_send = async (args) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      delete shell.overrides.max_send;
+      return original("max_send", args);
+    };
+    await click("#send-max");
+    await type("#send-amount", "0.2");
+    release();
+    await settle();
+    expect(amount()).toBe("0.2");
+  });
+
+  it("refuses a typed amount that leaves nothing for the fee", async () => {
+    await start(FakeShell.signedIn());
+    await click("#send-open");
+    await type("#send-to", TO);
+    await type("#send-amount", "1.5");
+    await until(() => expect(text("#send-amount-error")).toBe(S.errors.INSUFFICIENT_FUNDS_FOR_FEE("ETH")));
+    expect(isDisabled("#send-submit")).toBe(true);
+  });
+
+  it("shows the most the network fee may be, in the coin and in dollars, beside the fee tier", async () => {
+    const { shell } = await start(FakeShell.signedIn());
+    await fillSend(TO, "0.1");
+    await click("#send-submit");
+    await until(() => expect(exists("#intent")).toBe(true));
+    // 21,000 gas × 3 gwei at $3,000 per ETH.
+    expect(text("#intent [data-field=fee]")).toBe("up to 0.000063 ETH (≈ $0.19)");
+    expect(text("#intent [data-field=feeTier]")).toBe("Standard");
+    expect(shell.callsOf("prepare_send")).toHaveLength(1);
+  });
+
+  it("shows the fee without a dollar value when the coin has no quote", async () => {
+    const shell = FakeShell.signedIn();
+    shell.wallets[0].assets[0].quotes = undefined;
+    await start(shell);
+    await fillSend(TO, "0.1");
+    await click("#fee-Slow");
+    await until(() => expect(isDisabled("#send-submit")).toBe(false));
+    await click("#send-submit");
+    await until(() => expect(text("#intent [data-field=fee]")).toBe("up to 0.000021 ETH"));
+  });
+
+  it("sends the person back to the form to prepare again when the confirmation waited too long", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "0.5");
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    // Fees and balances move: an action prepared more than 10 minutes ago is not signed.
+    shell.advanceClock(10 * 60_000);
+    await click("#confirm");
+    await until(() => expect(exists("#send-form")).toBe(true));
+    expect(text("#notice")).toBe(S.errors.OPERATION_EXPIRED);
+    expect($("#notice").getAttribute("role")).toBe("alert");
+    expect(($("#send-to") as HTMLInputElement).value).toBe(TO);
+    expect(($("#send-amount") as HTMLInputElement).value).toBe("0.5");
+    expect(exists("#intent")).toBe(false);
+    // The core dropped it: there is nothing to cancel.
+    expect(shell.callsOf("cancel_action")).toHaveLength(0);
+
+    await until(() => expect(isDisabled("#send-submit")).toBe(false));
+    await click("#send-submit");
+    await until(() => expect(exists("#confirm")).toBe(true));
+    expect(exists("#notice")).toBe(false);
+    await click("#confirm");
+    await until(() => expect(exists("#transfer-status")).toBe(true));
+    expect(shell.callsOf("prepare_send")).toHaveLength(2);
   });
 });
 
@@ -593,6 +722,97 @@ describe("settings", () => {
     await until(() => expect(exists("#sign-in")).toBe(true));
     expect(shell.callsOf("sign_out")).toHaveLength(1);
     expect(exists("#wallets")).toBe(false);
+  });
+});
+
+describe("settings: safety", () => {
+  const USDC = "0x1c7d4b196cb0c7b01d743fbc6116a902379c7238";
+  const input = (selector: string) => $(selector) as HTMLInputElement;
+
+  it("shows the company's suggested guardrails, saves the person's own and shows them after a reload", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#nav-settings");
+    await until(() => expect(exists("#guardrails-save")).toBe(true));
+    expect(shell.callsOf("guardrails")).toHaveLength(1);
+    expect(text("#guardrails-source")).toBe(S.guardrails.fromCompany("127.0.0.1:8788"));
+    expect(input("#guardrail-first-send").checked).toBe(true);
+    expect(input("#guardrail-lookalike").checked).toBe(true);
+    expect(input(`#limit-wa-eth-${USDC}`).value).toBe("1000");
+    expect(input("#limit-wa-eth-Native").value).toBe("");
+    expect(text("label[for=limit-wa-eth-Native]")).toBe(S.guardrails.limitLabel("ETH"));
+    expect(text("label[for=limit-wa-btc-Native]")).toBe(S.guardrails.limitLabel("BTC"));
+
+    await click("#guardrail-first-send");
+    await type("#limit-wa-eth-Native", "0.50");
+    await type(`#limit-wa-eth-${USDC}`, "");
+    await click("#guardrails-save");
+    await until(() => expect(text("#status")).toBe(S.guardrails.saved));
+    expect(shell.callsOf("set_guardrails")).toEqual([
+      { guardrails: { dailyLimits: { "wa-eth": { Native: "0.50" } }, firstSendWarning: false, lookalikeCheck: true } },
+    ]);
+    // The person's own now: no longer the company's suggestion.
+    expect(exists("#guardrails-source")).toBe(false);
+
+    // A reload reads them back from the core.
+    app?.destroy();
+    await start(shell);
+    await click("#nav-settings");
+    await until(() => expect(exists("#guardrails-save")).toBe(true));
+    expect(input("#guardrail-first-send").checked).toBe(false);
+    expect(input("#guardrail-lookalike").checked).toBe(true);
+    expect(input("#limit-wa-eth-Native").value).toBe("0.5");
+    expect(input(`#limit-wa-eth-${USDC}`).value).toBe("");
+  });
+
+  it("shows the core's GUARDRAIL_INVALID next to the section and keeps what was typed", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#nav-settings");
+    await until(() => expect(exists("#guardrails-save")).toBe(true));
+    // Bitcoin has 8 decimals.
+    await type("#limit-wa-btc-Native", "0.000000001");
+    await click("#guardrails-save");
+    await until(() => expect(text("#settings-guardrails-error")).toBe(S.errors.GUARDRAIL_INVALID));
+    expect($("#settings-guardrails-error").getAttribute("role")).toBe("alert");
+    expect($("#settings-guardrails #settings-guardrails-error")).toBeTruthy();
+    expect(input("#limit-wa-btc-Native").value).toBe("0.000000001");
+    expect(shell.guardrails.fromCompany).toBe(true);
+  });
+
+  it("does not send a limit that is obviously not an amount", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#nav-settings");
+    await until(() => expect(exists("#guardrails-save")).toBe(true));
+    await type("#limit-wa-eth-Native", "lots");
+    expect(text("#limit-wa-eth-Native-error")).toBe(S.errors.AMOUNT_INVALID);
+    expect(input("#limit-wa-eth-Native").getAttribute("aria-invalid")).toBe("true");
+    expect(isDisabled("#guardrails-save")).toBe(true);
+    await type("#limit-wa-eth-Native", "2");
+    expect(isDisabled("#guardrails-save")).toBe(false);
+    expect(shell.callsOf("set_guardrails")).toHaveLength(0);
+  });
+
+  it("applies what was saved: a send over the daily limit is refused, and no first-send warning once turned off", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#nav-settings");
+    await until(() => expect(exists("#guardrails-save")).toBe(true));
+    await type("#limit-wa-eth-Native", "0.25");
+    await click("#guardrail-first-send");
+    await click("#guardrails-save");
+    await until(() => expect(text("#status")).toBe(S.guardrails.saved));
+
+    await click("#send-open");
+    await type("#send-to", TO);
+    await type("#send-amount", "0.3");
+    await until(() => expect(text("#send-amount-error")).toBe(S.errors.DAILY_LIMIT_EXCEEDED));
+    await type("#send-amount", "0.2");
+    await until(() => expect(isDisabled("#send-submit")).toBe(false));
+    await click("#send-submit");
+    await until(() => expect(exists("#intent")).toBe(true));
+    expect(exists("#warnings")).toBe(false);
   });
 });
 

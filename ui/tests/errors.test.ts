@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HANDLED_CODES, errorMessage, isOfflineError, isRetryable } from "../src/errors";
+import { HANDLED_CODES, errorMessage, isOfflineError, isRetryable, needsPrepareAgain } from "../src/errors";
 import type { IpcError } from "../src/ipc";
 import { S } from "../src/strings";
 
@@ -14,7 +14,11 @@ const CONTRACT_CODES: IpcError["code"][] = [
   "AMOUNT_TOO_LARGE",
   "ADDRESS_INVALID",
   "INSUFFICIENT_FUNDS",
+  "INSUFFICIENT_FUNDS_FOR_FEE",
+  "FEE_UNAVAILABLE",
   "DAILY_LIMIT_EXCEEDED",
+  "GUARDRAIL_INVALID",
+  "OPERATION_EXPIRED",
   "AUTHN_CANCELLED",
   "AUTHN_DECLINED",
   "AUTHN_TIMEOUT",
@@ -58,11 +62,15 @@ describe("errorMessage", () => {
     expect(errorMessage({ code: "AMOUNT_TOO_PRECISE", message: "" }, { symbol: "USDC", decimals: 6 })).toContain("USDC");
     expect(errorMessage({ code: "ADDRESS_INVALID", message: "" }, { network: "EthereumSepolia" })).toContain("EthereumSepolia");
     expect(errorMessage({ code: "INSUFFICIENT_FUNDS", message: "" }, { balance: "1.5 ETH" })).toContain("1.5 ETH");
+    // The fee is paid in the network's coin, even for a token.
+    expect(errorMessage({ code: "INSUFFICIENT_FUNDS_FOR_FEE", message: "" }, { symbol: "USDC", feeSymbol: "ETH" })).toContain("ETH");
+    expect(errorMessage({ code: "INSUFFICIENT_FUNDS_FOR_FEE", message: "" }, { symbol: "USDC", feeSymbol: "ETH" })).not.toContain("USDC");
   });
 
   it("still reads well without context", () => {
     expect(errorMessage({ code: "ADDRESS_INVALID", message: "" })).toBe(S.errors.ADDRESS_INVALID(null));
     expect(errorMessage({ code: "INSUFFICIENT_FUNDS", message: "" })).toBe(S.errors.INSUFFICIENT_FUNDS(null));
+    expect(errorMessage({ code: "INSUFFICIENT_FUNDS_FOR_FEE", message: "" })).toBe(S.errors.INSUFFICIENT_FUNDS_FOR_FEE(null));
   });
 
   it("tells the person Sigil checks before signing again when the outcome is unknown", () => {
@@ -83,5 +91,12 @@ describe("error classes", () => {
     expect(isRetryable({ code: "OUTCOME_UNKNOWN", message: "" })).toBe(true);
     expect(isRetryable({ code: "INSUFFICIENT_FUNDS", message: "" })).toBe(false);
     expect(isRetryable({ code: "DAILY_LIMIT_EXCEEDED", message: "" })).toBe(false);
+  });
+
+  it("sends an expired action back to its form instead of offering to sign it again", () => {
+    expect(needsPrepareAgain({ code: "OPERATION_EXPIRED", message: "" })).toBe(true);
+    expect(isRetryable({ code: "OPERATION_EXPIRED", message: "" })).toBe(false);
+    expect(needsPrepareAgain({ code: "OUTCOME_UNKNOWN", message: "" })).toBe(false);
+    expect(needsPrepareAgain({ code: "AUTHN_CANCELLED", message: "" })).toBe(false);
   });
 });

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   assetFiatValue,
   diffAddresses,
+  feeTierName,
+  fiatValue,
   formatAmount,
   formatDate,
+  formatFee,
   formatFiat,
   formatUnits,
   groupAddress,
@@ -130,6 +133,35 @@ describe("fiat", () => {
     expect(assetFiatValue({ balance: "25000000", decimals: 6, quotes: { EUR: 1 } })).toBeNull();
     expect(assetFiatValue({ balance: "25000000", decimals: 6 })).toBeNull();
     expect(assetFiatValue({ balance: "x", decimals: 6, quotes: { USD: 1 } })).toBeNull();
+  });
+});
+
+describe("network fees", () => {
+  it("shows the most a fee may be with its dollar value", () => {
+    expect(formatFee({ amount: "0.000063", symbol: "ETH", quotes: { USD: 3000 } })).toBe("up to 0.000063 ETH (≈ $0.19)");
+    expect(formatFee({ amount: "1234.5", symbol: "ETH", quotes: { USD: 2 } })).toBe("up to 1,234.5 ETH (≈ $2,469.00)");
+  });
+
+  it("shows no dollar value without a USD quote", () => {
+    expect(formatFee({ amount: "0.00000705", symbol: "BTC" })).toBe("up to 0.00000705 BTC");
+    expect(formatFee({ amount: "0.00000705", symbol: "BTC", quotes: { EUR: 90000 } })).toBe("up to 0.00000705 BTC");
+  });
+
+  it("never rounds a real fee down to $0.00", () => {
+    expect(formatFee({ amount: "0.000005", symbol: "SOL", quotes: { USD: 150 } })).toBe("up to 0.000005 SOL (under $0.01)");
+    expect(formatFee({ amount: "0", symbol: "SOL", quotes: { USD: 150 } })).toBe("up to 0 SOL (≈ $0.00)");
+  });
+
+  it("values whole units and refuses what is not a number", () => {
+    expect(fiatValue("1.5", { USD: 2 })).toBe(3);
+    expect(fiatValue("", { USD: 2 })).toBeNull();
+    expect(fiatValue("abc", { USD: 2 })).toBeNull();
+    expect(fiatValue("1", undefined)).toBeNull();
+  });
+
+  it("names the fee tiers, and shows one it does not know as given", () => {
+    expect(feeTierName("Fast")).toBe("Fast");
+    expect(feeTierName("Turbo")).toBe("Turbo");
   });
 });
 

@@ -90,6 +90,17 @@ export async function choose(selector: string, value: string): Promise<void> {
   await settle();
 }
 
+/** Opens Send and fills a complete form, waiting until it can be reviewed. */
+export async function fillSend(to: string, amount: string): Promise<void> {
+  await click("#send-open");
+  await type("#send-to", to);
+  await type("#send-amount", amount);
+  await until(() => {
+    if (!isDisabled("#send-submit")) return;
+    throw new Error("the send form is not ready");
+  });
+}
+
 export function isDisabled(selector: string): boolean {
   return ($(selector) as HTMLButtonElement).disabled;
 }

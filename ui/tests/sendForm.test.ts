@@ -9,6 +9,8 @@ import {
   findAsset,
   initialSendState,
   localErrors,
+  maxAsk,
+  maxToAskAgain,
   reduceSend,
   sendableAssets,
   toSendForm,
@@ -139,7 +141,9 @@ describe("the state machine", () => {
     ["AMOUNT_ZERO", "amount"],
     ["AMOUNT_TOO_LARGE", "amount"],
     ["INSUFFICIENT_FUNDS", "amount"],
+    ["INSUFFICIENT_FUNDS_FOR_FEE", "amount"],
     ["DAILY_LIMIT_EXCEEDED", "amount"],
+    ["FEE_UNAVAILABLE", "form"],
     ["ASSET_UNKNOWN", "form"],
     ["BUSY", "form"],
   ] as const)("puts the core's %s on the %s field", (code, field) => {
@@ -177,6 +181,64 @@ describe("the state machine", () => {
   it("shows every missing field when the person tries to submit early", () => {
     const touched = reduceSend(start, { type: "touchAll" });
     expect(Object.keys(visibleErrors(touched)).sort()).toEqual(["amount", "to"]);
+  });
+});
+
+describe("Max", () => {
+  const start = edit(initialSendState({ walletId: "wa-1" }), { to: TO });
+  const pressed = reduceSend(start, { type: "maxAsked" });
+  const ask = maxAsk(pressed.fields);
+
+  it("fills the amount with the core's answer and has it checked like a typed one", () => {
+    expect(ask).toEqual({ walletId: "wa-1", assetKey: "Native", feeTier: "Standard" });
+    const filled = reduceSend(pressed, { type: "maxResult", ask, amount: "1.499937" });
+    expect(filled.fields.amount).toBe("1.499937");
+    expect(filled.fields.fromMax).toBe(true);
+    expect(filled.phase).toBe("checking");
+    expect(filled.seq).toBe(pressed.seq + 1);
+  });
+
+  it("drops the answer when the person typed an amount of their own meanwhile", () => {
+    const typed = edit(pressed, { amount: "0.5" });
+    expect(typed.fields.fromMax).toBe(false);
+    expect(reduceSend(typed, { type: "maxResult", ask, amount: "1.499937" })).toBe(typed);
+    expect(reduceSend(typed, { type: "maxRefused", ask, error: err("INSUFFICIENT_FUNDS_FOR_FEE") })).toBe(typed);
+  });
+
+  it("asks again when the tier, the asset or the wallet changes while the amount came from Max", () => {
+    const filled = reduceSend(pressed, { type: "maxResult", ask, amount: "1.499937" });
+    const fast = edit(filled, { feeTier: "Fast" });
+    expect(maxToAskAgain(filled.fields, fast.fields)).toEqual({ walletId: "wa-1", assetKey: "Native", feeTier: "Fast" });
+    expect(maxToAskAgain(filled.fields, edit(filled, { assetKey: "Erc20:0xC0FFEE" }).fields)?.assetKey).toBe("Erc20:0xC0FFEE");
+    expect(maxToAskAgain(filled.fields, edit(filled, { walletId: "wa-2" }).fields)?.walletId).toBe("wa-2");
+    // Editing the recipient changes nothing the most depends on.
+    expect(maxToAskAgain(filled.fields, edit(filled, { to: "0xabc" }).fields)).toBeNull();
+    // The answer for the tier left behind arrives late: only the one for the tier chosen counts.
+    expect(reduceSend(fast, { type: "maxResult", ask, amount: "1.499937" })).toBe(fast);
+    const fastAnswer = reduceSend(fast, { type: "maxResult", ask: maxAsk(fast.fields), amount: "1.499895" });
+    expect(fastAnswer.fields.amount).toBe("1.499895");
+  });
+
+  it("leaves a typed amount alone when the tier changes", () => {
+    const typed = edit(start, { amount: "1" });
+    expect(maxToAskAgain(typed.fields, edit(typed, { feeTier: "Fast" }).fields)).toBeNull();
+    const wasMax = reduceSend(reduceSend(start, { type: "maxAsked" }), { type: "maxResult", ask, amount: "1.2" });
+    const retyped = edit(wasMax, { amount: "1.1" });
+    expect(maxToAskAgain(retyped.fields, edit(retyped, { feeTier: "Slow" }).fields)).toBeNull();
+  });
+
+  it("puts a refusal on the amount, and asks again on a slower tier", () => {
+    const refused = reduceSend(pressed, { type: "maxRefused", ask, error: err("INSUFFICIENT_FUNDS_FOR_FEE") });
+    expect(refused.phase).toBe("invalid");
+    expect(visibleErrors(refused).amount?.code).toBe("INSUFFICIENT_FUNDS_FOR_FEE");
+    expect(canSubmit(refused, false)).toBe(false);
+    expect(maxToAskAgain(refused.fields, edit(refused, { feeTier: "Slow" }).fields)?.feeTier).toBe("Slow");
+  });
+
+  it("does not blame the amount when the network is out of reach", () => {
+    const off = reduceSend(pressed, { type: "maxRefused", ask, error: err("DFNS_UNREACHABLE") });
+    expect(off.phase).toBe("unavailable");
+    expect(visibleErrors(off)).toEqual({ form: err("DFNS_UNREACHABLE") });
   });
 });
 

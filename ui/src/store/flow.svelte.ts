@@ -2,7 +2,7 @@
 // screen, approved with the passkey, then the result (a sent transfer followed until it is final).
 
 import { ipc, type IpcError, type Outcome, type Prepared, type Transfer } from "../ipc";
-import { errorMessage } from "../errors";
+import { errorMessage, needsPrepareAgain } from "../errors";
 import { S } from "../strings";
 import type { Store, View } from "../store.svelte";
 import { transferStatusText } from "./transfers.svelte";
@@ -40,6 +40,7 @@ export class Flow {
 
   /** Shows the confirmation screen for a prepared action. */
   start(prepared: Prepared, returnTo: View): void {
+    this.store.notice = null;
     this.current = { stage: "confirm", prepared, armed: false, returnTo };
   }
 
@@ -66,8 +67,15 @@ export class Flow {
     // The flow may have closed meanwhile (the session ended): its failure does not bring it back.
     const now = this.current;
     if (error && now?.prepared.operationId === id) {
-      this.current = { ...now, stage: "failed", error };
       this.store.say(errorMessage(error));
+      if (needsPrepareAgain(error)) {
+        // Nothing can sign this one any more (the core dropped it): back to the form, which
+        // keeps what was typed, to prepare it again.
+        this.close();
+        this.store.notice = errorMessage(error);
+      } else {
+        this.current = { ...now, stage: "failed", error };
+      }
     }
   }
 

@@ -4,8 +4,14 @@
 
 import type {
   AppState,
+  ApprovalView,
+  AssetRef,
+  Asset,
   Authenticator,
   EventMap,
+  FeeTier,
+  Guardrails,
+  GuardrailsView,
   HistoryItem,
   IpcError,
   Outcome,
@@ -14,17 +20,58 @@ import type {
   SendForm,
   SignKind,
   Transfer,
+  TransferFee,
   Transport,
   Unlisten,
   WalletView,
 } from "../ipc";
 import type { JsonValue } from "../generated/contract";
+import { formatUnits } from "../format";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
 export type Call = { command: string; args: Record<string, unknown> };
 
 const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** How long a prepared action can be confirmed, as in the core. */
+const PREPARED_LIFETIME_MS = 10 * 60_000;
+const DAY_MS = 24 * 3_600_000;
+
+/** Each network family's coin, for a wallet that holds none yet. */
+const COINS: [prefix: string, symbol: string, decimals: number][] = [
+  ["Ethereum", "ETH", 18],
+  ["Bitcoin", "BTC", 8],
+  ["Solana", "SOL", 9],
+];
+
+const TIER_INDEX: Record<FeeTier, number> = { Slow: 0, Standard: 1, Fast: 2 };
+
+/**
+ * The most a transfer's fee may be, in the coin's base units, by a fixed model shaped like the
+ * core's (the core reads Dfns's estimate): EVM gas × 1/3/5 gwei (21,000 gas for the coin, 65,000
+ * for a token), Bitcoin 141 vbytes × 2/5/10 sat/vB, Solana 5,000 lamports whatever the tier.
+ * Null on a network the fake has no fee for (FEE_UNAVAILABLE).
+ */
+export function fakeFee(network: string, token: boolean, tier: FeeTier): bigint | null {
+  const i = TIER_INDEX[tier];
+  if (network.startsWith("Ethereum")) return (token ? 65_000n : 21_000n) * [1n, 3n, 5n][i] * 1_000_000_000n;
+  if (network.startsWith("Bitcoin")) return 141n * [2n, 5n, 10n][i];
+  if (network.startsWith("Solana")) return 5_000n;
+  return null;
+}
+
+/** An asset's key in the daily limits, as the core has it. */
+function limitKeyOf(asset: Asset): string {
+  return asset.contract ?? asset.mint ?? "Native";
+}
+
+/** Same first 6 and last 4 characters (ignoring case and 0x), yet another address. */
+function looksAlike(known: string, candidate: string): boolean {
+  const strip = (a: string) => a.replace(/^0x/, "").toLowerCase();
+  const [k, c] = [strip(known), strip(candidate)];
+  return k !== c && k.length >= 10 && k.length === c.length && k.slice(0, 6) === c.slice(0, 6) && k.slice(-4) === c.slice(-4);
+}
 
 export class FakeShell {
   state: AppState = {
@@ -51,11 +98,23 @@ export class FakeShell {
   delayMs = 0;
   /** Prompts `confirm_action` emits before it answers. */
   ceremonyPrompts: EventMap["authn:prompt"][] = [{ kind: "touch-key" }, { kind: "processing" }];
-  /** Guardrail warnings `prepare_send` returns. */
-  sendWarnings: Prepared["warnings"] = [];
+  /** Warnings `prepare_send` returns instead of those the guardrails give (null: the guardrails'). */
+  sendWarnings: Prepared["warnings"] | null = null;
+  /** The guardrails in force: the company's defaults until `set_guardrails`. */
+  guardrails: GuardrailsView = {
+    guardrails: { dailyLimits: {}, firstSendWarning: true, lookalikeCheck: true },
+    fromCompany: true,
+  };
+  /** Whether `confirm_action` waits for an answer from the approval window (`approve`/`decline`). */
+  approvalWindow = false;
+  /** Added to the clock, to let prepared actions expire. */
+  clockOffsetMs = 0;
+  /** The transfers signed: the addresses sent to (known) and what left when (daily limits). */
+  sent: { walletId: string; asset: string; to: string; base: bigint; at: number }[] = [];
 
   private listeners = new Map<string, Set<(payload: unknown) => void>>();
-  private prepared = new Map<string, Prepared>();
+  private prepared = new Map<string, { prepared: Prepared; at: number }>();
+  private waiting: { view: ApprovalView; answer: (approved: boolean) => void } | null = null;
   private nextId = 1;
 
   readonly transport: Transport = {
@@ -110,6 +169,15 @@ export class FakeShell {
       ],
     };
     shell.transfers = { "wa-eth": [], "wa-btc": [] };
+    // The company suggests a daily limit on the USDC of the Ethereum wallet.
+    shell.guardrails = {
+      guardrails: {
+        dailyLimits: { "wa-eth": { "0x1c7d4b196cb0c7b01d743fbc6116a902379c7238": "1000" } },
+        firstSendWarning: true,
+        lookalikeCheck: true,
+      },
+      fromCompany: true,
+    };
     shell.passkeys = [
       {
         credentialUuid: "cr-1",
@@ -129,7 +197,6 @@ export class FakeShell {
     const signedIn = shell.state;
     shell.state = { ...signedIn, signedIn: false, registered: undefined, user: undefined };
     shell.delayMs = 250;
-    shell.sendWarnings = [{ code: "FIRST_SEND_TO_ADDRESS" }];
     shell.overrides.start_login = () => {
       setTimeout(() => {
         shell.state = { ...signedIn, registered: false };
@@ -146,6 +213,11 @@ export class FakeShell {
 
   callsOf(command: string): Record<string, unknown>[] {
     return this.calls.filter((c) => c.command === command).map((c) => c.args);
+  }
+
+  /** Moves the clock on (prepared actions expire after 10 minutes). */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
   }
 
   /** Makes `command` reject with `error` (every time, until `overrides` is cleared). */
@@ -208,28 +280,136 @@ export class FakeShell {
     return wallet;
   }
 
-  private checkSend(form: SendForm): { amount: string; symbol: string; asset: string } {
-    const wallet = this.wallet(form.walletId);
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  private asset(wallet: WalletView, ref: AssetRef): Asset {
     const asset = wallet.assets.find((a) =>
-      form.asset.kind === "Native"
-        ? a.kind === "Native"
-        : form.asset.kind === "Erc20"
-          ? a.contract === form.asset.contract
-          : a.mint === form.asset.mint,
+      ref.kind === "Native" ? a.kind === "Native" : ref.kind === "Erc20" ? a.contract === ref.contract : a.mint === ref.mint,
     );
     if (!asset) this.refuse("ASSET_UNKNOWN");
+    return asset;
+  }
+
+  /** The wallet's coin, which pays the fees. */
+  private coin(wallet: WalletView): Asset {
+    const held = wallet.assets.find((a) => a.kind === "Native");
+    if (held) return held;
+    const [, symbol, decimals] = COINS.find(([prefix]) => wallet.network.startsWith(prefix)) ?? ["", "units", 0];
+    return { kind: "Native", symbol, decimals, balance: "0" };
+  }
+
+  private fee(wallet: WalletView, token: boolean, tier: FeeTier | null | undefined): bigint {
+    const fee = fakeFee(wallet.network, token, tier ?? "Standard");
+    if (fee === null) this.refuse("FEE_UNAVAILABLE", `no fee estimate for ${wallet.network} (fake)`);
+    return fee;
+  }
+
+  /** Whole units ("1.5") in base units; `code` when it is not an amount above zero. */
+  private baseUnits(amount: string, decimals: number, code: (what: "AMOUNT_INVALID" | "AMOUNT_TOO_PRECISE" | "AMOUNT_ZERO") => never): bigint {
+    const text = amount.trim();
+    if (!/^\d*\.?\d*$/.test(text) || text === "" || text === ".") code("AMOUNT_INVALID");
+    const [whole, fraction = ""] = text.split(".");
+    if (fraction.length > decimals) code("AMOUNT_TOO_PRECISE");
+    const base = BigInt((whole || "0") + fraction.padEnd(decimals, "0"));
+    if (base === 0n) code("AMOUNT_ZERO");
+    return base;
+  }
+
+  /** The guardrails' warnings for a send to `to`, as the core gives them. */
+  private warningsFor(wallet: WalletView, to: string): Prepared["warnings"] {
+    const known = this.sent.map((s) => s.to).filter((a) => a.toLowerCase() !== wallet.address?.toLowerCase());
+    if (known.some((a) => a.toLowerCase() === to.toLowerCase())) return [];
+    const { firstSendWarning, lookalikeCheck } = this.guardrails.guardrails;
+    const warnings: Prepared["warnings"] = [];
+    if (firstSendWarning) warnings.push({ code: "FIRST_SEND_TO_ADDRESS" });
+    const imitated = lookalikeCheck ? known.find((a) => looksAlike(a, to)) : undefined;
+    if (imitated) warnings.push({ code: "LOOKS_LIKE_KNOWN_ADDRESS", known: imitated });
+    return warnings;
+  }
+
+  /** The core's checks of a send: address, amount, balance, the fee, the daily limit; then warnings. */
+  private checkSend(form: SendForm): { amount: string; symbol: string; asset: string; fee: TransferFee; warnings: Prepared["warnings"] } {
+    const wallet = this.wallet(form.walletId);
+    const asset = this.asset(wallet, form.asset);
     if (wallet.network.startsWith("Ethereum") && !EVM_ADDRESS.test(form.to)) this.refuse("ADDRESS_INVALID");
-    if (!/^\d*\.?\d*$/.test(form.amount)) this.refuse("AMOUNT_INVALID");
-    const [whole, fraction = ""] = form.amount.split(".");
-    if (fraction.length > asset.decimals) this.refuse("AMOUNT_TOO_PRECISE");
-    const base = BigInt((whole || "0") + fraction.padEnd(asset.decimals, "0"));
-    if (base === 0n) this.refuse("AMOUNT_ZERO");
+    const base = this.baseUnits(form.amount, asset.decimals, (code) => this.refuse(code));
     if (base > BigInt(asset.balance)) this.refuse("INSUFFICIENT_FUNDS");
+    const coin = this.coin(wallet);
+    const fee = this.fee(wallet, form.asset.kind !== "Native", form.feeTier);
+    const left = form.asset.kind === "Native" ? BigInt(coin.balance) - base : BigInt(coin.balance);
+    if (fee > left) this.refuse("INSUFFICIENT_FUNDS_FOR_FEE");
+    const key = limitKeyOf(asset);
+    const limit = this.guardrails.guardrails.dailyLimits[wallet.id]?.[key];
+    if (limit) {
+      const since = this.now() - DAY_MS;
+      const spent = this.sent
+        .filter((s) => s.walletId === wallet.id && s.asset === key && s.at > since)
+        .reduce((total, s) => total + s.base, 0n);
+      if (spent + base > this.baseUnits(limit, asset.decimals, () => this.refuse("INTERNAL"))) this.refuse("DAILY_LIMIT_EXCEEDED");
+    }
     return {
       amount: form.amount,
       symbol: asset.symbol ?? "units",
-      asset: form.asset.kind === "Native" ? "Native" : (asset.contract ?? asset.mint ?? ""),
+      asset: key,
+      fee: { amount: formatUnits(fee.toString(), coin.decimals) ?? "0", symbol: coin.symbol ?? "units", quotes: coin.quotes },
+      warnings: this.sendWarnings ?? this.warningsFor(wallet, form.to),
     };
+  }
+
+  /** The most of an asset that can be sent at a tier, as the core's `max_send`. */
+  private maxSend(walletId: unknown, ref: AssetRef, tier: FeeTier | null | undefined): string {
+    const wallet = this.wallet(walletId);
+    const asset = this.asset(wallet, ref);
+    const coin = BigInt(this.coin(wallet).balance);
+    const fee = this.fee(wallet, ref.kind !== "Native", tier);
+    const most = ref.kind === "Native" ? coin - fee : coin >= fee ? BigInt(asset.balance) : 0n;
+    if (most <= 0n) this.refuse("INSUFFICIENT_FUNDS_FOR_FEE");
+    return formatUnits(most.toString(), asset.decimals) ?? "0";
+  }
+
+  /** As the core checks `set_guardrails`: limits of known wallets and held assets, amounts above zero. */
+  private checkGuardrails(guardrails: Guardrails): Guardrails {
+    const invalid = (message: string): never => this.refuse("GUARDRAIL_INVALID", message);
+    const dailyLimits: Guardrails["dailyLimits"] = {};
+    for (const [walletId, limits] of Object.entries(guardrails.dailyLimits)) {
+      const wallet = this.wallets.find((w) => w.id === walletId) ?? invalid(`no wallet ${walletId} to limit`);
+      const kept: Record<string, string> = {};
+      for (const [key, limit] of Object.entries(limits)) {
+        if (!limit.trim()) continue;
+        const asset = wallet.assets.find((a) => limitKeyOf(a) === key) ?? invalid(`the ${wallet.network} wallet holds no asset ${key} to limit`);
+        const base = this.baseUnits(limit, asset.decimals, (code) => invalid(`daily limit of ${asset.symbol ?? key}: ${code}`));
+        kept[key] = formatUnits(base.toString(), asset.decimals) ?? limit;
+      }
+      if (Object.keys(kept).length > 0) dailyLimits[walletId] = kept;
+    }
+    return { ...guardrails, dailyLimits };
+  }
+
+  /** Opens the "approval window" and waits for its answer. */
+  private async approval(prepared: Prepared): Promise<void> {
+    const view: ApprovalView = {
+      ceremony: "sign",
+      intent: prepared.intent,
+      warnings: prepared.warnings,
+      rpId: "localhost",
+      user: this.state.user?.email,
+      authenticator: this.state.authenticator,
+    };
+    const approved = await new Promise<boolean>((answer) => {
+      this.waiting = { view, answer };
+      this.emit("approval:changed", structuredClone(view));
+    });
+    this.waiting = null;
+    this.emit("approval:changed", null);
+    if (!approved) this.refuse("AUTHN_DECLINED");
+  }
+
+  private answerApproval(approved: boolean): null {
+    if (!this.waiting) this.refuse("NO_APPROVAL_PENDING");
+    this.waiting.answer(approved);
+    return null;
   }
 
   private async ceremony(): Promise<void> {
@@ -240,7 +420,7 @@ export class FakeShell {
   }
 
   private keep(prepared: Prepared): Prepared {
-    this.prepared.set(prepared.operationId, prepared);
+    this.prepared.set(prepared.operationId, { prepared, at: this.now() });
     return prepared;
   }
 
@@ -284,6 +464,8 @@ export class FakeShell {
       case "validate_send":
         this.checkSend(args.form as SendForm);
         return null;
+      case "max_send":
+        return this.maxSend(args.walletId, args.asset as AssetRef, args.feeTier as FeeTier | null | undefined);
       case "prepare_send": {
         const form = args.form as SendForm;
         const checked = this.checkSend(form);
@@ -300,9 +482,10 @@ export class FakeShell {
             symbol: checked.symbol,
             asset: checked.asset,
             feeTier: form.feeTier ?? "Standard",
+            fee: checked.fee,
             externalId: this.id("ext"),
           },
-          warnings: this.sendWarnings,
+          warnings: checked.warnings,
         });
       }
       case "prepare_signature": {
@@ -361,9 +544,15 @@ export class FakeShell {
         });
       }
       case "confirm_action": {
-        const prepared = this.prepared.get(args.operationId as string);
-        if (!prepared) this.refuse("OPERATION_UNKNOWN");
-        await this.ceremony();
+        const kept = this.prepared.get(args.operationId as string);
+        if (!kept) this.refuse("OPERATION_UNKNOWN");
+        const { prepared } = kept;
+        if (this.now() - kept.at >= PREPARED_LIFETIME_MS) {
+          this.prepared.delete(prepared.operationId);
+          this.refuse("OPERATION_EXPIRED");
+        }
+        if (this.approvalWindow) await this.approval(prepared);
+        else await this.ceremony();
         this.prepared.delete(prepared.operationId);
         return this.outcome(prepared);
       }
@@ -385,6 +574,17 @@ export class FakeShell {
         if (args.authenticator) this.state = { ...this.state, authenticator: args.authenticator as Authenticator };
         return this.state;
       }
+      case "guardrails":
+        return this.guardrails;
+      case "set_guardrails":
+        this.guardrails = { guardrails: this.checkGuardrails(args.guardrails as Guardrails), fromCompany: false };
+        return this.guardrails;
+      case "approval_request":
+        return this.waiting?.view ?? null;
+      case "approve":
+        return this.answerApproval(true);
+      case "decline":
+        return this.answerApproval(false);
       case "sign_out":
         this.state = { ...this.state, signedIn: false, user: undefined, registered: undefined };
         return null;
@@ -393,10 +593,27 @@ export class FakeShell {
     }
   }
 
+  /** A signed transfer: the amount and the most of the fee leave the wallet, the address is known. */
+  private spend(intent: { walletId: string; asset: string; to: string; amount: string; feeTier: string }): void {
+    const wallet = this.wallet(intent.walletId);
+    const asset = wallet.assets.find((a) => limitKeyOf(a) === intent.asset);
+    if (!asset) return;
+    const take = (from: Asset, base: bigint) => {
+      const left = BigInt(from.balance) - base;
+      from.balance = (left > 0n ? left : 0n).toString();
+    };
+    const base = this.baseUnits(intent.amount, asset.decimals, (code) => this.refuse(code));
+    take(asset, base);
+    const coin = wallet.assets.find((a) => a.kind === "Native");
+    if (coin) take(coin, this.fee(wallet, intent.asset !== "Native", intent.feeTier as FeeTier));
+    this.sent.push({ walletId: wallet.id, asset: intent.asset, to: intent.to, base, at: this.now() });
+  }
+
   private outcome(prepared: Prepared): Outcome {
     const intent = prepared.intent;
     switch (intent.action) {
       case "Send": {
+        this.spend(intent);
         const transfer: Transfer = {
           id: this.id("xfr"),
           status: "Pending",
