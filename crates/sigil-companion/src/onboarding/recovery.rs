@@ -133,13 +133,14 @@ impl Onboarding {
             .dfns_recovery(&user.id, &session.id)
             .await?
             .ok_or(OnboardingError::RecoveryNotStarted)?;
-        let Some(token) = recovery.temporary_token.filter(|_| recovery.completed_at.is_none())
-        else {
+        if recovery.completed_at.is_some() {
             return Err(OnboardingError::RecoveryAlreadyCompleted);
-        };
-        if recovery.expires_at <= now_ms {
-            return Err(OnboardingError::RecoveryExpired);
         }
+        // The purge forgets the token of an expired recovery.
+        let token = recovery
+            .temporary_token
+            .filter(|_| recovery.expires_at > now_ms)
+            .ok_or(OnboardingError::RecoveryExpired)?;
         let new_kit = kit_of(body.new_credentials.recovery_credential.as_ref());
         let request = RecoverRequest {
             recovery: body.recovery,

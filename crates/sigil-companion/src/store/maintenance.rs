@@ -17,6 +17,9 @@ pub struct PurgeReport {
     pub sessions: u64,
     /// Pending Dfns registrations whose temporary token expired.
     pub pending_registrations: u64,
+    /// Temporary tokens of recoveries that expired uncompleted, forgotten (the row stays: it
+    /// is what says its session started its one recovery).
+    pub recovery_tokens: u64,
     /// Rate-limit counters whose windows are over.
     pub rate_limits: u64,
     /// Backoffs whose streak is over.
@@ -43,6 +46,14 @@ impl Store {
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
+        let recovery_tokens = sqlx::query(
+            "UPDATE dfns_recoveries SET temporary_token = NULL \
+             WHERE expires_at <= $1 AND temporary_token IS NOT NULL",
+        )
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
         let sessions = sqlx::query(
             "DELETE FROM sessions WHERE expires_at < $1 OR (revoked_at IS NOT NULL AND revoked_at < $1)",
         )
@@ -76,6 +87,7 @@ impl Store {
             login_codes,
             sessions,
             pending_registrations,
+            recovery_tokens,
             rate_limits,
             backoffs,
             email_codes,

@@ -183,3 +183,70 @@ async fn browser_sign_up_sign_in_and_the_redirect_to_the_app_with_code_and_state
     browser.close().await.expect("close the session");
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and ChromeDriver: `make test-browser` runs it"]
+async fn browser_recovery_check_asks_the_password_then_the_emailed_code_and_hands_off() {
+    let dfns = TestDfns::start().await;
+    let db = Db::sqlite();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let config = config_for(&dfns, &["--public-url", &base]);
+    let state = AppState::new(config, db.store().await).expect("state");
+    let store = state.store().clone();
+    let server = tokio::spawn(server::serve(listener, state, std::future::pending()));
+    let driver = ChromeDriver::start().await;
+    let browser = driver.headless_chromium().await;
+
+    // An account, signed in on the site: the recovery check asks for the password all the same.
+    browser.goto(&format!("{base}/signup")).await.expect("sign-up page");
+    fill(&browser, "email", "yan@example.org").await;
+    fill(&browser, "password", PASSWORD).await;
+    submit(&browser).await;
+    wait_for(&browser, "#open-in-app").await;
+    let login = Login::new();
+    browser.goto(&format!("{base}{}", login.recover_path())).await.expect("recovery page");
+    assert!(text(&browser, "h1").await.contains("Recover access to your wallet"));
+    screenshot(&browser, "5-recover").await;
+    fill(&browser, "email", "yan@example.org").await;
+    fill(&browser, "password", PASSWORD).await;
+    submit(&browser).await;
+    wait_for(&browser, "#code").await;
+    screenshot(&browser, "6-recover-code").await;
+
+    // A wrong code first, then the one in the mail.
+    let mails = store.outbox().await.expect("the outbox");
+    let body = &mails.first().expect("the code was mailed").body;
+    let code: String = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .expect("six digits")
+        .to_owned();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    fill(&browser, "code", wrong).await;
+    submit(&browser).await;
+    let error = wait_for(&browser, "#error").await;
+    assert_eq!(error.attr("data-code").await.expect("attr").as_deref(), Some("EMAIL_CODE_INVALID"));
+    screenshot(&browser, "7-recover-wrong-code").await;
+    fill(&browser, "code", &code).await;
+    submit(&browser).await;
+    let link = wait_for(&browser, "#open-app").await;
+    let href = link.attr("href").await.expect("href").expect("a deep link");
+    let deep_link = url::Url::parse(&href).expect("a URL");
+    let query: std::collections::BTreeMap<String, String> =
+        deep_link.query_pairs().into_owned().collect();
+    assert_eq!(query.get("state"), Some(&login.state), "the app's state comes back");
+
+    // The code opens a recovery session.
+    let session = reqwest::Client::new()
+        .post(format!("{base}/api/v1/session"))
+        .json(&login.redemption(query.get("code").expect("a code")))
+        .send()
+        .await
+        .expect("companion answers");
+    let session: serde_json::Value = session.json().await.expect("JSON");
+    assert_eq!(session["purpose"], "recovery");
+
+    browser.close().await.expect("close the session");
+    server.abort();
+}

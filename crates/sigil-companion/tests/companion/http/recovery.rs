@@ -528,3 +528,40 @@ async fn a_browser_signed_in_on_the_site_still_types_its_password_to_recover() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_test_stack_recovers_through_the_website_as_the_apps_tests_will() {
+    use sigil_companion::testing::{TestStack, Website};
+    let stack = TestStack::start().await.expect("emulator and companion");
+    let email = "noa@example.org";
+    Website::new(&stack.companion_url)
+        .expect("browser")
+        .sign_up(email, PASSWORD)
+        .await
+        .expect("up");
+    let login = Login::new();
+    let url = format!("{}{}", stack.companion_url, login.recover_path());
+    let outbox = stack.outbox().expect("the outbox");
+    let website = Website::new(&stack.companion_url).expect("browser");
+    let link = website.recover_at(&url, email, PASSWORD, &outbox).await.expect("a deep link");
+    let query: std::collections::BTreeMap<String, String> =
+        link.query_pairs().into_owned().collect();
+    assert_eq!(query.get("state"), Some(&login.state));
+    let session = reqwest::Client::new()
+        .post(format!("{}/api/v1/session", stack.companion_url))
+        .json(&login.redemption(query.get("code").expect("a code")))
+        .send()
+        .await
+        .expect("the companion answers");
+    let session: sigil_api::SessionResponse = session.json().await.expect("a session");
+    assert_eq!(session.purpose, sigil_api::SessionPurpose::Recovery);
+    let mails = outbox.mails_to(email).await.expect("mails");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    // A wrong code, through the same helpers, is refused on the page.
+    let page = website.recovery_code_sent(&url, email, PASSWORD).await.expect("code page");
+    let right = outbox.latest_code(email).await.expect("the new code");
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let refused = website.enter_recovery_code(&page, wrong).await.expect("an answer");
+    assert_eq!(refused.status, 401);
+    assert!(refused.html.contains("EMAIL_CODE_INVALID"), "{}", refused.html);
+}

@@ -1,8 +1,11 @@
 use sigil_companion::store::DfnsTemporaryToken;
 use sigil_companion::store::backoff::Backoff;
+use sigil_companion::store::email_codes::{AuthorizeParams, EmailCodeCheck};
 use sigil_companion::store::login_codes::Redemption;
 use sigil_companion::store::maintenance::{PurgeReport, RETENTION_MS};
+use sigil_companion::store::outbox::StoredMail;
 use sigil_companion::store::rate_limit::RateLimit;
+use sigil_companion::store::recoveries::StartedRecovery;
 use sigil_companion::store::sessions::{SessionKind, SessionPolicy, SessionPurpose};
 
 use crate::support::{Db, REDIRECT, T0, user, verifier};
@@ -70,6 +73,39 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
         .await
         .expect("registration");
     store.hit_rate_limit("new", &limit, now - 1).await.expect("new hit");
+    // Recovery: an emailed code and an outbox mail of long ago go; an expired recovery keeps its
+    // row (its session started its one recovery) but not its token; fresh ones stay.
+    let asked = AuthorizeParams {
+        state: "s".into(),
+        challenge: challenge.clone(),
+        redirect_uri: REDIRECT.into(),
+    };
+    store.issue_email_code(&ann.id, &asked, T0).await.expect("old email code");
+    let fresh_email_code =
+        store.issue_email_code(&ann.id, &asked, now - 1_000).await.expect("email code");
+    for sent_at in [T0, now - 1] {
+        let mail = StoredMail {
+            to: "a@example.org".into(),
+            subject: "s".into(),
+            body: "b".into(),
+            sent_at,
+        };
+        store.put_in_outbox(&mail).await.expect("mail");
+    }
+    let recovery = |expires_at| StartedRecovery {
+        dfns_username: "u".into(),
+        credential_id: "kit".into(),
+        temporary_token: DfnsTemporaryToken::new("recovery-token"),
+        expires_at,
+    };
+    store
+        .start_dfns_recovery(&ann.id, &live.session.id, &recovery(now - 1), now - 100)
+        .await
+        .expect("old");
+    store
+        .start_dfns_recovery(&bob.id, &bobs.session.id, &recovery(now + 60_000), now - 100)
+        .await
+        .expect("new");
     store.try_attempt("new", &backoff, now - 1).await.expect("new attempt");
 
     let report = store.purge_expired(now).await.expect("purge");
@@ -81,8 +117,9 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
             pending_registrations: 1,
             rate_limits: 1,
             backoffs: 1,
-            email_codes: 0,
-            outbox: 0,
+            email_codes: 1,
+            outbox: 1,
+            recovery_tokens: 1,
         }
     );
     assert!(
@@ -97,5 +134,14 @@ pub async fn purging_deletes_only_what_no_operation_would_accept(db: Db) {
         .await
         .expect("redeem");
     assert!(matches!(redeemed, Redemption::Issued(_)), "{redeemed:?}");
+    let expired =
+        store.dfns_recovery(&ann.id, &live.session.id).await.expect("read").expect("kept");
+    assert!(expired.temporary_token.is_none(), "the expired recovery's token is forgotten");
+    let open = store.dfns_recovery(&bob.id, &bobs.session.id).await.expect("read").expect("kept");
+    assert!(open.temporary_token.is_some());
+    assert_eq!(store.outbox().await.expect("outbox").len(), 1);
+    let guess = if fresh_email_code.code.expose() == "000000" { "111111" } else { "000000" };
+    let check = store.check_email_code(&fresh_email_code.ticket, guess, now).await.expect("check");
+    assert!(matches!(check, EmailCodeCheck::Wrong { .. }), "{check:?}");
     assert_eq!(store.purge_expired(now).await.expect("again"), PurgeReport::default());
 }
