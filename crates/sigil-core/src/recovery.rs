@@ -8,9 +8,12 @@
 
 use std::sync::Arc;
 
-use dfns_client::Secret;
-use dfns_client::models::{CreateCredentialRequest, CredentialKind, NewCredential};
+use dfns_client::models::{
+    CreateCredentialRequest, Credential, CredentialChallengeWithCodeRequest, CredentialKind,
+    NewCredential,
+};
 use dfns_client::recovery::{RecoveryCode, RecoveryKey, RecoveryKitError};
+use dfns_client::{ClientConfig, PublicClient, Secret};
 use serde::{Deserialize, Serialize};
 use sigil_api::{
     Recovered, RecoveryChallenge, RecoveryCompleteRequest, RegistrationCompleteRequest,
@@ -26,6 +29,9 @@ const KIT_TO_CONFIRM: &str = "recovery-kit-to-confirm";
 
 /// The name a kit gets at Dfns.
 pub const KIT_NAME: &str = "Recovery kit";
+
+/// The name of a passkey added with a code from another computer.
+pub const COMPUTER_PASSKEY_NAME: &str = "Added with a code";
 
 /// A kit whose code waits to be typed back.
 #[derive(Serialize, Deserialize)]
@@ -154,6 +160,43 @@ pub async fn recover(
     auth.end_recovery().await?;
     tracing::info!(user = %recovered.user.id, "access recovered");
     Ok(recovered)
+}
+
+/// Adds a passkey made with `passkeys` on this computer to the account of whoever made `code`
+/// on another computer (Dfns at `dfns_api_url`; the code is the only authority). A code Dfns
+/// refuses is `COMPUTER_CODE_REFUSED`.
+pub async fn add_this_computer(
+    dfns_api_url: &str,
+    code: &str,
+    passkeys: &Passkeys,
+    prompter: &dyn Prompter,
+    cancel: &CancellationToken,
+) -> Result<Credential> {
+    let code = code.trim();
+    if code.is_empty() || code.len() > 64 {
+        return Err(Error::ComputerCodeRefused("type the code the other computer shows".into()));
+    }
+    let public = PublicClient::new(ClientConfig::new(dfns_api_url)?)?;
+    let refused = |error: dfns_client::Error| match error.status() {
+        Some(400..=499) => Error::ComputerCodeRefused(error.to_string()),
+        _ => Error::Dfns(error),
+    };
+    let request = CredentialChallengeWithCodeRequest {
+        credential_kind: CredentialKind::Fido2,
+        code: Secret::new(code),
+    };
+    let challenge =
+        public.create_credential_challenge_with_code(&request).await.map_err(refused)?;
+    let name = COMPUTER_PASSKEY_NAME.to_owned();
+    let credential = passkeys.add(&challenge, Some(name.clone()), prompter, cancel).await?;
+    let request = CreateCredentialRequest {
+        credential_kind: credential.credential_kind,
+        credential_info: credential.credential_info,
+        credential_name: name,
+        challenge_identifier: challenge.challenge_identifier,
+        encrypted_private_key: None,
+    };
+    public.create_credential_with_code(&request).await.map_err(refused)
 }
 
 fn kit_error(error: RecoveryKitError) -> Error {

@@ -692,39 +692,14 @@ impl AppService {
         choice: AuthenticatorChoice,
     ) -> Result<Vec<PasskeyView>> {
         let SignedIn { connected, .. } = self.signed_in().await?;
-        let public = dfns_client::PublicClient::new(dfns_client::ClientConfig::new(
-            &connected.config.dfns_api_url,
-        )?)?;
-        let code = code.trim();
-        if code.is_empty() || code.len() > 64 {
-            return Err(Error::ComputerCodeRefused(
-                "type the code shown on the other computer".into(),
-            ));
-        }
-        let refused = |error: dfns_client::Error| match error.status() {
-            Some(400..=499) => Error::ComputerCodeRefused(error.to_string()),
-            _ => Error::Dfns(error),
-        };
-        let request = dfns_client::models::CredentialChallengeWithCodeRequest {
-            credential_kind: dfns_client::models::CredentialKind::Fido2,
-            code: dfns_client::Secret::new(code),
-        };
-        let challenge = public.create_credential_challenge_with_code(&request).await;
-        let challenge = self.observe(challenge.map_err(refused))?;
         let passkeys = self.passkeys(choice).await?;
         let view = self.approval_view(CeremonyKind::CreatePasskey, None, &passkeys).await?;
         let prompter = self.approval(view).await?;
         let cancel = self.ceremonies.start();
-        let name = "This computer".to_owned();
-        let credential = passkeys.add(&challenge, Some(name.clone()), &prompter, &cancel).await?;
-        let request = dfns_client::models::CreateCredentialRequest {
-            credential_kind: credential.credential_kind,
-            credential_info: credential.credential_info,
-            credential_name: name,
-            challenge_identifier: challenge.challenge_identifier,
-            encrypted_private_key: None,
-        };
-        self.observe(public.create_credential_with_code(&request).await.map_err(refused))?;
+        let url = &connected.config.dfns_api_url;
+        let added =
+            crate::recovery::add_this_computer(url, code, &passkeys, &prompter, &cancel).await;
+        self.observe(added)?;
         self.save_settings(Settings { authenticator: Some(choice), ..self.settings() });
         self.passkeys_list().await
     }

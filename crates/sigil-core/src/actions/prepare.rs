@@ -409,8 +409,12 @@ impl Actions {
         if !target.is_active {
             return Err(Error::PasskeyUnknown(credential_uuid.to_owned()));
         }
-        let others =
-            credentials.iter().filter(|c| c.is_active && c.credential_uuid != credential_uuid);
+        // A recovery kit signs nothing but a recovery: it does not keep the account usable.
+        let others = credentials.iter().filter(|c| {
+            c.is_active
+                && c.credential_uuid != credential_uuid
+                && c.kind != CredentialKind::RecoveryKey
+        });
         let warnings =
             if others.count() == 0 { vec![Warning::LastActivePasskey] } else { Vec::new() };
         let body = json(&CredentialUuidRequest { credential_uuid: credential_uuid.to_owned() })?;

@@ -462,7 +462,11 @@ async fn deactivating_the_last_active_passkey_is_flagged_before_signing() {
     let actions = funded.actions();
     let credentials =
         funded.dfns.call(|dfns| async move { dfns.list_credentials().await }).await.expect("list");
-    let only = credentials.items.iter().find(|c| c.is_active).expect("the registration passkey");
+    let only = credentials
+        .items
+        .iter()
+        .find(|c| c.is_active && c.kind == dfns_client::models::CredentialKind::Fido2)
+        .expect("the registration passkey");
     let prepared = actions
         .prepare_deactivate_passkey(&funded.owner, &only.credential_uuid)
         .await

@@ -5,4 +5,5 @@ mod journey;
 mod login;
 mod onboarding;
 mod reads;
+mod recovery;
 mod support;
