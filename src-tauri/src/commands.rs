@@ -4,12 +4,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sigil_core::ErrorCode;
+use sigil_core::actions::{AssetRef, FeeTier, Guardrails};
 use sigil_core::reads::SyncReport;
 use sigil_core::service::AppService;
-use sigil_core::actions::{AssetRef, FeeTier, Guardrails};
 use sigil_core::service::views::{
-    AppState, ApprovalView, AuthenticatorChoice, GuardrailsView, HistoryView, OutcomeView,
-    PasskeyView, PreparedView, SendForm, SignKind, TransferView, WalletView,
+    AccessView, AppState, ApprovalView, AuthenticatorChoice, ComputerCodeView, GuardrailsView,
+    HistoryView, OutcomeView, PasskeyView, PreparedView, SendForm, SignKind, TransferView,
+    WalletView,
 };
 use tauri::State;
 

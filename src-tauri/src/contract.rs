@@ -36,8 +36,29 @@ window main {
     fn prepare_create_wallet(app, network: String, name: Option<String>) -> PreparedView {
         app.prepare_create_wallet(&network, name).await
     }
-    /// The account's passkeys.
+    /// The account's passkeys, with where each lives.
     fn passkeys(app) -> Vec<PasskeyView> { app.passkeys_list().await }
+    /// What this computer can do for the signed-in person, and what is missing (a passkey
+    /// here, a recovery kit, a kit code to type back, a recovery under way).
+    fn access(app) -> AccessView { app.access().await }
+    /// Opens the company's recovery page (password and an emailed code) in the system browser.
+    fn start_recovery(app) -> () { app.start_recovery().await }
+    /// Recovers access with the recovery code and a new passkey made with `authenticator`.
+    fn recover(app, code: String, authenticator: AuthenticatorChoice) -> AccessView {
+        app.recover(code, authenticator).await
+    }
+    /// The person typed the new recovery kit's code back.
+    fn confirm_recovery_kit(app, code: String) -> AccessView {
+        app.confirm_recovery_kit(&code).await
+    }
+    /// Prepares adding a recovery kit (for an account without one) for confirmation.
+    fn prepare_recovery_kit(app) -> PreparedView { app.prepare_recovery_kit().await }
+    /// A one-time code for another computer, approved in the approval window.
+    fn create_computer_code(app) -> ComputerCodeView { app.create_computer_code().await }
+    /// Adds a passkey made here with `authenticator`, with a code from another computer.
+    fn add_this_computer(app, code: String, authenticator: AuthenticatorChoice) -> Vec<PasskeyView> {
+        app.add_this_computer(&code, authenticator).await
+    }
     /// Makes a new passkey and prepares adding it for confirmation.
     fn prepare_add_passkey(app, name: String, authenticator: AuthenticatorChoice) -> PreparedView {
         app.prepare_add_passkey(&name, authenticator).await

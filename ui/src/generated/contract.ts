@@ -2,6 +2,29 @@
 // `make contract` rewrites it; a test fails while it is stale.
 
 /**
+ * What this computer can do for the signed-in person, and what is missing: Home offers the
+ * way forward.
+ */
+export type AccessView = { 
+/**
+ * A passkey of the account lives on this computer (else: a code from another computer,
+ * a security key, or the recovery kit).
+ */
+passkeyHere: boolean, 
+/**
+ * The account has a recovery kit.
+ */
+hasRecoveryKit: boolean, 
+/**
+ * The code of a new kit, shown until the person types it back.
+ */
+kitToConfirm: string | null, 
+/**
+ * The session came from the website's recovery check: access can be recovered now.
+ */
+recovering: boolean, };
+
+/**
  * `app_state`.
  */
 export type AppState = { 
@@ -152,19 +175,32 @@ export type AuthnCode = "AUTHN_CANCELLED" | "AUTHN_TIMEOUT" | "AUTHN_NO_AUTHENTI
 /**
  * The passkey ceremonies the person approves.
  */
-export type CeremonyKind = "register" | "createPasskey" | "sign";
+export type CeremonyKind = "register" | "createPasskey" | "sign" | "recover";
 
 /**
  * What went wrong, for programs: branch on this, never on the message. New codes may
  * appear; an app reads an unknown one as [`ErrorCode::Unknown`].
  */
-export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOWN" | "CODE_EXPIRED" | "CODE_REPLAYED" | "PKCE_VERIFIER_MISMATCH" | "PKCE_METHOD_UNSUPPORTED" | "REDIRECT_URI_MISMATCH" | "REDIRECT_URI_NOT_ALLOWED" | "RATE_LIMITED" | "ALREADY_REGISTERED" | "NOT_REGISTERED" | "REGISTRATION_NOT_STARTED" | "CREDENTIAL_REJECTED" | "NETWORK_NOT_SUPPORTED" | "DFNS_USER_INACTIVE" | "DFNS_UNAVAILABLE" | "DFNS_FAILED" | "STORE_UNAVAILABLE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNKNOWN";
+export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOWN" | "CODE_EXPIRED" | "CODE_REPLAYED" | "PKCE_VERIFIER_MISMATCH" | "PKCE_METHOD_UNSUPPORTED" | "REDIRECT_URI_MISMATCH" | "REDIRECT_URI_NOT_ALLOWED" | "RATE_LIMITED" | "ALREADY_REGISTERED" | "NOT_REGISTERED" | "REGISTRATION_NOT_STARTED" | "CREDENTIAL_REJECTED" | "RECOVERY_NOT_ALLOWED" | "NO_RECOVERY_KIT" | "RECOVERY_RATE_LIMITED" | "RECOVERY_NOT_STARTED" | "RECOVERY_EXPIRED" | "RECOVERY_ALREADY_COMPLETED" | "RECOVERY_REFUSED" | "RECOVERY_KIT_UNKNOWN" | "NETWORK_NOT_SUPPORTED" | "DFNS_USER_INACTIVE" | "DFNS_UNAVAILABLE" | "DFNS_FAILED" | "STORE_UNAVAILABLE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNKNOWN";
+
+/**
+ * A one-time code for another computer.
+ */
+export type ComputerCodeView = { 
+/**
+ * The code, to type on the other computer.
+ */
+code: string, 
+/**
+ * When it stops working, Unix milliseconds.
+ */
+expiresAtMs: number, };
 
 /**
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "RECOVERY_CODE_MALFORMED" | "RECOVERY_CODE_WRONG" | "RECOVERY_KIT_UNUSABLE" | "RECOVERY_CODE_MISMATCH" | "NO_RECOVERY_KIT_TO_CONFIRM" | "COMPUTER_CODE_REFUSED" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -287,7 +323,11 @@ credentialId: string, } | { "action": "DeactivatePasskey",
 /**
  * Its uuid (`cr-…`).
  */
-credentialUuid: string, };
+credentialUuid: string, } | { "action": "AddComputer", 
+/**
+ * How long the code works, in seconds.
+ */
+validForSeconds: number, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -317,6 +357,11 @@ credential: PasskeyView, } | { "kind": "passkeyDeactivated",
 credentialUuid: string, };
 
 /**
+ * Where a credential lives.
+ */
+export type PasskeyLocation = "thisComputer" | "elsewhere" | "recoveryKit";
+
+/**
  * A passkey of the account.
  */
 export type PasskeyView = { 
@@ -343,7 +388,11 @@ dateCreated: string,
 /**
  * Whether it can sign.
  */
-isActive: boolean, };
+isActive: boolean, 
+/**
+ * Where it lives, as far as this computer can tell.
+ */
+location: PasskeyLocation, };
 
 /**
  * Which PIN the approval window asks for.
@@ -666,6 +715,13 @@ export const COMMANDS = {
   prepare_signature: "main",
   prepare_create_wallet: "main",
   passkeys: "main",
+  access: "main",
+  start_recovery: "main",
+  recover: "main",
+  confirm_recovery_kit: "main",
+  prepare_recovery_kit: "main",
+  create_computer_code: "main",
+  add_this_computer: "main",
   prepare_add_passkey: "main",
   prepare_deactivate_passkey: "main",
   confirm_action: "main",
@@ -699,6 +755,13 @@ export type CommandArgs = {
   prepare_signature: { walletId: string; kind: SignKind; payload: string };
   prepare_create_wallet: { network: string; name?: string | null };
   passkeys: Record<string, never>;
+  access: Record<string, never>;
+  start_recovery: Record<string, never>;
+  recover: { code: string; authenticator: AuthenticatorChoice };
+  confirm_recovery_kit: { code: string };
+  prepare_recovery_kit: Record<string, never>;
+  create_computer_code: Record<string, never>;
+  add_this_computer: { code: string; authenticator: AuthenticatorChoice };
   prepare_add_passkey: { name: string; authenticator: AuthenticatorChoice };
   prepare_deactivate_passkey: { credentialUuid: string };
   confirm_action: { operationId: string };
@@ -730,6 +793,13 @@ export type CommandResults = {
   prepare_signature: PreparedView;
   prepare_create_wallet: PreparedView;
   passkeys: Array<PasskeyView>;
+  access: AccessView;
+  start_recovery: void;
+  recover: AccessView;
+  confirm_recovery_kit: AccessView;
+  prepare_recovery_kit: PreparedView;
+  create_computer_code: ComputerCodeView;
+  add_this_computer: Array<PasskeyView>;
   prepare_add_passkey: PreparedView;
   prepare_deactivate_passkey: PreparedView;
   confirm_action: OutcomeView;
@@ -788,8 +858,22 @@ export function commands(call: Call) {
     prepareSignature: (walletId: string, kind: SignKind, payload: string) => call("prepare_signature", { walletId, kind, payload }),
     /** Prepares a new wallet for confirmation. */
     prepareCreateWallet: (network: string, name?: string | null) => call("prepare_create_wallet", { network, name }),
-    /** The account's passkeys. */
+    /** The account's passkeys, with where each lives. */
     passkeys: () => call("passkeys"),
+    /** What this computer can do for the signed-in person, and what is missing (a passkey here, a recovery kit, a kit code to type back, a recovery under way). */
+    access: () => call("access"),
+    /** Opens the company's recovery page (password and an emailed code) in the system browser. */
+    startRecovery: () => call("start_recovery"),
+    /** Recovers access with the recovery code and a new passkey made with `authenticator`. */
+    recover: (code: string, authenticator: AuthenticatorChoice) => call("recover", { code, authenticator }),
+    /** The person typed the new recovery kit's code back. */
+    confirmRecoveryKit: (code: string) => call("confirm_recovery_kit", { code }),
+    /** Prepares adding a recovery kit (for an account without one) for confirmation. */
+    prepareRecoveryKit: () => call("prepare_recovery_kit"),
+    /** A one-time code for another computer, approved in the approval window. */
+    createComputerCode: () => call("create_computer_code"),
+    /** Adds a passkey made here with `authenticator`, with a code from another computer. */
+    addThisComputer: (code: string, authenticator: AuthenticatorChoice) => call("add_this_computer", { code, authenticator }),
     /** Makes a new passkey and prepares adding it for confirmation. */
     prepareAddPasskey: (name: string, authenticator: AuthenticatorChoice) => call("prepare_add_passkey", { name, authenticator }),
     /** Prepares deactivating a passkey for confirmation. */
