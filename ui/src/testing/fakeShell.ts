@@ -186,6 +186,7 @@ export class FakeShell {
         name: "This computer",
         dateCreated: "2026-11-01T09:00:00Z",
         isActive: true,
+        location: "thisComputer",
       },
     ];
     return shell;
@@ -653,6 +654,7 @@ export class FakeShell {
           name: intent.name,
           dateCreated: "2026-11-26T12:00:00Z",
           isActive: true,
+          location: "elsewhere",
         };
         this.passkeys = [...this.passkeys, credential];
         return { kind: "passkeyAdded", credential };
@@ -662,6 +664,9 @@ export class FakeShell {
           p.credentialUuid === intent.credentialUuid ? { ...p, isActive: false } : p,
         );
         return { kind: "passkeyDeactivated", credentialUuid: intent.credentialUuid };
+      case "AddComputer":
+        // Approved inside create_computer_code, never prepared.
+        return this.refuse("OPERATION_UNKNOWN");
     }
   }
 }
