@@ -262,12 +262,14 @@ impl AppService {
     /// security keys too). The preferred authenticator only says where new passkeys are made.
     async fn signing_passkeys(&self) -> Result<Passkeys> {
         let rp = self.relying_party().await?;
-        Ok(Passkeys::new(self.signer(rp.id()).await?, rp))
+        let otherwise = self.security_key().await?;
+        Ok(Passkeys::new(Arc::new(self.signer(rp.id(), otherwise).await?), rp))
     }
 
-    /// This computer's passkeys for `rp_id`, else a security key.
-    async fn signer(&self, rp_id: &str) -> Result<Arc<sigil_authn::Signer>> {
-        let otherwise = match &self.dev_security_key {
+    /// What signs when no passkey of this computer may: Windows Hello where present (its prompt
+    /// offers security keys too), else a security key.
+    async fn security_key(&self) -> Result<Arc<dyn Authenticator>> {
+        Ok(match &self.dev_security_key {
             Some(file) => software_security_key(file)?,
             None => {
                 let hello = sigil_authn::Choice::WindowsHello;
@@ -276,11 +278,23 @@ impl AppService {
                     Err(_) => Arc::new(sigil_authn::SecurityKey::new()),
                 }
             }
-        };
-        let signer =
-            sigil_authn::Signer::new(self.secrets.clone(), DEVICE_PASSKEYS, otherwise, rp_id)
-                .await?;
-        Ok(Arc::new(signer))
+        })
+    }
+
+    /// This computer's passkeys for `rp_id`, else `otherwise`.
+    async fn signer(
+        &self,
+        rp_id: &str,
+        otherwise: Arc<dyn Authenticator>,
+    ) -> Result<sigil_authn::Signer> {
+        Ok(sigil_authn::Signer::new(self.secrets.clone(), DEVICE_PASSKEYS, otherwise, rp_id)
+            .await?)
+    }
+
+    /// This computer's passkeys for `rp_id`, to ask which credentials live here (a security key
+    /// is never asked that: it keeps its passkeys to itself).
+    async fn local_passkeys(&self, rp_id: &str) -> Result<sigil_authn::Signer> {
+        self.signer(rp_id, Arc::new(sigil_authn::SecurityKey::new())).await
     }
 
     /// This company's relying party, from the pinned configuration.
@@ -559,7 +573,7 @@ impl AppService {
         let connected = self.observe(self.core().await.connected().await)?;
         let list = connected.dfns.call(|dfns| async move { dfns.list_credentials().await }).await;
         let list = self.observe(list)?;
-        let signer = self.signer(&connected.config.rp_id).await?;
+        let signer = self.local_passkeys(&connected.config.rp_id).await?;
         let mut views = Vec::with_capacity(list.items.len());
         for credential in list.items {
             let here = holds(&signer, &connected.config.rp_id, &[&credential]).await?;
@@ -591,7 +605,7 @@ impl AppService {
         let (kits, passkeys): (Vec<_>, Vec<_>) = active.iter().partition(|credential| {
             credential.kind == dfns_client::models::CredentialKind::RecoveryKey
         });
-        let signer = self.signer(&connected.config.rp_id).await?;
+        let signer = self.local_passkeys(&connected.config.rp_id).await?;
         Ok(AccessView {
             passkey_here: holds(&signer, &connected.config.rp_id, &passkeys).await?,
             has_recovery_kit: !kits.is_empty(),

@@ -318,7 +318,8 @@ async fn a_security_key_is_added_as_a_backup_and_an_unreadable_one_is_refused() 
     assert_eq!(code(&error), "AUTHN_AUTHENTICATOR_ERROR");
     assert!(error["message"].as_str().unwrap_or_default().contains("SIGIL_DEV_SECURITY_KEY"));
     let passkeys = call(&h, "passkeys", json!({})).await.expect("passkeys");
-    assert_eq!(passkeys.as_array().map(Vec::len), Some(1), "nothing added: {passkeys}");
+    // The registration's passkey and its recovery kit.
+    assert_eq!(passkeys.as_array().map(Vec::len), Some(2), "nothing added: {passkeys}");
 
     std::fs::remove_file(&key).expect("remove");
     let _person = Approver::start(&h);
@@ -327,14 +328,19 @@ async fn a_security_key_is_added_as_a_backup_and_an_unreadable_one_is_refused() 
     let operation = prepared["operationId"].as_str().expect("an operation").to_owned();
     call(&h, "confirm_action", json!({"operationId": operation})).await.expect("signed");
     let passkeys = call(&h, "passkeys", json!({})).await.expect("passkeys");
-    let names: Vec<(&str, bool)> = passkeys
+    let names: Vec<(&str, bool, &str)> = passkeys
         .as_array()
         .expect("a list")
         .iter()
-        .map(|p| (p["name"].as_str().unwrap_or_default(), p["isActive"] == true))
+        .map(|p| {
+            let name = p["name"].as_str().unwrap_or_default();
+            (name, p["isActive"] == true, p["location"].as_str().unwrap_or_default())
+        })
         .collect();
-    assert_eq!(names.len(), 2, "{passkeys}");
-    assert!(names.contains(&("Backup key", true)), "{passkeys}");
+    assert_eq!(names.len(), 3, "{passkeys}");
+    assert!(names.contains(&("Backup key", true, "elsewhere")), "{passkeys}");
+    assert!(names.contains(&("Sigil", true, "thisComputer")), "{passkeys}");
+    assert!(names.contains(&("Recovery kit", true, "recoveryKit")), "{passkeys}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
