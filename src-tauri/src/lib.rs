@@ -77,6 +77,20 @@ pub fn dev_security_key_from_env() -> Option<PathBuf> {
     std::env::var_os(DEV_SECURITY_KEY).filter(|path| !path.is_empty()).map(PathBuf::from)
 }
 
+/// The keyring service of Sigil's secrets. A development build takes another from
+/// `SIGIL_DEV_KEYRING_SERVICE`, so one desktop can play a second computer (a keyring that never
+/// saw the first one's passkey): the end-to-end recovery journey and the README use it.
+fn keyring_service() -> String {
+    const SIGIL: &str = "io.sigil.wallet";
+    if !cfg!(debug_assertions) {
+        return SIGIL.to_owned();
+    }
+    std::env::var("SIGIL_DEV_KEYRING_SERVICE")
+        .ok()
+        .filter(|service| !service.trim().is_empty())
+        .unwrap_or_else(|| SIGIL.to_owned())
+}
+
 /// Hands a `sigil://` link to the app's use cases.
 fn accept_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: String) {
     let app = app.clone();
@@ -108,7 +122,7 @@ pub fn run() {
             let handle = app.handle().clone();
             let data_dir = app.path().app_data_dir()?;
             std::fs::create_dir_all(&data_dir)?;
-            let secrets = Arc::new(sigil_store::KeyringStore::new("io.sigil.wallet"));
+            let secrets = Arc::new(sigil_store::KeyringStore::new(keyring_service()));
             let outside = Arc::new(TauriOutside(handle.clone()));
             let service =
                 tauri::async_runtime::block_on(AppService::open(data_dir, secrets, outside))
