@@ -90,6 +90,20 @@ export const HANDLED_CODES = [
   "COMPANION_URL_INVALID",
   "PASSKEY_NAME_INVALID",
   "WALLET_UNKNOWN",
+  "RECOVERY_CODE_MALFORMED",
+  "RECOVERY_CODE_WRONG",
+  "RECOVERY_KIT_UNUSABLE",
+  "RECOVERY_CODE_MISMATCH",
+  "NO_RECOVERY_KIT_TO_CONFIRM",
+  "COMPUTER_CODE_REFUSED",
+  "RECOVERY_NOT_ALLOWED",
+  "NO_RECOVERY_KIT",
+  "RECOVERY_RATE_LIMITED",
+  "RECOVERY_NOT_STARTED",
+  "RECOVERY_EXPIRED",
+  "RECOVERY_ALREADY_COMPLETED",
+  "RECOVERY_REFUSED",
+  "RECOVERY_KIT_UNKNOWN",
 ] as const satisfies readonly Code[];
 
 /** The sentence to show for `error`. */
@@ -135,6 +149,20 @@ export function errorMessage(error: IpcError, context: ErrorContext = {}): strin
     case "COMPANION_URL_INVALID":
     case "PASSKEY_NAME_INVALID":
     case "WALLET_UNKNOWN":
+    case "RECOVERY_CODE_MALFORMED":
+    case "RECOVERY_CODE_WRONG":
+    case "RECOVERY_KIT_UNUSABLE":
+    case "RECOVERY_CODE_MISMATCH":
+    case "NO_RECOVERY_KIT_TO_CONFIRM":
+    case "COMPUTER_CODE_REFUSED":
+    case "RECOVERY_NOT_ALLOWED":
+    case "NO_RECOVERY_KIT":
+    case "RECOVERY_RATE_LIMITED":
+    case "RECOVERY_NOT_STARTED":
+    case "RECOVERY_EXPIRED":
+    case "RECOVERY_ALREADY_COMPLETED":
+    case "RECOVERY_REFUSED":
+    case "RECOVERY_KIT_UNKNOWN":
       return e[error.code];
     default:
       return error.message.trim() ? error.message : e.unknown(error.code);

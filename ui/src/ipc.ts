@@ -11,6 +11,7 @@ import { commands, type Call, type CommandArgs, type ErrorCode, type EventMap } 
 
 // The UI's names for the contract's types.
 export type {
+  AccessView,
   AppState,
   AssetRef,
   AssetView as Asset,
@@ -26,6 +27,8 @@ export type {
   PasskeyView as Passkey,
   ApprovalView,
   CeremonyKind,
+  ComputerCodeView,
+  PasskeyLocation,
   PinRequest,
   PreparedView as Prepared,
   PromptKind,

@@ -6,6 +6,7 @@ import { getContext, setContext } from "svelte";
 import { on, toIpcError, type IpcError, type Unlisten } from "./ipc";
 import { errorMessage, isOfflineError } from "./errors";
 import { S } from "./strings";
+import { Access } from "./store/access.svelte";
 import { Ceremony } from "./store/ceremony.svelte";
 import { Connection } from "./store/connection.svelte";
 import { Flow } from "./store/flow.svelte";
@@ -44,6 +45,7 @@ export class Store {
   readonly flow: Flow;
   readonly send: SendScreen;
   readonly guardrails: Guardrails;
+  readonly access: Access;
 
   view = $state<View>({ name: "home" });
   /** The polite live message (#status). */
@@ -63,6 +65,7 @@ export class Store {
     this.flow = new Flow(this);
     this.send = new SendScreen(options.sendDebounceMs ?? 300);
     this.guardrails = new Guardrails(this);
+    this.access = new Access(this);
   }
 
   /** Subscribes to the shell's events, then reads the app state (and so the cached wallets). */
@@ -132,6 +135,7 @@ export class Store {
     this.passkeys.list = [];
     this.guardrails.view = null;
     this.flow.current = null;
+    this.access.forget();
     this.transfers.stopPolling();
     this.view = { name: "home" };
   }

@@ -22,7 +22,7 @@ async function start(shell: FakeShell): Promise<Mounted> {
 
 
 describe("first run", () => {
-  it("signs in through the browser, registers a device passkey and lands on the wallets", async () => {
+  it("signs in through the browser, registers a device passkey, keeps the recovery kit and lands on the wallets", async () => {
     const shell = new FakeShell();
     await start(shell);
     expect(text("h1")).toBe(S.signIn.title);
@@ -53,7 +53,8 @@ describe("first run", () => {
     const observer = new MutationObserver(() => seen.push(text("#prompt")));
     observer.observe($("#prompt"), { childList: true, subtree: true, characterData: true });
     await click("#register");
-    await until(() => expect(exists("#wallets [data-wallet-id]")).toBe(true));
+    // The last step of registration: the recovery kit, typed back.
+    await until(() => expect(exists("#recovery-kit")).toBe(true));
     observer.disconnect();
 
     expect(shell.callsOf("register")).toEqual([{ authenticator: "security-key" }]);
@@ -61,6 +62,10 @@ describe("first run", () => {
     expect(seen).toContain(S.prompt["touch-key"]);
     expect(text("#prompt")).toBe("");
     expect(text("#status")).toBe(S.register.success);
+    await type("#recovery-kit-typed", shell.kitToConfirm ?? "");
+    await click("#recovery-kit-confirm");
+    await until(() => expect(exists("#wallets [data-wallet-id]")).toBe(true));
+    expect(text("#status")).toBe(S.kit.confirmed);
   });
 
   it("offers this computer's security chip first when Rust names it the default", async () => {

@@ -149,6 +149,9 @@ export class Flow {
       case "passkeyAdded":
         this.store.say(S.result.passkeyAddedTitle);
         await passkeys.load();
+        // A new recovery kit: its code is shown (the kit screen) instead of this result.
+        await this.store.access.load();
+        if (this.store.access.view?.kitToConfirm) this.close();
         break;
       case "passkeyDeactivated":
         this.store.say(S.result.passkeyDeactivatedTitle);

@@ -46,6 +46,7 @@ export class Session {
     }
     this.authError = null;
     this.loginStarted = false;
+    void this.store.access.load();
     if (this.ready && !wasReady) void this.store.wallets.load().then(() => this.store.wallets.sync({ quiet: true }));
   }
 
@@ -80,6 +81,8 @@ export class Session {
         this.store.wallets.replace(await this.store.ceremony.run(() => ipc.register(authenticator)));
         this.store.say(S.register.success);
         if (this.app) this.app = { ...this.app, registered: true };
+        // Registration made a recovery kit: typing it back is its last step.
+        await this.store.access.load();
         this.store.navigate({ name: "home" });
         await this.refresh();
         void this.store.transfers.load();

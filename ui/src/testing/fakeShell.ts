@@ -3,11 +3,13 @@
 // never part of the production bundle (main.ts imports it only in demo mode).
 
 import type {
+  AccessView,
   AppState,
   ApprovalView,
   AssetRef,
   Asset,
   Authenticator,
+  CeremonyKind,
   EventMap,
   FeeTier,
   Guardrails,
@@ -37,6 +39,28 @@ const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** How long a prepared action can be confirmed, as in the core. */
 const PREPARED_LIFETIME_MS = 10 * 60_000;
 const DAY_MS = 24 * 3_600_000;
+/** How long a code for another computer works, as in the core (Dfns allows two minutes). */
+export const COMPUTER_CODE_LIFETIME_MS = 110_000;
+
+/** The recovery kit format's alphabet (no I, O, 0, 1) and its groups. */
+const KIT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const KIT_GROUPS = [6, 5, 5, 5, 5, 6];
+
+/** The fake's `n`th recovery kit code: the first is D1-ABCDEF-GHJKL-MNPQR-STUVW-XYZ23-456789. */
+export function fakeKitCode(n: number): string {
+  let i = 0;
+  const groups = KIT_GROUPS.map((length) =>
+    Array.from({ length }, () => KIT_ALPHABET[(i++ + n * 7) % KIT_ALPHABET.length]).join(""),
+  );
+  return ["D1", ...groups].join("-");
+}
+
+/** A typed code as the core reads it: case and spaces do not matter. */
+function normalizeCode(code: string): string {
+  return code.replace(/\s+/g, "").toUpperCase();
+}
+
+const KIT_SHAPE = new RegExp(`^D1${KIT_GROUPS.map((n) => `-[${KIT_ALPHABET}]{${n}}`).join("")}$`);
 
 /** Each network family's coin, for a wallet that holds none yet. */
 const COINS: [prefix: string, symbol: string, decimals: number][] = [
@@ -109,6 +133,14 @@ export class FakeShell {
   approvalWindow = false;
   /** Added to the clock, to let prepared actions expire. */
   clockOffsetMs = 0;
+  /** The code of the account's active recovery kit (null: none). */
+  kitCode: string | null = null;
+  /** A new kit's code, until it is typed back. */
+  kitToConfirm: string | null = null;
+  /** The session came from the website's recovery check. */
+  recovering = false;
+  /** The codes made for another computer, with when they stop working (ms). */
+  computerCodes = new Map<string, number>();
   /** The transfers signed: the addresses sent to (known) and what left when (daily limits). */
   sent: { walletId: string; asset: string; to: string; base: bigint; at: number }[] = [];
 
@@ -116,6 +148,9 @@ export class FakeShell {
   private prepared = new Map<string, { prepared: Prepared; at: number }>();
   private waiting: { view: ApprovalView; answer: (approved: boolean) => void } | null = null;
   private nextId = 1;
+  private kits = 0;
+  /** Prepared actions that add a recovery kit (AddPasskey named "Recovery kit"). */
+  private kitOperations = new Set<string>();
 
   readonly transport: Transport = {
     invoke: (command, args) => this.invoke(command, args ?? {}),
@@ -189,6 +224,8 @@ export class FakeShell {
         location: "thisComputer",
       },
     ];
+    shell.kitCode = shell.newKitCode();
+    shell.passkeys.push(shell.kitCredential("2026-11-01T09:00:00Z"));
     return shell;
   }
 
@@ -206,6 +243,57 @@ export class FakeShell {
       return null;
     };
     return shell;
+  }
+
+  /** What `access` answers, from the passkeys and the recovery state. */
+  access(): AccessView {
+    const active = this.passkeys.filter((p) => p.isActive);
+    return {
+      passkeyHere: active.some((p) => p.location === "thisComputer"),
+      hasRecoveryKit: active.some((p) => p.location === "recoveryKit"),
+      kitToConfirm: this.kitToConfirm,
+      recovering: this.recovering,
+    };
+  }
+
+  /** The website's recovery check passed: its deep link signs the person in to recover. */
+  finishRecoveryCheck(): void {
+    this.recovering = true;
+    const user = this.state.user ?? { id: "us-1", email: "ada@example.com" };
+    this.state = { ...this.state, signedIn: true, registered: true, user };
+    this.emit("auth:changed", structuredClone(this.state));
+  }
+
+  /** As if another computer of the person made a code (valid for the core's lifetime). */
+  codeFromOtherComputer(code = "K7M-P2Q-X9R"): string {
+    this.computerCodes.set(code, this.now() + COMPUTER_CODE_LIFETIME_MS);
+    return code;
+  }
+
+  private newKitCode(): string {
+    return fakeKitCode(this.kits++);
+  }
+
+  private kitCredential(dateCreated: string): Passkey {
+    return {
+      credentialUuid: this.id("cr"),
+      credentialId: this.id("kit"),
+      kind: "RecoveryKey",
+      name: "Recovery kit",
+      dateCreated,
+      isActive: true,
+      location: "recoveryKit",
+    };
+  }
+
+  /** A new kit replaces any earlier one; its code waits to be typed back. */
+  private makeKit(): Passkey {
+    this.passkeys = this.passkeys.map((p) => (p.location === "recoveryKit" ? { ...p, isActive: false } : p));
+    const kit = this.kitCredential("2026-11-26T12:00:00Z");
+    this.passkeys = [...this.passkeys, kit];
+    this.kitCode = this.newKitCode();
+    this.kitToConfirm = this.kitCode;
+    return kit;
   }
 
   emit<K extends keyof EventMap>(event: K, payload: EventMap[K]): void {
@@ -389,11 +477,11 @@ export class FakeShell {
   }
 
   /** Opens the "approval window" and waits for its answer. */
-  private async approval(prepared: Prepared): Promise<void> {
+  private async approval(ceremony: CeremonyKind, prepared?: Pick<Prepared, "intent" | "warnings">): Promise<void> {
     const view: ApprovalView = {
-      ceremony: "sign",
-      intent: prepared.intent,
-      warnings: prepared.warnings,
+      ceremony,
+      intent: prepared?.intent,
+      warnings: prepared?.warnings ?? [],
       rpId: "localhost",
       user: this.state.user?.email,
       authenticator: this.state.authenticator,
@@ -420,6 +508,12 @@ export class FakeShell {
     }
   }
 
+  /** The approval window when it is in use, else the authenticator's prompts. */
+  private async approveOrRun(ceremony: CeremonyKind, prepared?: Pick<Prepared, "intent" | "warnings">): Promise<void> {
+    if (this.approvalWindow) await this.approval(ceremony, prepared);
+    else await this.ceremony();
+  }
+
   private keep(prepared: Prepared): Prepared {
     this.prepared.set(prepared.operationId, { prepared, at: this.now() });
     return prepared;
@@ -437,7 +531,9 @@ export class FakeShell {
         if (this.wallets.length === 0) this.wallets = fresh.wallets;
         this.history = { ...fresh.history, ...this.history };
         this.transfers = { ...fresh.transfers, ...this.transfers };
-        if (this.passkeys.length === 0) this.passkeys = fresh.passkeys;
+        if (this.passkeys.length === 0) this.passkeys = fresh.passkeys.filter((p) => p.location !== "recoveryKit");
+        // Registration always makes a recovery kit, shown until it is typed back.
+        this.makeKit();
         this.state = { ...this.state, registered: true, authenticator: args.authenticator as Authenticator };
         return this.wallets;
       }
@@ -527,6 +623,43 @@ export class FakeShell {
         });
       case "passkeys":
         return this.passkeys;
+      case "access":
+        return this.access();
+      case "start_recovery":
+        return null;
+      case "recover":
+        return this.recover(args.code as string, args.authenticator as Authenticator);
+      case "confirm_recovery_kit": {
+        if (!this.kitToConfirm) this.refuse("NO_RECOVERY_KIT_TO_CONFIRM");
+        if (normalizeCode(args.code as string) !== this.kitToConfirm) this.refuse("RECOVERY_CODE_MISMATCH");
+        this.kitToConfirm = null;
+        return this.access();
+      }
+      case "prepare_recovery_kit": {
+        const prepared = this.keep({
+          operationId: this.id("op"),
+          intent: { action: "AddPasskey", name: "Recovery kit", credentialId: this.id("kit") },
+          warnings: [],
+        });
+        this.kitOperations.add(prepared.operationId);
+        return prepared;
+      }
+      case "create_computer_code": {
+        await this.approveOrRun("sign", { intent: { action: "AddComputer", validForSeconds: COMPUTER_CODE_LIFETIME_MS / 1000 }, warnings: [] });
+        const code = [0, 1, 2].map(() => this.id("c").replace(/\D/g, "").padStart(3, "7")).join("-");
+        const expiresAtMs = this.now() + COMPUTER_CODE_LIFETIME_MS;
+        this.computerCodes.set(code, expiresAtMs);
+        return { code, expiresAtMs };
+      }
+      case "add_this_computer": {
+        const code = (args.code as string).trim().toUpperCase();
+        const until = this.computerCodes.get(code);
+        this.computerCodes.delete(code);
+        if (until === undefined || until <= this.now()) this.refuse("COMPUTER_CODE_REFUSED");
+        await this.approveOrRun("createPasskey");
+        this.addHere(args.authenticator as Authenticator);
+        return this.passkeys;
+      }
       case "prepare_add_passkey": {
         await this.ceremony();
         return this.keep({
@@ -537,7 +670,8 @@ export class FakeShell {
       }
       case "prepare_deactivate_passkey": {
         const uuid = args.credentialUuid as string;
-        const others = this.passkeys.filter((p) => p.isActive && p.credentialUuid !== uuid);
+        // A recovery kit does not keep the account usable.
+        const others = this.passkeys.filter((p) => p.isActive && p.credentialUuid !== uuid && p.location !== "recoveryKit");
         return this.keep({
           operationId: this.id("op"),
           intent: { action: "DeactivatePasskey", credentialUuid: uuid },
@@ -552,8 +686,7 @@ export class FakeShell {
           this.prepared.delete(prepared.operationId);
           this.refuse("OPERATION_EXPIRED");
         }
-        if (this.approvalWindow) await this.approval(prepared);
-        else await this.ceremony();
+        await this.approveOrRun("sign", prepared);
         this.prepared.delete(prepared.operationId);
         return this.outcome(prepared);
       }
@@ -592,6 +725,39 @@ export class FakeShell {
       default:
         this.refuse("INTERNAL", `unknown command ${command}`);
     }
+  }
+
+  /** A new passkey made on this computer. */
+  private addHere(authenticator: Authenticator): Passkey {
+    const credential: Passkey = {
+      credentialUuid: this.id("cr"),
+      credentialId: this.id("cred"),
+      kind: "Fido2",
+      name: "This computer",
+      dateCreated: "2026-11-26T12:00:00Z",
+      isActive: true,
+      location: "thisComputer",
+    };
+    this.passkeys = [...this.passkeys, credential];
+    this.state = { ...this.state, authenticator };
+    return credential;
+  }
+
+  /**
+   * As the core recovers: the kit opens with its code (nothing is sent when it does not), a new
+   * passkey here replaces every earlier credential, and a new kit waits to be typed back.
+   */
+  private async recover(typed: string, authenticator: Authenticator): Promise<AccessView> {
+    if (!this.recovering) this.refuse("RECOVERY_NOT_STARTED");
+    const code = normalizeCode(typed);
+    if (!KIT_SHAPE.test(code)) this.refuse("RECOVERY_CODE_MALFORMED");
+    if (code !== this.kitCode) this.refuse("RECOVERY_CODE_WRONG");
+    await this.approveOrRun("recover");
+    this.passkeys = this.passkeys.map((p) => ({ ...p, isActive: false }));
+    this.addHere(authenticator);
+    this.makeKit();
+    this.recovering = false;
+    return this.access();
   }
 
   /** A signed transfer: the amount and the most of the fee leave the wallet, the address is known. */
@@ -647,6 +813,7 @@ export class FakeShell {
         return { kind: "wallet", wallet };
       }
       case "AddPasskey": {
+        if (this.kitOperations.delete(prepared.operationId)) return { kind: "passkeyAdded", credential: this.makeKit() };
         const credential: Passkey = {
           credentialUuid: this.id("cr"),
           credentialId: intent.credentialId,
