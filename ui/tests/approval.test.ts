@@ -104,6 +104,32 @@ describe("the approval window", () => {
     await until(() => expect(calls.find(([c]) => c === "approve")?.[1]).toEqual({ pin: "123456" }));
   });
 
+  it("shows a code for another computer: what it allows and how long it works", async () => {
+    const calls = window_({ ...SEND, intent: { action: "AddComputer", validForSeconds: 110 } });
+    await until(() => expect(exists("#approve")).toBe(true));
+    expect(text("#approval-title")).toBe(S.approval.title.sign);
+    expect(text("#approval-details [data-field=action]")).toBe(S.confirm.actions.AddComputer);
+    expect(text("#approval-details [data-field=effect]")).toBe(S.confirm.addComputerEffect);
+    expect(text("#approval-details [data-field=validForSeconds]")).toBe("110 seconds");
+    expect(exists("#approval-details [data-field=amount]")).toBe(false);
+    await click("#approve");
+    await until(() => expect(calls.some(([c]) => c === "approve")).toBe(true));
+  });
+
+  it("says plainly that recovering access replaces every earlier passkey", async () => {
+    window_({ ...SEND, ceremony: "recover", intent: undefined, pin: { kind: "newPin", minLength: 6 } });
+    await until(() => expect(exists("#approval-recover")).toBe(true));
+    expect(text("#approval-title")).toBe(S.approval.title.recover);
+    expect(text("#approval-recover")).toBe(S.approval.recoverLead);
+    expect(S.approval.recoverLead).toMatch(/replaces every earlier one/);
+  });
+
+  it("names no recovery on other ceremonies", async () => {
+    window_(SEND);
+    await until(() => expect(exists("#approve")).toBe(true));
+    expect(exists("#approval-recover")).toBe(false);
+  });
+
   it("declines", async () => {
     const calls = window_(SEND);
     await until(() => expect(exists("#decline")).toBe(true));

@@ -87,6 +87,11 @@ describe("errorMessage", () => {
     expect(errorMessage({ code: "INSUFFICIENT_FUNDS_FOR_FEE", message: "" })).toBe(S.errors.INSUFFICIENT_FUNDS_FOR_FEE(null));
   });
 
+  it("says nothing was sent when a recovery code is wrong or malformed, so the person can retry", () => {
+    expect(errorMessage({ code: "RECOVERY_CODE_WRONG", message: "" })).toMatch(/nothing was sent/i);
+    expect(errorMessage({ code: "RECOVERY_CODE_MALFORMED", message: "" })).toMatch(/nothing was sent/i);
+  });
+
   it("tells the person Sigil checks before signing again when the outcome is unknown", () => {
     expect(errorMessage({ code: "OUTCOME_UNKNOWN", message: "" })).toMatch(/check/i);
   });

@@ -264,6 +264,11 @@ export class FakeShell {
     this.emit("auth:changed", structuredClone(this.state));
   }
 
+  /** What the approval window shows now (null: nothing waits). */
+  approvalPending(): ApprovalView | null {
+    return this.waiting?.view ?? null;
+  }
+
   /** As if another computer of the person made a code (valid for the core's lifetime). */
   codeFromOtherComputer(code = "K7M-P2Q-X9R"): string {
     this.computerCodes.set(code, this.now() + COMPUTER_CODE_LIFETIME_MS);
