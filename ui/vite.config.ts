@@ -15,7 +15,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     // The main window's page and the approval window's page (its own entry and capability).
-    rollupOptions: { input: { main: "index.html", approval: "approval.html" } },
+    // No "slow plugin" timing notes: they depend on how busy the machine is, not on the code.
+    rollupOptions: { input: { main: "index.html", approval: "approval.html" }, checks: { bundlerTimings: false } },
     sourcemap: false,
   },
   server: { port: 1420, strictPort: true },

@@ -233,6 +233,21 @@ describe("recovering access", () => {
     expect(exists("#recovered")).toBe(false);
   });
 
+  it("approves the new passkey in the approval window, which says it replaces every earlier one", async () => {
+    const shell = FakeShell.signedIn();
+    shell.recovering = true;
+    shell.approvalWindow = true;
+    await start(shell);
+    await type("#recover-code", shell.kitCode!);
+    await click("#recover-submit");
+    const view = await until(() => shell.approvalPending() ?? expect.unreachable("no approval yet"));
+    expect(view.ceremony).toBe("recover");
+    await until(() => expect(text("#prompt")).toContain(S.prompt.inApprovalWindow));
+    await shell.transport.invoke("approve", { pin: null });
+    await until(() => expect(exists("#recovery-kit")).toBe(true));
+    expect(text("#recovered")).toBe(S.kit.recovered);
+  });
+
   it("shows a malformed code beside the field", async () => {
     const shell = FakeShell.signedIn();
     shell.recovering = true;
@@ -361,11 +376,7 @@ describe("passkeys: where each lives", () => {
     await click("#nav-passkeys");
     await until(() => expect(exists("#add-computer")).toBe(true));
     $("#add-computer").click();
-    const view = await until(() => {
-      const v = shell.callsOf("create_computer_code").length > 0 ? shell.approvalPending() : null;
-      if (!v) throw new Error("no approval yet");
-      return v;
-    });
+    const view = await until(() => shell.approvalPending() ?? expect.unreachable("no approval yet"));
     expect(view.intent).toEqual({ action: "AddComputer", validForSeconds: 110 });
     await shell.transport.invoke("approve", { pin: null });
     await until(() => expect(exists("#computer-code-shown")).toBe(true));

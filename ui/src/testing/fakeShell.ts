@@ -242,6 +242,11 @@ export class FakeShell {
       }, 1200);
       return null;
     };
+    // The website's recovery check passes a moment later; the demo's kit code is fakeKitCode(0).
+    shell.overrides.start_recovery = () => {
+      setTimeout(() => shell.finishRecoveryCheck(), 1200);
+      return null;
+    };
     return shell;
   }
 
