@@ -134,6 +134,7 @@ export const S = {
     submit: "Recover access",
     running: "Recovering access…",
     failed: "Access was not recovered",
+    signOut: "Not now: sign out",
   },
 
   newComputer: {
@@ -142,6 +143,7 @@ export const S = {
     codeTitle: "Use a code from your other computer",
     codeLead: "On a computer that has your passkey, open Passkeys, choose “Add another computer”, and type the code it shows here.",
     codeLabel: "Code from your other computer",
+    codeRequired: "Type the code your other computer shows.",
     authLegend: "New passkey on",
     add: "Add this computer",
     adding: "Adding this computer…",

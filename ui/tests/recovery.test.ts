@@ -165,6 +165,7 @@ describe("an account without a recovery kit", () => {
     await click("#confirm");
     await until(() => expect(exists("#recovery-kit")).toBe(true));
     expect(text("#recovery-kit-code")).toBe(shell.kitCode);
+    expect(text("#status")).toBe(S.kit.title);
 
     await type("#recovery-kit-typed", shell.kitCode!);
     await click("#recovery-kit-confirm");
@@ -246,6 +247,16 @@ describe("recovering access", () => {
     await shell.transport.invoke("approve", { pin: null });
     await until(() => expect(exists("#recovery-kit")).toBe(true));
     expect(text("#recovered")).toBe(S.kit.recovered);
+  });
+
+  it("lets the person sign out instead, when the kit is not at hand", async () => {
+    const shell = FakeShell.signedIn();
+    shell.recovering = true;
+    await start(shell);
+    await click("#recover-sign-out");
+    await until(() => expect(exists("#sign-in")).toBe(true));
+    expect(shell.callsOf("sign_out")).toHaveLength(1);
+    expect(shell.callsOf("recover")).toHaveLength(0);
   });
 
   it("shows a malformed code beside the field", async () => {
@@ -336,6 +347,15 @@ describe("passkeys: where each lives", () => {
     expect(text("#recovery-kit-entry")).toContain(S.kit.entryTitle);
     expect(text("#recovery-kit-entry")).toContain(S.kit.entryNote);
     expect(exists("#recovery-kit-entry button")).toBe(false);
+  });
+
+  it("shows what a code for another computer allows on a confirmation screen too", async () => {
+    const { store } = await start(FakeShell.signedIn());
+    store.flow.start({ operationId: "op-x", intent: { action: "AddComputer", validForSeconds: 110 }, warnings: [] }, { name: "home" });
+    await settle();
+    expect(text("#intent [data-field=action]")).toBe(S.confirm.actions.AddComputer);
+    expect(text("#intent [data-field=effect]")).toBe(S.confirm.addComputerEffect);
+    expect(text("#intent [data-field=validForSeconds]")).toBe(S.confirm.seconds(110));
   });
 
   it("makes a code for another computer, with a countdown", async () => {

@@ -96,17 +96,17 @@ export class Access {
   }
 
   /** A code for another computer, approved with the passkey. */
-  async createComputerCode(): Promise<ComputerCodeView | IpcError> {
+  async createComputerCode(): Promise<{ made: ComputerCodeView } | { error: IpcError }> {
     this.store.say(S.computerCode.making);
-    const result: { made?: ComputerCodeView } = {};
+    let made: ComputerCodeView | undefined;
     const error = await this.store.attempt(
       async () => {
-        result.made = await this.store.ceremony.run(() => ipc.createComputerCode());
+        made = await this.store.ceremony.run(() => ipc.createComputerCode());
         this.store.say(S.computerCode.made);
       },
       { announce: true },
     );
-    return error ?? result.made ?? { code: "INTERNAL", message: "" };
+    return made ? { made } : { error: error ?? { code: "INTERNAL", message: "" } };
   }
 
   async addThisComputer(code: string, authenticator: Authenticator): Promise<IpcError | null> {

@@ -147,11 +147,15 @@ export class Flow {
         await wallets.load();
         break;
       case "passkeyAdded":
-        this.store.say(S.result.passkeyAddedTitle);
         await passkeys.load();
         // A new recovery kit: its code is shown (the kit screen) instead of this result.
         await this.store.access.load();
-        if (this.store.access.view?.kitToConfirm) this.close();
+        if (this.store.access.view?.kitToConfirm) {
+          this.store.say(S.kit.title);
+          this.close();
+        } else {
+          this.store.say(S.result.passkeyAddedTitle);
+        }
         break;
       case "passkeyDeactivated":
         this.store.say(S.result.passkeyDeactivatedTitle);

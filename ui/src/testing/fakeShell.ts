@@ -731,6 +731,7 @@ export class FakeShell {
         return this.answerApproval(false);
       case "sign_out":
         this.state = { ...this.state, signedIn: false, user: undefined, registered: undefined };
+        this.recovering = false;
         return null;
       default:
         this.refuse("INTERNAL", `unknown command ${command}`);
