@@ -1,7 +1,8 @@
 //! The real app under a virtual display, driven over WebDriver (tauri-driver + WebKitWebDriver),
 //! against a real companion and emulator: sign in through the website and the deep link
 //! (delivered by starting a second instance with it), register with the device passkey, see the
-//! wallets, send and see it confirmed, sign a message, sign out. Ignored in `make test-rust`;
+//! wallets, send and see it confirmed, sign a message, add a backup key, sign out; then lose the
+//! computer: on a new one, recover with the kit after the website's fresh check, and send. Ignored in `make test-rust`;
 //! `make test-e2e` runs it under Xvfb with a throw-away keyring and D-Bus session. Screenshots of
 //! each screen, the app's log and the time of each step (`steps.txt`) go to
 //! `$CARGO_TARGET_TMPDIR/app-e2e/`.
@@ -224,8 +225,15 @@ async fn e2e_the_user_journey_in_the_real_app() {
     screenshot(&app, "2-register").await;
     wait_for(&app, "#register").await.click().await.expect("click register");
     approve_in_window(&app, "2b-approve-register", &["localhost"]).await;
+    // The recovery kit made with the passkey: its code is shown once and typed back.
+    let kit_code = wait_for(&app, "#recovery-kit-code").await.text().await.expect("the code");
+    let kit_code = kit_code.trim().to_owned();
+    assert!(kit_code.starts_with("D1-"), "{kit_code}");
+    screenshot(&app, "2c-recovery-kit").await;
+    wait_for(&app, "#recovery-kit-typed").await.send_keys(&kit_code).await.expect("type it back");
+    wait_for(&app, "#recovery-kit-confirm:enabled").await.click().await.expect("confirm the kit");
     wait_for(&app, "#wallets [data-wallet-id]").await;
-    step("registration with the device passkey");
+    step("registration with the device passkey and the recovery kit");
     screenshot(&app, "3-home").await;
     let wallets = app.find_all(Locator::Css("#wallets [data-wallet-id]")).await.expect("wallets");
     assert_eq!(wallets.len(), 2, "the default wallets");
@@ -301,6 +309,85 @@ async fn e2e_the_user_journey_in_the_real_app() {
     wait_for(&app, "#sign-in").await;
     step("sign out");
     screenshot(&app, "9-signed-out").await;
+    app.close().await.expect("close");
+    drop(driver);
+
+    // The computer is lost. Another one (a keyring that never saw the passkey, empty app data)
+    // recovers access with the kit, after the website checked the person again.
+    let new_data = scratch.path().join("new-computer");
+    std::fs::create_dir_all(new_data.join("applications")).expect("applications");
+    std::fs::copy(
+        data_home.join("applications/record-url.desktop"),
+        new_data.join("applications/record-url.desktop"),
+    )
+    .expect("the browser entry");
+    let new_env = [
+        ("SIGIL_COMPANION_URL", stack.companion_url.clone()),
+        ("SIGIL_DEV_SECURITY_KEY", security_key.display().to_string()),
+        ("SIGIL_DEV_KEYRING_SERVICE", "io.sigil.wallet.e2e-new-computer".to_owned()),
+        ("XDG_DATA_HOME", new_data.display().to_string()),
+        ("XDG_CONFIG_HOME", config_home.display().to_string()),
+    ];
+    let driver = Driver::start(&new_env).await;
+    let app = driver.app(&binary).await;
+    let opened_before = std::fs::read_to_string(&opened).unwrap_or_default().lines().count();
+    wait_for(&app, "#start-recovery").await.click().await.expect("I lost my computer");
+    let mut recover_url = None;
+    for _ in 0..100 {
+        let lines: Vec<String> = std::fs::read_to_string(&opened)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if lines.len() > opened_before {
+            recover_url = lines.last().cloned();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recover_url = recover_url.expect("the app opened the company's recovery page");
+    assert!(recover_url.contains("/recover?"), "{recover_url}");
+    let outbox = stack.outbox().expect("outbox");
+    let link = Website::new(&stack.companion_url)
+        .expect("browser")
+        .recover_at(&recover_url, "e2e@example.org", "correct horse battery", &outbox)
+        .await
+        .expect("the website's fresh check hands back a deep link");
+    let second = tokio::process::Command::new(&binary)
+        .arg(link.as_str())
+        .envs(new_env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = tokio::time::timeout(Duration::from_secs(30), second).await;
+    wait_for(&app, "#recover").await;
+    step("lose the computer: the website's recovery check on a new one");
+    screenshot(&app, "10-recover").await;
+    wait_for(&app, "#recover-code").await.send_keys(&kit_code).await.expect("type the kit code");
+    wait_for(&app, "#recover-submit:enabled").await.click().await.expect("recover");
+    approve_in_window(&app, "10b-approve-recover", &["localhost"]).await;
+    let new_kit = wait_for(&app, "#recovery-kit-code").await.text().await.expect("the new code");
+    let new_kit = new_kit.trim().to_owned();
+    assert_ne!(new_kit, kit_code, "the spent kit is replaced at once");
+    wait_for(&app, "#recovered").await;
+    step("recover with the kit: a new passkey here and a new kit");
+    screenshot(&app, "11-recovered-new-kit").await;
+    wait_for(&app, "#recovery-kit-typed").await.send_keys(&new_kit).await.expect("type it back");
+    wait_for(&app, "#recovery-kit-confirm:enabled").await.click().await.expect("confirm the kit");
+    wait_for(&app, "#wallets [data-wallet-id]").await;
+
+    // The new passkey signs the next send.
+    wait_for(&app, "#send-open").await.click().await.expect("open send");
+    let wallet = wait_for(&app, "#send-wallet").await;
+    wallet.select_by_value(&sepolia).await.expect("choose Sepolia");
+    wait_for(&app, "#send-to").await.send_keys(RECIPIENT).await.expect("type recipient");
+    wait_for(&app, "#send-amount").await.send_keys("0.05").await.expect("type amount");
+    wait_for(&app, "#send-submit:enabled").await.click().await.expect("review");
+    wait_for(&app, "#confirm:enabled").await.click().await.expect("confirm");
+    approve_in_window(&app, "12a-approve-send-after-recovery", &["0.05 ETH", RECIPIENT]).await;
+    wait_for(&app, "#transfer-status[data-status='Confirmed']").await;
+    step("send with the recovered access");
+    screenshot(&app, "12-sent-after-recovery").await;
     app.close().await.expect("close");
     let report: Vec<String> =
         steps.iter().map(|(name, took)| format!("{name}: {} ms", took.as_millis())).collect();
