@@ -656,7 +656,8 @@ export class FakeShell {
       }
       case "create_computer_code": {
         await this.approveOrRun("sign", { intent: { action: "AddComputer", validForSeconds: COMPUTER_CODE_LIFETIME_MS / 1000 }, warnings: [] });
-        const code = [0, 1, 2].map(() => this.id("c").replace(/\D/g, "").padStart(3, "7")).join("-");
+        const n = this.nextId++;
+        const code = [0, 1, 2].map((g) => [0, 1, 2].map((i) => KIT_ALPHABET[(n * 11 + g * 3 + i) % KIT_ALPHABET.length]).join("")).join("-");
         const expiresAtMs = this.now() + COMPUTER_CODE_LIFETIME_MS;
         this.computerCodes.set(code, expiresAtMs);
         return { code, expiresAtMs };
