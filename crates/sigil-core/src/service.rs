@@ -628,7 +628,9 @@ impl AppService {
     /// passkey stops working.
     pub async fn recover(&self, code: String, choice: AuthenticatorChoice) -> Result<AccessView> {
         let core = self.core().await;
-        let challenge = match self.recovery.lock().await.clone() {
+        // The guard must not live through the match: the arm below locks again.
+        let opened = self.recovery.lock().await.clone();
+        let challenge = match opened {
             Some(challenge) => challenge,
             None => {
                 let token = core.auth().token().await?;

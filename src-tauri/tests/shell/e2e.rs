@@ -104,7 +104,11 @@ async fn approve_in_window(app: &Client, name: &str, must_show: &[&str]) {
         if let Some(other) = windows.into_iter().find(|w| *w != main) {
             break other;
         }
-        assert!(std::time::Instant::now() < deadline, "no approval window opened for {name}");
+        if std::time::Instant::now() >= deadline {
+            screenshot(app, "failure").await;
+            let source = app.source().await.unwrap_or_default();
+            panic!("no approval window opened for {name}: {source}");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     app.switch_to_window(approval).await.expect("to the approval window");
