@@ -3,6 +3,7 @@
 
 mod mock;
 mod recovery_kit;
+mod retry_after;
 
 use std::sync::Arc;
 use std::time::Duration;
