@@ -8,6 +8,7 @@
 //! (`scripts/with-secret-service.sh`).
 
 mod cache;
+mod files;
 mod fixtures;
 mod journal;
 mod suite;
