@@ -40,3 +40,13 @@ async fn an_existing_database_others_could_read_is_closed_to_them_at_the_next_st
     drop(Emulator::open(Config::new(dir.path().to_owned())).await.expect("second start"));
     assert_eq!(mode(&file), 0o600);
 }
+
+#[tokio::test]
+async fn bootstrap_json_with_the_service_account_key_is_the_owner_s_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let emulator = Emulator::open(Config::new(dir.path().to_owned())).await.expect("opens");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    // Written before serving; shut down at once.
+    emulator.serve(listener, std::future::ready(())).await.expect("served");
+    assert_eq!(mode(&dir.path().join(dfns_emulator::BOOTSTRAP_FILE)), 0o600);
+}
