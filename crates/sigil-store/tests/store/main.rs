@@ -11,6 +11,7 @@ mod cache;
 mod files;
 mod fixtures;
 mod journal;
+mod locked;
 mod suite;
 
 use sigil_store::{KeyringStore, MemoryStore, SecretBytes, SecretStore};
