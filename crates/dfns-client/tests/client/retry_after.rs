@@ -151,7 +151,7 @@ async fn a_retry_after_longer_than_the_bound_is_not_waited_for() {
     let error = client.logout(false).await.expect_err("six seconds is too long");
     assert_eq!(error.status(), Some(429));
     assert_eq!(mock.requests().len(), 2, "each sent once");
-    assert_eq!(waits.seen(), [], "no wait at all");
+    assert!(waits.seen().is_empty(), "no wait at all");
 }
 
 #[tokio::test]
@@ -165,5 +165,6 @@ async fn a_write_turned_away_without_retry_after_is_not_sent_again() {
     let client = client(&mock.serve(router).await, &waits);
     let error = client.logout(false).await.expect_err("refused");
     assert_eq!(error.status(), Some(429));
-    assert_eq!((mock.requests().len(), waits.seen()), (1, vec![]));
+    assert_eq!(mock.requests().len(), 1, "sent once");
+    assert!(waits.seen().is_empty(), "no wait");
 }
