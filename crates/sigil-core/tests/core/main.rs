@@ -1,6 +1,7 @@
 //! sigil-core against a real companion and dfns-emulator on loopback.
 
 mod actions;
+mod challenges;
 mod files;
 mod journey;
 mod login;
