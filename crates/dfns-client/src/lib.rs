@@ -29,4 +29,4 @@ pub use reqwest::Method;
 pub use secret::Secret;
 pub use service_account::ServiceAccountClient;
 pub use signer::{CredentialSigner, KeySigner, SignerError};
-pub use transport::{ClientConfig, PendingAction};
+pub use transport::{ClientConfig, PendingAction, read_answer};

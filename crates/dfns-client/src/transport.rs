@@ -219,9 +219,7 @@ impl Transport {
                     let asked = RetryAfter::of(status, response.headers(), SystemTime::now());
                     match response.bytes().await {
                         Ok(bytes) if status.is_success() => {
-                            return serde_json::from_slice(&bytes).map_err(|source| {
-                                Error::Decode { status: status.as_u16(), source }
-                            });
+                            return read_answer(status.as_u16(), &bytes);
                         }
                         Ok(bytes) => {
                             let wait = match asked {
@@ -233,7 +231,7 @@ impl Transport {
                                     && is_transient(status))
                                 .then_some(backoff),
                             };
-                            (Err(decode_error(status.as_u16(), &bytes).into()), wait)
+                            (read_answer(status.as_u16(), &bytes), wait)
                         }
                         Err(source) => {
                             (Err(Error::Transport { url: url.to_string(), source }), unanswered)
@@ -246,6 +244,17 @@ impl Transport {
             tracing::warn!(%method, path, ?wait, "dfns busy or out of reach, retrying");
             self.config.wait.wait(wait).await;
         }
+    }
+}
+
+/// Reads an answer of Dfns: on a 2xx its body as `R` ([`Error::Decode`] when it is not), on any
+/// other status Dfns's error ([`Error::Api`], whatever the body). Every answer the client gets
+/// goes through here; the fuzz target (`fuzz/`) feeds it arbitrary bytes for every model.
+pub fn read_answer<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
+    if (200..300).contains(&status) {
+        serde_json::from_slice(body).map_err(|source| Error::Decode { status, source })
+    } else {
+        Err(decode_error(status, body).into())
     }
 }
 
