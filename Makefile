@@ -84,12 +84,12 @@ test-sdk: ui
 measure-e2e: deps-test ui
 	scripts/measure-e2e.sh
 
-## make fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 600) on the nightly toolchain
-## (cargo-fuzz installed if missing): the Dfns answers dfns-client reads, then the deep-link
-## parser; prints executions, corpus size and crashing inputs. Not part of make test (its fast
-## mutation tests of the same entry points are).
+## make fuzz: each cargo-fuzz target (or those in FUZZ_TARGETS, e.g. responses) for FUZZ_SECONDS
+## (default 600) on the nightly toolchain, cargo-fuzz installed if missing: the Dfns answers
+## dfns-client reads, then the deep-link parser; prints executions, corpus size and crashing
+## inputs. Not part of make test (its fast mutation tests of the same entry points are).
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
 
 ## make bundle: the installers for this system (Linux: .deb and .rpm), from a release build.
 ## Not part of make test. Printed at the end with their sizes.

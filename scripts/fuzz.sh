@@ -31,7 +31,10 @@ run() { # crate folder, target, extra libFuzzer flags...
   return "$status"
 }
 
+# Arguments name the targets to run (`scripts/fuzz.sh responses`); none: all of them.
+targets=("$@")
+wanted() { [ ${#targets[@]} -eq 0 ] || [[ " ${targets[*]} " == *" $1 "* ]]; }
 failed=0
-run crates/dfns-client responses -dict=fuzz/json.dict || failed=1
-run crates/sigil-core deep_link || failed=1
+if wanted responses; then run crates/dfns-client responses -dict=fuzz/json.dict || failed=1; fi
+if wanted deep_link; then run crates/sigil-core deep_link || failed=1; fi
 exit "$failed"
