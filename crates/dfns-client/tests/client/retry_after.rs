@@ -88,9 +88,9 @@ async fn a_signed_write_turned_away_with_retry_after_goes_again_after_the_wait_w
         json!({"message": "Credential deactivated"}),
     );
     let router = axum::Router::new()
-        .route("/auth/action/init", post(move || init()))
+        .route("/auth/action/init", post(init))
         .route("/auth/action", post(|| async { Json(json!({"userAction": "ua"})) }))
-        .route("/auth/credentials/deactivate", put(move || write()));
+        .route("/auth/credentials/deactivate", put(write));
     let waits = Arc::new(Waits::default());
     let client = client(&mock.serve(router).await, &waits);
 
@@ -124,7 +124,7 @@ async fn a_signed_write_turned_away_with_retry_after_goes_again_after_the_wait_w
 async fn a_server_that_stays_busy_gets_its_error_back_after_two_retries() {
     let mock = Mock::new();
     let busy = busy_then(usize::MAX, StatusCode::SERVICE_UNAVAILABLE, "1", json!({}));
-    let router = axum::Router::new().route("/auth/logout", put(move || busy()));
+    let router = axum::Router::new().route("/auth/logout", put(busy));
     let waits = Arc::new(Waits::default());
     let client = client(&mock.serve(router).await, &waits);
 
@@ -140,9 +140,8 @@ async fn a_retry_after_longer_than_the_bound_is_not_waited_for() {
     let mock = Mock::new();
     let read = busy_then(1, StatusCode::TOO_MANY_REQUESTS, "3600", json!({"items": []}));
     let write = busy_then(1, StatusCode::TOO_MANY_REQUESTS, "6", json!({}));
-    let router = axum::Router::new()
-        .route("/auth/credentials", get(move || read()))
-        .route("/auth/logout", put(move || write()));
+    let router =
+        axum::Router::new().route("/auth/credentials", get(read)).route("/auth/logout", put(write));
     let waits = Arc::new(Waits::default());
     let client = client(&mock.serve(router).await, &waits);
 
