@@ -4,8 +4,9 @@ DATA_DIR ?= .data
 EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
+FUZZ_SECONDS ?= 600
 
-.PHONY: run test deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-companion bench-authn measure-app measure-e2e bundle
+.PHONY: run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-companion bench-authn measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -82,6 +83,13 @@ test-sdk: ui
 ## The time of each step of the end-to-end journey, median of three runs of test-e2e.
 measure-e2e: deps-test ui
 	scripts/measure-e2e.sh
+
+## make fuzz: each cargo-fuzz target (or those in FUZZ_TARGETS, e.g. responses) for FUZZ_SECONDS
+## (default 600) on the nightly toolchain, cargo-fuzz installed if missing: the Dfns answers
+## dfns-client reads, then the deep-link parser; prints executions, corpus size and crashing
+## inputs. Not part of make test (its fast mutation tests of the same entry points are).
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
 
 ## make bundle: the installers for this system (Linux: .deb and .rpm), from a release build.
 ## Not part of make test. Printed at the end with their sizes.

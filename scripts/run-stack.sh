@@ -10,7 +10,9 @@ emulator_port=${EMULATOR_PORT:-8787}
 companion_port=${COMPANION_PORT:-8788}
 cargo build -p dfns-emulator -p sigil-companion -p sigil-app
 bin=${CARGO_TARGET_DIR:-target}/debug
-mkdir -p "$data/dfns-emulator" "$data/companion"
+# The data folders hold the service account's key, password hashes, sessions and the app's
+# journal: new ones are made 0700 (existing ones are left as they are).
+(umask 077 && mkdir -p "$data/dfns-emulator" "$data/companion" "$data/app")
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -42,7 +44,6 @@ done
 
 # The app: its data (cache, journal, settings) under $data/app; the OS keyring keeps its secrets.
 # Without a desktop session it gets a virtual display and a throw-away keyring.
-mkdir -p "$data/app"
 app=(env SIGIL_COMPANION_URL="http://127.0.0.1:$companion_port" XDG_DATA_HOME="$(cd "$data/app" && pwd)" "$bin/sigil")
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "no display: the app runs under Xvfb (xvfb-run)"

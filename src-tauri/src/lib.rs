@@ -121,7 +121,8 @@ pub fn run() {
         .setup(|app| {
             let handle = app.handle().clone();
             let data_dir = app.path().app_data_dir()?;
-            std::fs::create_dir_all(&data_dir)?;
+            // The cache, the journal and the settings are the person's alone: a new folder is 0700.
+            private_files::create_dir_all(&data_dir)?;
             let secrets = Arc::new(sigil_store::KeyringStore::new(keyring_service()));
             let outside = Arc::new(TauriOutside(handle.clone()));
             let service =

@@ -6,6 +6,7 @@
 //!   that returns the challenge and a `complete` that sends the same bytes with the signature.
 //! * [`PublicClient`]: no token; a new device's one-time credential code, and account recovery.
 //! * [`recovery`]: the Dfns recovery kit (recovery key, `D1-…` code, wrapped private key).
+//! * [`retry`]: the bounded `Retry-After` a busy server asks for, and the wait retries go through.
 
 mod delegated;
 mod error;
@@ -14,6 +15,7 @@ pub mod models;
 mod public;
 mod reads;
 pub mod recovery;
+pub mod retry;
 mod secret;
 mod service_account;
 mod signer;
@@ -27,4 +29,4 @@ pub use reqwest::Method;
 pub use secret::Secret;
 pub use service_account::ServiceAccountClient;
 pub use signer::{CredentialSigner, KeySigner, SignerError};
-pub use transport::{ClientConfig, PendingAction};
+pub use transport::{ClientConfig, PendingAction, read_answer};

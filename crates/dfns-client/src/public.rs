@@ -12,7 +12,8 @@ use crate::{Error, Secret};
 /// adding its passkey with a one-time code (§5), and a recovery (§3.6) from its emailed code to
 /// `recover` with the recovery's temporary token.
 ///
-/// Each call spends or sends something once (a code, an email, a challenge), so none is retried.
+/// Each call spends or sends something once (a code, an email, a challenge), so none is retried
+/// unless Dfns turned it away unprocessed (429 or 503 with a `Retry-After`).
 #[derive(Debug, Clone)]
 pub struct PublicClient {
     transport: Transport,

@@ -1,5 +1,6 @@
 use std::marker::PhantomData;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -9,6 +10,7 @@ use url::Url;
 use crate::Secret;
 use crate::error::{Error, decode_error};
 use crate::models::{SignedChallenge, UserActionChallenge, UserActionInitRequest, UserActionToken};
+use crate::retry::{RetryAfter, Sleep, Wait};
 
 /// Where and how to reach Dfns.
 #[derive(Debug, Clone)]
@@ -16,18 +18,25 @@ pub struct ClientConfig {
     base_url: Url,
     timeout: Duration,
     max_retries: u32,
+    wait: Arc<dyn Wait>,
 }
 
 impl ClientConfig {
     /// Dfns at `base_url` (e.g. `https://api.dfns.io`, or an emulator), with a 30 s timeout and two
-    /// retries for requests that are safe to repeat.
+    /// retries: for requests that are safe to repeat, and for any request Dfns turned away with a
+    /// `Retry-After` of at most [`crate::retry::MAX_RETRY_AFTER`].
     pub fn new(base_url: &str) -> Result<Self, Error> {
         let mut base_url = Url::parse(base_url)?;
         // Paths are joined onto the base, so it must end with a slash to keep any prefix.
         if !base_url.path().ends_with('/') {
             base_url.set_path(&format!("{}/", base_url.path()));
         }
-        Ok(Self { base_url, timeout: Duration::from_secs(30), max_retries: 2 })
+        Ok(Self {
+            base_url,
+            timeout: Duration::from_secs(30),
+            max_retries: 2,
+            wait: Arc::new(Sleep),
+        })
     }
 
     /// Time allowed for one request, answer included.
@@ -36,9 +45,16 @@ impl ClientConfig {
         self
     }
 
-    /// Retries for requests that are safe to repeat (reads, challenge requests).
+    /// Retries for requests that are safe to repeat (reads, challenge requests), and for any
+    /// request answered 429 or 503 with a `Retry-After` within the bound.
     pub fn with_max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
+        self
+    }
+
+    /// How the client waits before a retry (tests record the waits instead of sleeping).
+    pub fn with_wait(mut self, wait: Arc<dyn Wait>) -> Self {
+        self.wait = wait;
         self
     }
 
@@ -177,10 +193,7 @@ impl Transport {
         repeat: Repeat,
     ) -> Result<R, Error> {
         let url = self.config.base_url.join(path.trim_start_matches('/'))?;
-        let attempts = match repeat {
-            Repeat::Safe => self.config.max_retries + 1,
-            Repeat::Never => 1,
-        };
+        let attempts = self.config.max_retries + 1;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -197,30 +210,51 @@ impl Transport {
                 request = request.header("x-dfns-useraction", user_action.expose());
             }
             tracing::debug!(%method, path, attempt, "dfns request");
-            let outcome = match request.send().await {
+            let backoff = Duration::from_millis(100 << attempt.min(6));
+            // Without an answer the outcome is unknown: only a request safe to repeat goes again.
+            let unanswered = (repeat == Repeat::Safe).then_some(backoff);
+            let (outcome, wait) = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
+                    let asked = RetryAfter::of(status, response.headers(), SystemTime::now());
                     match response.bytes().await {
                         Ok(bytes) if status.is_success() => {
-                            return serde_json::from_slice(&bytes).map_err(|source| {
-                                Error::Decode { status: status.as_u16(), source }
-                            });
+                            return read_answer(status.as_u16(), &bytes);
                         }
-                        Ok(bytes) if attempt < attempts && is_transient(status) => {
-                            tracing::warn!(%method, path, %status, "dfns busy, retrying");
-                            Err(decode_error(status.as_u16(), &bytes).into())
+                        Ok(bytes) => {
+                            let wait = match asked {
+                                // Dfns did not act on it (429, 503): even a signed write goes
+                                // again, the same bytes with the same user action.
+                                RetryAfter::Within(wait) => Some(wait),
+                                RetryAfter::TooLong(_) => None,
+                                RetryAfter::NotAsked => (repeat == Repeat::Safe
+                                    && is_transient(status))
+                                .then_some(backoff),
+                            };
+                            (read_answer(status.as_u16(), &bytes), wait)
                         }
-                        Ok(bytes) => return Err(decode_error(status.as_u16(), &bytes).into()),
-                        Err(source) => Err(Error::Transport { url: url.to_string(), source }),
+                        Err(source) => {
+                            (Err(Error::Transport { url: url.to_string(), source }), unanswered)
+                        }
                     }
                 }
-                Err(source) => Err(Error::Transport { url: url.to_string(), source }),
+                Err(source) => (Err(Error::Transport { url: url.to_string(), source }), unanswered),
             };
-            if attempt >= attempts {
-                return outcome;
-            }
-            tokio::time::sleep(Duration::from_millis(100 << attempt.min(6))).await;
+            let Some(wait) = wait.filter(|_| attempt < attempts) else { return outcome };
+            tracing::warn!(%method, path, ?wait, "dfns busy or out of reach, retrying");
+            self.config.wait.wait(wait).await;
         }
+    }
+}
+
+/// Reads an answer of Dfns: on a 2xx its body as `R` ([`Error::Decode`] when it is not), on any
+/// other status Dfns's error ([`Error::Api`], whatever the body). Every answer the client gets
+/// goes through here; the fuzz target (`fuzz/`) feeds it arbitrary bytes for every model.
+pub fn read_answer<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
+    if (200..300).contains(&status) {
+        serde_json::from_slice(body).map_err(|source| Error::Decode { status, source })
+    } else {
+        Err(decode_error(status, body).into())
     }
 }
 

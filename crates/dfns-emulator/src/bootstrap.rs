@@ -176,12 +176,8 @@ pub fn write_file(data_dir: &Path, bootstrap: &Bootstrap) -> std::io::Result<()>
     let path = data_dir.join(BOOTSTRAP_FILE);
     let json = serde_json::to_vec_pretty(bootstrap).map_err(std::io::Error::other)?;
     let temporary = data_dir.join(format!("{BOOTSTRAP_FILE}.tmp"));
-    std::fs::write(&temporary, json)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o600))?;
-    }
+    // 0600 before the service account's key is written into it, not after.
+    private_files::write(&temporary, &json)?;
     std::fs::rename(temporary, path)
 }
 

@@ -121,7 +121,8 @@ impl Emulator {
         if config.origins.is_empty() {
             return Err(StartError::Settings("at least one origin is needed"));
         }
-        std::fs::create_dir_all(&config.data_dir)
+        // It holds the service account's key and every user's state: the owner's alone.
+        private_files::create_dir_all(&config.data_dir)
             .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
         if config.confirm_after_ms < 0 {
             return Err(StartError::Settings("the confirmation delay cannot be negative"));

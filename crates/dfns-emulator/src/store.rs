@@ -47,9 +47,12 @@ pub struct Store {
 pub type Tx = Transaction<'static, Sqlite>;
 
 impl Store {
-    /// Opens (creating if needed) `dfns-emulator.sqlite3` in `data_dir` and migrates it.
+    /// Opens (creating if needed, 0600) `dfns-emulator.sqlite3` in `data_dir` and migrates it;
+    /// an existing file (with its `-wal` and `-shm`) that others could read is closed to them.
     pub async fn open(data_dir: &Path) -> Result<Self, sqlx::Error> {
         let path = data_dir.join("dfns-emulator.sqlite3");
+        private_files::create_file(&path)?;
+        private_files::close_database_to_others(&path);
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -1,10 +1,12 @@
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use dfns_client::models::{
     CredentialChallenge, FactorAssertion, NewCredential, RegistrationOptions, UserActionChallenge,
 };
+use futures::FutureExt as _;
 
 use crate::webauthn::{CreationOptions, RelyingParty, RequestOptions};
 use crate::{Authenticator, AuthenticatorKind, AuthnError, CancellationToken, Prompter};
@@ -105,12 +107,24 @@ impl Passkeys {
         Ok(created.into_dfns(name))
     }
 
-    /// Runs a ceremony until it ends, the caller cancels, or the timeout passes.
+    /// Runs a ceremony until it ends, the caller cancels, or the timeout passes. An authenticator
+    /// whose code panics (a device library dying with the device) ends the ceremony with an
+    /// error like any other failure: no assertion, and the app carries on.
     async fn bounded<T>(
         &self,
         cancel: &CancellationToken,
         ceremony: impl Future<Output = Result<T, AuthnError>>,
     ) -> Result<T, AuthnError> {
+        // Unwind safety: on a panic the ceremony's borrows (options, prompter) are only read
+        // again by the caller, which gets an error and starts any new ceremony afresh.
+        let ceremony = AssertUnwindSafe(ceremony).catch_unwind().map(|outcome| {
+            outcome.unwrap_or_else(|_| {
+                tracing::error!("the authenticator failed inside during the ceremony");
+                Err(AuthnError::Authenticator(
+                    "it stopped during the ceremony (was it removed?); nothing was signed".into(),
+                ))
+            })
+        });
         let outcome = tokio::select! {
             biased;
             () = cancel.cancelled() => Err(AuthnError::Cancelled),

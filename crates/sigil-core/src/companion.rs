@@ -1,10 +1,13 @@
 //! The company's companion backend, `/api/v1` (types in `sigil-api`), behind a `base_url`.
 //! The companion's own refusals ([`CompanionError::Api`], with its stable code) are kept apart
-//! from not reaching it at all ([`CompanionError::Unreachable`]).
+//! from not reaching it at all ([`CompanionError::Unreachable`]). A call it turns away with 429 or
+//! 503 and a `Retry-After` of at most 5 s goes again after that wait, twice at most.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use dfns_client::Secret;
+use dfns_client::retry::{RetryAfter, Sleep, Wait};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -15,6 +18,9 @@ use sigil_api::{
     RegistrationCompleteRequest, SessionRequest, SessionResponse,
 };
 use url::Url;
+
+/// Retries of a call the companion turned away with a `Retry-After` (429, 503).
+const MAX_RETRIES: u32 = 2;
 
 /// Why a companion call failed.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +77,7 @@ impl CompanionError {
 pub struct CompanionClient {
     http: reqwest::Client,
     base: Url,
+    wait: Arc<dyn Wait>,
 }
 
 impl CompanionClient {
@@ -93,7 +100,13 @@ impl CompanionClient {
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|_| invalid())?;
-        Ok(Self { http, base })
+        Ok(Self { http, base, wait: Arc::new(Sleep) })
+    }
+
+    /// How the client waits before a retry (tests record the waits instead of sleeping).
+    pub fn with_wait(mut self, wait: Arc<dyn Wait>) -> Self {
+        self.wait = wait;
+        self
     }
 
     /// The companion's address.
@@ -223,27 +236,49 @@ impl CompanionClient {
             .base
             .join(&format!("api/v1/{path}"))
             .map_err(|_| CompanionError::InvalidUrl(self.base.to_string()))?;
-        let mut request = self.http.request(method, url.clone());
-        if let Some(session) = session {
-            request = request.bearer_auth(session.expose());
-        }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
+        // Serialised once: a call the companion turned away goes again with the same bytes. The
+        // `/api/v1` request types always serialise.
+        let body = body.map(|body| serde_json::to_vec(body).expect("request bodies serialise"));
         let unreachable = |source| CompanionError::Unreachable { url: url.to_string(), source };
-        let response = request.send().await.map_err(unreachable)?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(unreachable)?.to_vec();
-        if status.is_success() {
-            return Ok((status, bytes));
-        }
-        match serde_json::from_slice::<ErrorBody>(&bytes) {
-            Ok(body) => Err(CompanionError::Api {
-                status: status.as_u16(),
-                code: body.error.code,
-                message: body.error.message,
-            }),
-            Err(_) => Err(CompanionError::Decode { status: status.as_u16() }),
+        let mut retries = 0;
+        loop {
+            let mut request = self.http.request(method.clone(), url.clone());
+            if let Some(session) = session {
+                request = request.bearer_auth(session.expose());
+            }
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let response = request.send().await.map_err(unreachable)?;
+            let status = response.status();
+            let asked = RetryAfter::of(status, response.headers(), SystemTime::now());
+            let bytes = response.bytes().await.map_err(unreachable)?.to_vec();
+            if status.is_success() {
+                return Ok((status, bytes));
+            }
+            // 429 and 503 with a short Retry-After: the companion did not act on the call, so
+            // it goes again, a bounded number of times.
+            if let RetryAfter::Within(wait) = asked
+                && retries < MAX_RETRIES
+            {
+                retries += 1;
+                tracing::warn!(path, ?wait, "the company server is busy, retrying");
+                self.wait.wait(wait).await;
+                continue;
+            }
+            return match serde_json::from_slice::<ErrorBody>(&bytes) {
+                Ok(body) => Err(CompanionError::Api {
+                    status: status.as_u16(),
+                    code: body.error.code,
+                    message: body.error.message,
+                }),
+                Err(_) => Err(CompanionError::Decode { status: status.as_u16() }),
+            };
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -116,17 +116,23 @@ pub(crate) fn schema_version(migrator: &Migrator) -> i64 {
 }
 
 /// Opens (creating the folder and the file if need be) the database at `path`, checks it and
-/// migrates it. Checks come first, so a damaged or newer file is left as it was found.
+/// migrates it. Checks come first, so a damaged or newer file is left as it was found (only
+/// closed to other accounts). New folders are 0700 and the file 0600 (SQLite gives its `-wal` and
+/// `-shm` the same mode): what Sigil knows of the user's wallets is theirs alone.
 pub(crate) async fn open_file(
     path: &Path,
     migrator: &'static Migrator,
     durability: Durability,
 ) -> Result<SqlitePool, Failure> {
     if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|err| {
+        private_files::create_dir_all(parent).map_err(|err| {
             Failure::Unavailable(format!("cannot create the folder {}: {err}", parent.display()))
         })?;
     }
+    private_files::create_file(path).map_err(|err| {
+        Failure::Unavailable(format!("cannot create the file {}: {err}", path.display()))
+    })?;
+    private_files::close_database_to_others(path);
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

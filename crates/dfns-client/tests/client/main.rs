@@ -1,8 +1,11 @@
 //! The client against small mock servers on loopback: the user-action dance, exact bytes,
 //! errors kept apart, retries only where safe, and the base URL seam.
 
+mod every_response;
 mod mock;
 mod recovery_kit;
+mod responses;
+mod retry_after;
 
 use std::sync::Arc;
 use std::time::Duration;

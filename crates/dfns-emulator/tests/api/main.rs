@@ -2,6 +2,7 @@
 //! HTTP: what it accepts, what it refuses and with which error, and what survives a restart.
 
 mod credential_codes;
+mod files;
 mod http_edges;
 mod identity;
 mod recovery;

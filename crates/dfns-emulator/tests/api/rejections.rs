@@ -193,6 +193,19 @@ async fn an_assertion_for_another_relying_party_is_refused() {
 }
 
 #[tokio::test]
+async fn an_assertion_whose_client_data_says_create_is_refused() {
+    let emulator = TestEmulator::start().await;
+    let mut user = user(&emulator, "wrong-type@example.com").await;
+    // A creation's client data, signed by the user's own passkey over the right challenge and
+    // origin: only its type is wrong (WebAuthn §7.2 step 11).
+    let answer = action_with(&emulator, &mut user, |c| {
+        c.client_data_type = "webauthn.create".into();
+    })
+    .await;
+    assert_refused(&answer, 401, ASSERTION_REFUSED, "clientData.type");
+}
+
+#[tokio::test]
 async fn an_assertion_without_user_presence_is_refused() {
     let emulator = TestEmulator::start().await;
     let mut user = user(&emulator, "f@example.com").await;

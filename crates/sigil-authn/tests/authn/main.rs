@@ -6,6 +6,7 @@
 mod sealed;
 #[cfg(target_os = "linux")]
 mod tpm;
+mod vanishing;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,6 @@
 //! The connection: one pool, SQLite or PostgreSQL behind sqlx's `Any` driver, migrated at start.
 
 use std::fmt;
-use std::path::Path;
 use std::str::FromStr as _;
 use std::sync::Arc;
 use std::time::Duration;
@@ -202,48 +201,12 @@ fn prepare_sqlite_file(url: &str) -> std::io::Result<()> {
     });
     if creates {
         if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(folder)?;
+            private_files::create_dir_all(folder)?;
         }
-        let mut file = std::fs::OpenOptions::new();
-        file.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
-        match file.open(path) {
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(error) => return Err(error),
-        }
+        private_files::create_file(path)?;
     }
-    #[cfg(unix)]
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        close_to_others(Path::new(&name));
-    }
+    private_files::close_database_to_others(path);
     Ok(())
-}
-
-/// Makes `path` 0600 if it exists and others may read or write it; a failure is logged (the
-/// file may belong to another account) and opening goes on.
-#[cfg(unix)]
-fn close_to_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt as _;
-    let Ok(metadata) = std::fs::metadata(path) else { return };
-    if metadata.permissions().mode() & 0o077 == 0 {
-        return;
-    }
-    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
-        Ok(()) => {
-            tracing::info!(path = %path.display(), "closed the database file to other accounts (0600)");
-        }
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "other accounts can read the database file");
-        }
-    }
 }
 
 /// Whether a SQLite URL names an in-memory database.

@@ -64,11 +64,12 @@ impl Settings {
         }
     }
 
-    /// Saves them; a failure is logged (the settings stay in force for this run).
+    /// Saves them, in a file only the person can read; a failure is logged (the settings stay in
+    /// force for this run).
     pub fn write(&self, data_dir: &Path) {
         let written =
             serde_json::to_vec_pretty(self).map_err(|e| e.to_string()).and_then(|bytes| {
-                std::fs::write(Self::path(data_dir), bytes).map_err(|e| e.to_string())
+                private_files::write(&Self::path(data_dir), &bytes).map_err(|e| e.to_string())
             });
         if let Err(error) = written {
             tracing::warn!(%error, "could not save the settings");

@@ -218,3 +218,29 @@ async fn a_companion_that_cannot_be_reached_is_reported_as_such() {
     assert_eq!(error.code(), "COMPANION_UNREACHABLE");
     assert!(auth.session().await.expect("keyring").is_none());
 }
+
+#[tokio::test]
+async fn garbage_in_the_session_and_login_entries_reads_as_signed_out_and_touches_nothing_else() {
+    use sigil_store::{SecretBytes, SecretStore as _};
+    let stack = stack().await;
+    let app = App::new(&stack).await;
+    let garbage = SecretBytes::new(b"\x00\xff\xfe not JSON {".to_vec());
+    let passkeys = SecretBytes::new(br#"{"version":2,"passkeys":[]}"#.to_vec());
+    app.secrets.set("companion-session", &garbage).expect("write");
+    app.secrets.set("pending-login", &garbage).expect("write");
+    app.secrets.set("device-passkeys", &passkeys).expect("write");
+
+    assert_eq!(app.auth.token().await.expect_err("unreadable").code(), "SIGNED_OUT");
+    // A callback for a login Sigil cannot read is one it did not start.
+    let callback = "sigil://auth/callback?code=c0de&state=st4te";
+    let error = app.auth.accept_deep_link(callback).await.expect_err("not pending");
+    assert_eq!(error.code(), "LOGIN_NOT_PENDING");
+    assert!(app.stored().is_empty(), "the unreadable session and login are dropped");
+    let kept = app.secrets.get("device-passkeys").expect("read").expect("kept");
+    assert_eq!(kept.expose(), passkeys.expose(), "another entry is left exactly as it was");
+
+    // Signing in again works and writes a readable session.
+    let link = app.website_login(&stack, "gus@example.org", true).await;
+    assert!(matches!(app.auth.accept_deep_link(&link).await, Ok(LinkOutcome::SignedIn(_))));
+    assert_eq!(app.stored(), ["companion-session"]);
+}

@@ -1,6 +1,8 @@
 //! sigil-core against a real companion and dfns-emulator on loopback.
 
 mod actions;
+mod challenges;
+mod files;
 mod journey;
 mod login;
 mod onboarding;

@@ -134,3 +134,31 @@ async fn signed_out_at_the_companion_means_sign_in_again() {
     assert_eq!(error.code(), "SIGNED_OUT");
     assert!(app.auth.session().await.expect("keyring").is_none(), "the dead session is forgotten");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incoming_transfer_seen_by_two_syncs_at_once_is_recorded_once() {
+    let stack = TestStack::start().await.expect("stack");
+    let (app, dfns_user) = registered(&stack, "jo@example.org").await;
+    let (cache, _) = Cache::open(&app.dir.path().join("cache.db")).await;
+    let dfns = Arc::new(
+        DfnsSession::new(app.auth.clone(), &stack.dfns.api_url, app.clock.clone())
+            .expect("session"),
+    );
+    let reads = Reads::new(cache, dfns);
+    reads.sync(&dfns_user).await.expect("sync");
+    let wallets = reads.cached_wallets().await.expect("cached");
+    let sepolia = wallets.iter().find(|w| w.wallet.network == "EthereumSepolia").expect("Sepolia");
+    let address = sepolia.wallet.address.clone().expect("an address");
+    faucet(&stack, "EthereumSepolia", &address, "5").await;
+
+    // The refresh timer and the person's pull-to-refresh, at the same moment: both read the same
+    // history page from Dfns and both store it.
+    let (first, second) = tokio::join!(reads.sync(&dfns_user), reads.sync(&dfns_user));
+    let added = first.expect("sync").new_history + second.expect("sync").new_history;
+    assert_eq!(added, 1, "counted once between them");
+    let again = reads.sync(&dfns_user).await.expect("a third sync");
+    assert_eq!(again.new_history, 0);
+    let history = reads.cached_history(&sepolia.wallet.id, 10).await.expect("history");
+    assert_eq!(history.len(), 1, "one row: {history:?}");
+    assert_eq!((history[0].direction.as_str(), history[0].value.as_deref()), ("In", Some("5")));
+}

@@ -8,8 +8,10 @@
 //! (`scripts/with-secret-service.sh`).
 
 mod cache;
+mod files;
 mod fixtures;
 mod journal;
+mod locked;
 mod suite;
 
 use sigil_store::{KeyringStore, MemoryStore, SecretBytes, SecretStore};
