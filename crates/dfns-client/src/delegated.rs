@@ -5,7 +5,7 @@ use crate::models::{
     CreateCredentialCodeRequest, CreateCredentialRequest, CreateWalletRequest, Credential,
     CredentialChallenge, CredentialChallengeRequest, CredentialCode, CredentialKind,
     CredentialUuidRequest, LogoutRequest, MessageResponse, Signature, SignatureRequest,
-    SignedChallenge, Transfer, TransferRequest, Wallet,
+    SignedChallenge, Transfer, TransferRequest, UserActionToken, Wallet,
 };
 use crate::reads::{Reads, segment};
 use crate::transport::{ClientConfig, PendingAction, Repeat, Transport};
@@ -144,6 +144,22 @@ impl DelegatedClient {
         signed: &SignedChallenge,
     ) -> Result<R, Error> {
         self.transport.action_complete(pending, signed).await
+    }
+
+    /// Step 2a: `POST /auth/action` with the user's signature, for the one-time token of the
+    /// action. Nothing of the action is sent yet: a refusal here (e.g. an expired challenge)
+    /// leaves it unsent, and it may be initiated again.
+    pub async fn sign_action(&self, signed: &SignedChallenge) -> Result<UserActionToken, Error> {
+        self.transport.action_sign(signed).await
+    }
+
+    /// Step 2b: the request with exactly the bytes step 1 signed, and the token of step 2a.
+    pub async fn send_signed<R: DeserializeOwned>(
+        &self,
+        pending: PendingAction<R>,
+        token: &UserActionToken,
+    ) -> Result<R, Error> {
+        self.transport.action_send(pending, token).await
     }
 
     /// `PUT /auth/logout`: ends this token, or every session of the user.

@@ -172,8 +172,22 @@ impl Transport {
         pending: PendingAction<R>,
         signed: &SignedChallenge,
     ) -> Result<R, Error> {
-        let token: UserActionToken =
-            self.call(Method::POST, "/auth/action", signed, Repeat::Never).await?;
+        let token = self.action_sign(signed).await?;
+        self.action_send(pending, &token).await
+    }
+
+    pub(crate) async fn action_sign(
+        &self,
+        signed: &SignedChallenge,
+    ) -> Result<UserActionToken, Error> {
+        self.call(Method::POST, "/auth/action", signed, Repeat::Never).await
+    }
+
+    pub(crate) async fn action_send<R: DeserializeOwned>(
+        &self,
+        pending: PendingAction<R>,
+        token: &UserActionToken,
+    ) -> Result<R, Error> {
         self.send(
             pending.method,
             &pending.path,

@@ -67,25 +67,42 @@ impl Actions {
             let (method, path, body) = (method.clone(), path.clone(), body.clone());
             async move { dfns.action_init_text::<Value>(method, &path, body).await.map(|p| (dfns, p)) }
         };
-        let (dfns, pending) = self.dfns.call(init).await?;
-        self.advance(&operation, OperationState::Initiated, None).await?;
-        let assertion = passkeys.sign(pending.challenge(), prompter, cancel).await?;
-        let signed = SignedChallenge {
-            challenge_identifier: pending.challenge().challenge_identifier.clone(),
-            first_factor: assertion,
-            second_factor: None,
+        // A challenge that expired while the person approved is asked for once more: nothing
+        // was sent, so a fresh challenge signs the same journaled bytes.
+        let mut fresh_challenge = true;
+        let (dfns, pending, token) = loop {
+            let (dfns, pending) = self.dfns.call(init).await?;
+            if fresh_challenge {
+                self.advance(&operation, OperationState::Initiated, None).await?;
+            }
+            let assertion = passkeys.sign(pending.challenge(), prompter, cancel).await?;
+            let signed = SignedChallenge {
+                challenge_identifier: pending.challenge().challenge_identifier.clone(),
+                first_factor: assertion,
+                second_factor: None,
+            };
+            match dfns.sign_action(&signed).await {
+                Ok(token) => break (dfns, pending, token),
+                Err(error) if error.status() == Some(401) => {
+                    self.dfns.forget().await;
+                    return Err(Error::SessionEndedDuringAction);
+                }
+                Err(error)
+                    if fresh_challenge
+                        && error.status().is_some_and(|s| (400..500).contains(&s) && s != 429) =>
+                {
+                    tracing::info!(operation = %operation.id, %error, "the signature was refused; asking for a fresh challenge once");
+                    fresh_challenge = false;
+                }
+                // Nothing was sent: the action stays open to be confirmed again.
+                Err(error) => return Err(error.into()),
+            }
         };
         self.advance(&operation, OperationState::Sent, None).await?;
-        match dfns.complete(pending, &signed).await {
+        match dfns.send_signed(pending, &token).await {
             Ok(answer) => {
                 let outcome = outcome_of(kind, &operation, answer)?;
                 self.finish(&operation, outcome).await
-            }
-            Err(error) if error.status() == Some(401) => {
-                // The token ended between Init and Complete: nothing happened; looked up and
-                // signed again on the next confirm.
-                self.dfns.forget().await;
-                Err(Error::SessionEndedDuringAction)
             }
             Err(error) if error.status().is_some_and(|s| (400..500).contains(&s) && s != 429) => {
                 let result =

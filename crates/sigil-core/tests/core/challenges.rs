@@ -75,13 +75,7 @@ async fn funded(email: &str) -> (TestStack, Arc<EmulatorClock>, Setup) {
     );
     let reads = Reads::new(cache, dfns.clone());
     reads.sync(registered.me.dfns_user_id.as_deref().expect("Dfns user")).await.expect("sync");
-    let actions = Actions::new(
-        dfns.clone(),
-        reads,
-        app.journal.clone(),
-        Guardrails::default(),
-        app.clock.clone(),
-    );
+    let actions = Actions::new(dfns.clone(), reads, app.journal.clone(), app.clock.clone());
     let setup =
         Setup { owner: registered.me.user.id, wallet: sepolia.id.clone(), app, actions, dfns };
     (stack, dfns_clock, setup)
@@ -104,7 +98,9 @@ impl Setup {
             amount: "0.1".to_owned(),
             fee_tier: None,
         };
-        self.actions.prepare_send(&self.owner, &send).await.expect("prepared").operation_id
+        let guardrails = Guardrails::default();
+        let prepared = self.actions.prepare_send(&self.owner, &send, &guardrails).await;
+        prepared.expect("prepared").operation_id
     }
 
     async fn confirm(
@@ -131,7 +127,6 @@ impl Setup {
 }
 
 #[tokio::test]
-#[ignore = "fails until Actions::confirm asks for a fresh challenge once (issue 16); that code is being changed elsewhere"]
 async fn a_challenge_that_expired_while_the_person_approved_is_asked_for_again_once_and_sent_once()
 {
     let (_stack, dfns_clock, setup) = funded("slow@example.org").await;
@@ -145,7 +140,6 @@ async fn a_challenge_that_expired_while_the_person_approved_is_asked_for_again_o
 }
 
 #[tokio::test]
-#[ignore = "fails until Actions::confirm asks for a fresh challenge once (issue 16); that code is being changed elsewhere"]
 async fn a_second_expired_challenge_ends_the_action_with_nothing_sent() {
     let (_stack, dfns_clock, setup) = funded("slower@example.org").await;
     let operation = setup.prepare().await;
