@@ -34,6 +34,7 @@ async fn cache_and_journal(folder: &Path) -> (Cache, Journal) {
         path: "/wallets/wa-1/transfers",
         body: "{}",
         intent: "{}",
+        warnings: "[]",
     };
     journal.record(&operation, 1).await.expect("a journal write");
     (cache, journal)

@@ -21,6 +21,7 @@ fn operation(external_id: &str) -> NewOperation<'_> {
         path: "/wallets/wa-1/transfers",
         body: "{}",
         intent: "{}",
+        warnings: "[]",
     }
 }
 
