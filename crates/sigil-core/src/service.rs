@@ -654,6 +654,8 @@ impl AppService {
             crate::recovery::recover(core.auth(), &challenge, &old, &passkeys, &prompter, &cancel)
                 .await;
         let recovered = self.observe(recovered)?;
+        // As at registration: this computer's first passkey pins the company it was made for.
+        core.pin_company().await?;
         *self.recovery.lock().await = None;
         tracing::info!(user = %recovered.user.id, "recovered; syncing");
         let connected = core.connected().await?;
@@ -716,6 +718,8 @@ impl AppService {
         let added =
             crate::recovery::add_this_computer(url, code, &passkeys, &prompter, &cancel).await;
         self.observe(added)?;
+        // As at registration: this computer's first passkey pins the company it was made for.
+        self.core().await.pin_company().await?;
         self.save_settings(Settings { authenticator: Some(choice), ..self.settings() });
         self.passkeys_list().await
     }

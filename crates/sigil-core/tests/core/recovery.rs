@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use dfns_client::models::Credential;
 use sigil_api::{ErrorCode, SessionPurpose};
 use sigil_authn::CancellationToken;
 use sigil_companion::testing::{TestStack, Website};
@@ -42,6 +43,13 @@ async fn sign_a_message(stack: &TestStack, app: &App) -> sigil_core::Result<Outc
     actions
         .confirm(&owner, &prepared.operation_id, &app.passkeys, &Person::default(), &cancel)
         .await
+}
+
+/// The second computer adds its passkey with `code`, the person approving.
+async fn add_with(stack: &TestStack, app: &App, code: &str) -> sigil_core::Result<Credential> {
+    let cancel = CancellationToken::new();
+    let person = Person::default();
+    recovery::add_this_computer(&stack.dfns.api_url, code, &app.passkeys, &person, &cancel).await
 }
 
 fn secrets(app: &App) -> Arc<dyn SecretStore> {
@@ -167,15 +175,7 @@ async fn a_code_from_the_first_computer_lets_the_second_make_its_own_passkey_and
     assert!(no_passkey.code().as_str().starts_with("AUTHN_"), "{no_passkey}");
 
     let cancel = CancellationToken::new();
-    let wrong = recovery::add_this_computer(
-        &stack.dfns.api_url,
-        "NOTACODE9",
-        &second.passkeys,
-        &Person::default(),
-        &cancel,
-    )
-    .await
-    .expect_err("a made-up code");
+    let wrong = add_with(&stack, &second, "NOTACODE9").await.expect_err("a made-up code");
     assert_eq!(wrong.code(), "COMPUTER_CODE_REFUSED");
 
     let (first_actions, _, _) = actions(&stack, &first).await;
@@ -183,25 +183,12 @@ async fn a_code_from_the_first_computer_lets_the_second_make_its_own_passkey_and
         .create_computer_code(&first.passkeys, &Person::default(), &cancel)
         .await
         .expect("the first computer makes a code");
-    let added = recovery::add_this_computer(
-        &stack.dfns.api_url,
-        code.code.expose(),
-        &second.passkeys,
-        &Person::default(),
-        &cancel,
-    )
-    .await
-    .expect("the second computer adds its passkey");
+    let added = add_with(&stack, &second, code.code.expose())
+        .await
+        .expect("the second computer adds its passkey");
     assert_eq!(added.name, recovery::COMPUTER_PASSKEY_NAME);
     sign_a_message(&stack, &second).await.expect("the second computer signs with its own passkey");
-    let reused = recovery::add_this_computer(
-        &stack.dfns.api_url,
-        code.code.expose(),
-        &second.passkeys,
-        &Person::default(),
-        &cancel,
-    )
-    .await
-    .expect_err("a code works once");
+    let reused =
+        add_with(&stack, &second, code.code.expose()).await.expect_err("a code works once");
     assert_eq!(reused.code(), "COMPUTER_CODE_REFUSED");
 }
