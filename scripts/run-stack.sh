@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 data=${DATA_DIR:-.data}
 emulator_port=${EMULATOR_PORT:-8787}
 companion_port=${COMPANION_PORT:-8788}
-cargo build -p dfns-emulator -p sigil-companion -p sigil-app
+# Built as `make test` builds them (cargo test --workspace --no-run, what nextest runs): the
+# tests' dev-dependencies turn features on in shared crates (tauri's `test`, the companion's
+# `testing`), so a plain `cargo build -p …` resolves other features and recompiles minutes of
+# dependencies after a `make test`, and `make test` after it. One build serves both commands.
+cargo test --workspace --no-run
 bin=${CARGO_TARGET_DIR:-target}/debug
 # The data folders hold the service account's key, password hashes, sessions and the app's
 # journal: new ones are made 0700 (existing ones are left as they are).

@@ -2,12 +2,13 @@
 //!
 //! 1. logins: complete service-account user actions (`/auth/action/init` → P-256 signature →
 //!    `/auth/action` → `/auth/login/delegated`), with `--concurrency` in flight;
-//! 2. transfers: signed native transfers (Init → sign → Complete) between two wallets;
+//! 2. transfers: signed native transfers (Init → sign → Complete), `--concurrency` in flight,
+//!    each worker from its own wallet to one recipient;
 //! 3. scale: list latency of the first and the last page of wallets and of history, measured at
 //!    a small size and again at `--wallets` wallets and `--transfers` history items, to show that
 //!    a page costs the same whatever the total.
 //!
-//! Prints throughput and p50/p99 latency. Needs the emulator's `--emulator-api` (faucet);
+//! Prints one line per part: count, throughput, p50 and p99 latency. Needs the emulator's `--emulator-api` (faucet);
 //! `scripts/bench.sh` starts one with it.
 
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ struct Args {
     /// Service-account logins to run.
     #[arg(long, default_value_t = 1000)]
     logins: usize,
-    /// Logins in flight at once.
+    /// Logins, then transfers, in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
     /// Signed transfers to run; also the history size of the scale part.
@@ -69,50 +70,105 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::new();
 
     let username = register_user(&client).await?;
-    let logins = logins(&client, &username, &args).await?;
-    report(
-        "logins (init -> sign -> action -> delegated login)",
-        &logins.0,
-        logins.1,
-        args.concurrency,
-    );
+    let request = DelegatedLoginRequest { username };
+    let login_client = client.clone();
+    let logins = concurrently(args.logins, args.concurrency, args.max_secs, move |_| {
+        let (client, request) = (login_client.clone(), request.clone());
+        async move {
+            client.delegated_login(&request).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    report("logins (init -> sign -> action -> delegated login)", &logins, args.concurrency);
 
-    // Two custodial wallets: the service account may move their funds.
-    let from = create_wallet(&client).await?;
+    // One custodial sender per worker (the service account may move their funds), so workers do
+    // not queue on one balance, and one recipient.
+    let mut senders = Vec::with_capacity(args.concurrency);
+    for _ in 0..args.concurrency {
+        let wallet = create_wallet(&client).await?;
+        faucet(&http, &bootstrap.api_url, &wallet).await?;
+        senders.push(wallet);
+    }
     let to = create_wallet(&client).await?;
-    faucet(&http, &bootstrap.api_url, &from).await?;
     // Enough wallets for two full pages, so small and large pages hold as many items.
-    let mut created = 2;
+    let mut created = args.concurrency + 1;
     let deadline = Instant::now() + Duration::from_secs(args.max_secs);
     while created < 200.min(args.wallets) && Instant::now() < deadline {
         create_wallet(&client).await?;
         created += 1;
     }
-    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
-    let started = Instant::now();
-    let mut latencies = Vec::new();
-    let mut small = None;
-    while latencies.len() < args.transfers && Instant::now() < deadline {
-        let begun = Instant::now();
-        transfer(&client, &from, &to).await?;
-        latencies.push(begun.elapsed());
-        if latencies.len() == 100 {
-            small = Some((list_latencies(&client, &from).await?, created));
-        }
+    // The first 100 transfers of the first sender, to time small pages of its history.
+    let warmup = 100.min(args.transfers);
+    for _ in 0..warmup {
+        transfer(&client, &senders[0], &to).await?;
     }
-    let elapsed = started.elapsed();
-    report("transfers (init -> sign -> action -> transfer)", &latencies, elapsed, 1);
+    let small = (list_latencies(&client, &senders[0]).await?, created);
+    let senders = Arc::new(senders);
+    let (transfer_client, transfer_senders) = (client.clone(), senders.clone());
+    let transfers = concurrently(args.transfers, args.concurrency, args.max_secs, move |worker| {
+        let (client, senders, to) = (transfer_client.clone(), transfer_senders.clone(), to.clone());
+        async move {
+            transfer(&client, &senders[worker], &to).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    report("transfers (init -> sign -> action -> transfer)", &transfers, args.concurrency);
     let deadline = Instant::now() + Duration::from_secs(args.max_secs);
     while created < args.wallets && Instant::now() < deadline {
         create_wallet(&client).await?;
         created += 1;
     }
-    let large = list_latencies(&client, &from).await?;
-    if let Some((small, small_wallets)) = small {
-        // History holds the faucet's incoming item besides the transfers.
-        print_scale((&small, small_wallets, 101), (&large, created, latencies.len() + 1));
-    }
+    // The first sender's history: its transfers, the faucet's incoming item and its warm-up.
+    let history = 1 + warmup + transfers.latencies.len().div_ceil(args.concurrency);
+    let large = list_latencies(&client, &senders[0]).await?;
+    print_scale((&small.0, small.1, warmup + 1), (&large, created, history));
     Ok(())
+}
+
+/// Latencies of a part and its wall time.
+struct Part {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+}
+
+/// Runs `count` calls of `call(worker)` with `concurrency` workers, each making one call at a
+/// time, stopping after `max_secs`.
+async fn concurrently<F, Fut>(
+    count: usize,
+    concurrency: usize,
+    max_secs: u64,
+    call: F,
+) -> anyhow::Result<Part>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(max_secs);
+    let started = Instant::now();
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let call = Arc::new(call);
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let (next, call) = (next.clone(), call.clone());
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < count
+                && Instant::now() < deadline
+            {
+                let begun = Instant::now();
+                call(worker).await?;
+                latencies.push(begun.elapsed());
+            }
+            anyhow::Ok(latencies)
+        });
+    }
+    let mut latencies = Vec::new();
+    while let Some(result) = workers.join_next().await {
+        latencies.extend(result??);
+    }
+    Ok(Part { latencies, elapsed: started.elapsed() })
 }
 
 async fn register_user(client: &ServiceAccountClient) -> anyhow::Result<String> {
@@ -140,37 +196,6 @@ async fn register_user(client: &ServiceAccountClient) -> anyhow::Result<String> 
     };
     client.register(&challenge.temporary_authentication_token, &registration).await?;
     Ok(username)
-}
-
-async fn logins(
-    client: &ServiceAccountClient,
-    username: &str,
-    args: &Args,
-) -> anyhow::Result<(Vec<Duration>, Duration)> {
-    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
-    let started = Instant::now();
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..args.concurrency {
-        let (client, next, count) = (client.clone(), next.clone(), args.logins);
-        let request = DelegatedLoginRequest { username: username.to_owned() };
-        workers.spawn(async move {
-            let mut latencies = Vec::new();
-            while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < count
-                && Instant::now() < deadline
-            {
-                let begun = Instant::now();
-                client.delegated_login(&request).await?;
-                latencies.push(begun.elapsed());
-            }
-            anyhow::Ok(latencies)
-        });
-    }
-    let mut latencies = Vec::new();
-    while let Some(result) = workers.join_next().await {
-        latencies.extend(result??);
-    }
-    Ok((latencies, started.elapsed()))
 }
 
 async fn create_wallet(client: &ServiceAccountClient) -> anyhow::Result<Wallet> {
@@ -275,21 +300,18 @@ fn millis(duration: Duration) -> f64 {
 }
 
 #[allow(clippy::print_stdout)] // the benchmark's report
-fn report(what: &str, latencies: &[Duration], elapsed: Duration, concurrency: usize) {
-    let mut sorted = latencies.to_vec();
+fn report(what: &str, part: &Part, concurrency: usize) {
+    let mut sorted = part.latencies.clone();
     sorted.sort_unstable();
     let percentile = |p: f64| {
         let index = ((sorted.len().max(1) - 1) as f64 * p).round() as usize;
         sorted.get(index).map_or(0.0, |d| millis(*d))
     };
     println!(
-        "{what}: {} in {:.2} s, concurrency {concurrency}",
+        "{what}, concurrency {concurrency}: {} in {:.2} s, {:.1}/s, p50 {:.2} ms, p99 {:.2} ms",
         sorted.len(),
-        elapsed.as_secs_f64()
-    );
-    println!(
-        "  throughput {:.1}/s, latency p50 {:.2} ms, p99 {:.2} ms",
-        sorted.len() as f64 / elapsed.as_secs_f64(),
+        part.elapsed.as_secs_f64(),
+        sorted.len() as f64 / part.elapsed.as_secs_f64(),
         percentile(0.50),
         percentile(0.99)
     );

@@ -157,9 +157,17 @@ pub fn tx_hash(network: &Network, id: &str) -> String {
 }
 
 /// Moves every transfer whose next step is due: statuses, and at confirmation the credit and
-/// the history of both sides. Called before reads and by the background ticker.
+/// the history of both sides. Called before reads and by the background ticker; returns at once
+/// when no step is due (the store knows when the next one is).
 pub async fn settle(state: &AppState) -> Result<(), ApiError> {
+    if !state.store.transfers_due(state.now_ms()) {
+        return Ok(());
+    }
+    let settling = state.store.settling().await;
     let now = state.now_ms();
+    if !state.store.transfers_due(now) {
+        return Ok(());
+    }
     for row in state.store.open_transfers(now).await? {
         let status = status_at(&row, now);
         if status == "Confirmed" {
@@ -168,6 +176,7 @@ pub async fn settle(state: &AppState) -> Result<(), ApiError> {
             state.store.set_transfer_status(&row.id, status).await?;
         }
     }
+    settling.finish(state.store.next_transfer_step(now).await?);
     Ok(())
 }
 

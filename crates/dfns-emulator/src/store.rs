@@ -3,8 +3,14 @@
 //! requests cannot both win. Lists page newest first by `seq` through an index, so a page costs
 //! the same whatever the total. Writes that move money run in `BEGIN IMMEDIATE` transactions:
 //! one writer at a time, no lost update.
+//!
+//! Every write goes through one connection, so writers queue in order in the process instead of
+//! meeting SQLite's busy handler (which sleeps whole milliseconds); reads use other connections,
+//! which WAL lets run beside it and which cannot write. What every request reads (users,
+//! revoked tokens) is also kept in memory, written through, so SQLite stays the durable record.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -14,9 +20,9 @@ mod chain_heights;
 mod challenges;
 mod credentials;
 mod history;
+mod memory;
 mod one_time_codes;
 mod outbox;
-mod revoked_tokens;
 mod settings;
 mod signatures;
 mod tokens;
@@ -40,7 +46,12 @@ pub use wallets::{KeyRow, WalletRow};
 /// Handle to the database.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Read-only connections.
     pool: SqlitePool,
+    /// The one connection that writes.
+    writer: SqlitePool,
+    /// What is read on every request, in memory.
+    memory: Arc<memory::Memory>,
 }
 
 /// The transaction type of ledger writes.
@@ -60,18 +71,25 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        let writer =
+            SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await?;
+        let memory = Arc::new(memory::Memory::load(&pool).await?);
+        Ok(Self { pool, writer, memory })
     }
 
-    /// Closes the pool, flushing the WAL.
+    /// Closes the connections, flushing the WAL.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     /// A write transaction that holds the database's write lock from its first statement.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 }

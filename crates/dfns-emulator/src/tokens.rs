@@ -4,7 +4,10 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer as _, SigningKey, Verifier as _};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// What a token stands for.
@@ -75,8 +78,16 @@ pub enum TokenError {
 #[derive(Clone)]
 pub struct TokenIssuer {
     key: SigningKey,
+    verifying_key: VerifyingKey,
     issuer: String,
+    /// Claims of tokens whose signature already verified, by the exact token text: a caller
+    /// presents the same token on every request, and an Ed25519 verification costs more than the
+    /// rest of a request's checks. Kind and expiry are still checked on every use.
+    verified: Arc<Mutex<HashMap<Box<str>, Claims>>>,
 }
+
+/// Tokens remembered as verified before the memory is cleared and starts over.
+const VERIFIED_TOKENS_KEPT: usize = 4096;
 
 impl std::fmt::Debug for TokenIssuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -89,7 +100,13 @@ const HEADER: &str = r#"{"alg":"EdDSA","typ":"JWT"}"#;
 impl TokenIssuer {
     /// An issuer signing with the Ed25519 key whose seed is `seed`.
     pub fn new(seed: &[u8; 32], issuer: impl Into<String>) -> Self {
-        Self { key: SigningKey::from_bytes(seed), issuer: issuer.into() }
+        let key = SigningKey::from_bytes(seed);
+        Self {
+            verifying_key: key.verifying_key(),
+            key,
+            issuer: issuer.into(),
+            verified: Arc::default(),
+        }
     }
 
     /// A token for `user_id` of `kind`, good from `now_ms` for `ttl_ms`. Returns it and its jti.
@@ -123,7 +140,10 @@ impl TokenIssuer {
         let signing_input =
             format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
         let signature = self.key.sign(signing_input.as_bytes());
-        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+        let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()));
+        // Our own signature over these claims: nothing to verify when it comes back.
+        self.remember(&token, claims);
+        token
     }
 
     /// The claims of `token` if we issued it, it is one of `kinds` and it has not expired at
@@ -134,20 +154,7 @@ impl TokenIssuer {
         kinds: &[TokenKind],
         now_ms: i64,
     ) -> Result<Claims, TokenError> {
-        let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Invalid)?;
-        let (header, payload) = signing_input.split_once('.').ok_or(TokenError::Invalid)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Invalid)?;
-        let signature =
-            ed25519_dalek::Signature::from_slice(&signature).map_err(|_| TokenError::Invalid)?;
-        self.key
-            .verifying_key()
-            .verify(signing_input.as_bytes(), &signature)
-            .map_err(|_| TokenError::Invalid)?;
-        if URL_SAFE_NO_PAD.decode(header).ok().as_deref() != Some(HEADER.as_bytes()) {
-            return Err(TokenError::Invalid);
-        }
-        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Invalid)?;
-        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| TokenError::Invalid)?;
+        let claims = self.verified_claims(token)?;
         if claims.iss != self.issuer || !kinds.contains(&claims.app_metadata.token_kind) {
             return Err(TokenError::Invalid);
         }
@@ -156,4 +163,39 @@ impl TokenIssuer {
         }
         Ok(claims)
     }
+
+    /// The claims of `token` if its signature is ours, from memory when it was seen before.
+    fn verified_claims(&self, token: &str) -> Result<Claims, TokenError> {
+        if let Some(claims) =
+            self.verified.lock().unwrap_or_else(PoisonError::into_inner).get(token)
+        {
+            return Ok(claims.clone());
+        }
+        let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Invalid)?;
+        let (header, payload) = signing_input.split_once('.').ok_or(TokenError::Invalid)?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Invalid)?;
+        let signature =
+            ed25519_dalek::Signature::from_slice(&signature).map_err(|_| TokenError::Invalid)?;
+        self.verifying_key
+            .verify(signing_input.as_bytes(), &signature)
+            .map_err(|_| TokenError::Invalid)?;
+        if URL_SAFE_NO_PAD.decode(header).ok().as_deref() != Some(HEADER.as_bytes()) {
+            return Err(TokenError::Invalid);
+        }
+        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Invalid)?;
+        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| TokenError::Invalid)?;
+        self.remember(token, claims.clone());
+        Ok(claims)
+    }
+
+    fn remember(&self, token: &str, claims: Claims) {
+        let mut verified = self.verified.lock().unwrap_or_else(PoisonError::into_inner);
+        if verified.len() >= VERIFIED_TOKENS_KEPT {
+            verified.clear();
+        }
+        verified.insert(token.into(), claims);
+    }
 }
+
+#[cfg(test)]
+mod tests;

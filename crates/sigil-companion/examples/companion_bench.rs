@@ -9,7 +9,9 @@
 //! `scripts/bench-companion.sh`). `--users` users are signed up and registered with a device
 //! passkey first (not measured); then `--chains` chains run, `--concurrency` at a time, each as
 //! a new browser. Bounded by `--max-secs`. Prints chains per second, p50/p99 of the chain and
-//! the p50 of each step.
+//! the p50 of each step. Then the sessions these chains opened ask for their Dfns token again,
+//! `--tokens` times, `--concurrency` at a time, as the app does at each start and refresh: one
+//! line with the rate, p50 and p99.
 
 // A benchmark reports on standard output.
 #![allow(clippy::print_stdout)]
@@ -45,17 +47,22 @@ struct Args {
     /// Login chains to run.
     #[arg(long, default_value_t = 400)]
     chains: usize,
-    /// Chains in flight at once.
+    /// Chains (then token requests) in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
+    /// `POST /api/v1/dfns-token` requests of the sessions opened by the chains.
+    #[arg(long, default_value_t = 4000)]
+    tokens: usize,
     /// Stop after this many seconds even if `--chains` is not reached.
     #[arg(long, default_value_t = 180)]
     max_secs: u64,
 }
 
 /// How long each step of one chain took.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Chain {
+    /// The app session it opened.
+    session_token: Arc<str>,
     authorize_page: Duration,
     sign_in: Duration,
     session: Duration,
@@ -140,6 +147,56 @@ async fn main() -> anyhow::Result<()> {
         chains.extend(worker.await??);
     }
     report(&chains, started.elapsed(), args.concurrency);
+    let sessions: Arc<Vec<Arc<str>>> =
+        Arc::new(chains.iter().map(|chain| chain.session_token.clone()).collect());
+    dfns_tokens(&base, sessions, &args).await
+}
+
+/// The app asking for its Dfns token again, round-robin over `sessions`.
+async fn dfns_tokens(base: &str, sessions: Arc<Vec<Arc<str>>>, args: &Args) -> anyhow::Result<()> {
+    ensure!(!sessions.is_empty(), "no session to ask with");
+    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = reqwest::Client::new();
+    let url = format!("{base}/api/v1/dfns-token");
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.concurrency {
+        let (next, sessions, app, url, total) =
+            (next.clone(), sessions.clone(), app.clone(), url.clone(), args.tokens);
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= total || Instant::now() >= deadline {
+                    return anyhow::Ok(latencies);
+                }
+                let t = Instant::now();
+                let session = &sessions[n % sessions.len()];
+                let answer = app.post(&url).bearer_auth(session).send().await?;
+                expect_ok(answer).await?;
+                latencies.push(t.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await??);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+    println!(
+        "dfns-token again ({} sessions), concurrency {}: {} in {:.2} s, {rate:.1}/s, p50 {:.2} ms, \
+         p99 {:.2} ms",
+        sessions.len(),
+        args.concurrency,
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99)
+    );
     Ok(())
 }
 
@@ -194,7 +251,13 @@ async fn login_chain(base: &str, email: &str) -> anyhow::Result<Chain> {
         .await?;
     let token: Value = serde_json::from_str(&expect_ok(token).await?)?;
     ensure!(token["token"].is_string(), "no Dfns token");
-    Ok(Chain { authorize_page, sign_in, session: session_time, dfns_token: t.elapsed() })
+    Ok(Chain {
+        session_token: session.session_token.expose().into(),
+        authorize_page,
+        sign_in,
+        session: session_time,
+        dfns_token: t.elapsed(),
+    })
 }
 
 async fn expect_ok(response: reqwest::Response) -> anyhow::Result<String> {

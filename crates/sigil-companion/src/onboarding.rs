@@ -3,8 +3,10 @@
 //! move a user's funds: every write to a delegated wallet needs the user's own passkey.
 
 mod recovery;
+mod tokens;
 
 pub use recovery::RecoveryKit;
+pub use tokens::{DfnsTokens, REUSE_MARGIN_MS};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -98,6 +100,8 @@ pub struct Onboarding {
     store: Store,
     networks: Vec<String>,
     default_networks: Vec<String>,
+    /// The end users' Dfns tokens, by app session.
+    tokens: DfnsTokens,
 }
 
 impl Onboarding {
@@ -111,7 +115,15 @@ impl Onboarding {
         default_networks: Vec<String>,
     ) -> Result<Self, DfnsClientError> {
         let public = PublicClient::new(dfns.clone())?;
-        Ok(Self { client, public, dfns, store, networks, default_networks })
+        Ok(Self {
+            client,
+            public,
+            dfns,
+            store,
+            networks,
+            default_networks,
+            tokens: DfnsTokens::default(),
+        })
     }
 
     /// Where the user stands with Dfns.
@@ -225,14 +237,31 @@ impl Onboarding {
         self.provision(&mapping, network, name, &external_id, now_ms).await
     }
 
-    /// An end-user token through delegated login.
-    pub async fn dfns_token(&self, user: &User, now_ms: i64) -> Result<DfnsToken, OnboardingError> {
+    /// The end-user token this app session already has, while it stays good for a while.
+    pub fn kept_dfns_token(&self, session: &Session, now_ms: i64) -> Option<DfnsToken> {
+        self.tokens.get(&session.id, &session.user_id, now_ms)
+    }
+
+    /// A new end-user token through delegated login, kept for this app session.
+    pub async fn dfns_token(
+        &self,
+        user: &User,
+        session: &Session,
+        now_ms: i64,
+    ) -> Result<DfnsToken, OnboardingError> {
         let mapping =
             self.store.dfns_user(&user.id).await?.ok_or(OnboardingError::NotRegistered)?;
         let token = self.delegated_login(&mapping.dfns_username).await?;
-        let expires_at = jwt_expiry_ms(token.expose())
+        let expires_at_ms = jwt_expiry_ms(token.expose())
             .unwrap_or_else(|| now_ms.saturating_add(ASSUMED_TOKEN_LIFETIME_MS));
-        Ok(DfnsToken { token, expires_at: datetime(expires_at) })
+        let token = DfnsToken { token, expires_at: datetime(expires_at_ms) };
+        self.tokens.keep(&session.id, &user.id, &token, expires_at_ms, now_ms);
+        Ok(token)
+    }
+
+    /// Forgets the token kept for `session` (it signed out).
+    pub fn forget_dfns_token(&self, session: &Session) {
+        self.tokens.forget_session(&session.id);
     }
 
     /// Completes the registration at Dfns with the temporary token and records the mapping.

@@ -100,7 +100,7 @@ async fn authenticate(
         .user(&claims.sub)
         .await?
         .ok_or_else(|| ApiError::unauthorized("User not found"))?;
-    if state.store.is_revoked(&claims.jti).await? {
+    if state.store.is_revoked(&claims.jti) {
         return Err(ApiError::unauthorized("Unauthorized: the token was revoked by a logout"));
     }
     if claims.iat_ms < user.tokens_valid_after {

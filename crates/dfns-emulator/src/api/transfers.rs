@@ -204,6 +204,7 @@ async fn debit_and_record(state: &AppState, row: &TransferRow, checked: &Checked
     }
     Store::insert_transfer_in(&mut tx, row).await?;
     tx.commit().await?;
+    state.store.note_transfer_step(row.executing_at);
     Ok(())
 }
 

@@ -39,7 +39,7 @@ impl Store {
         .bind(&challenge.recovery_credential_id)
         .bind(challenge.expires_at)
         .bind(challenge.used_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -56,7 +56,7 @@ impl Store {
 
     /// Marks a challenge answered; false if it already was (a replay or a race lost).
     pub async fn spend_challenge(&self, id: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
-        spend_challenge(&self.pool, id, now_ms).await
+        spend_challenge(&self.writer, id, now_ms).await
     }
 }
 

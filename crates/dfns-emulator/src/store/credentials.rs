@@ -34,7 +34,7 @@ macro_rules! credential_columns {
 
 impl Store {
     pub async fn insert_credential(&self, credential: &CredentialRow) -> Result<(), sqlx::Error> {
-        insert_credential(&self.pool, credential).await
+        insert_credential(&self.writer, credential).await
     }
 
     pub async fn credential_by_credential_id(
@@ -95,7 +95,7 @@ impl Store {
         .bind(uuid)
         .bind(user_id)
         .bind(active)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -104,7 +104,7 @@ impl Store {
         sqlx::query("UPDATE credentials SET sign_count = ? WHERE uuid = ?")
             .bind(sign_count)
             .bind(uuid)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -135,6 +135,7 @@ impl Store {
             return Ok(false);
         }
         tx.commit().await?;
+        self.forget_user(user_id);
         Ok(true)
     }
 
@@ -171,6 +172,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.forget_user(user_id);
         Ok(true)
     }
 

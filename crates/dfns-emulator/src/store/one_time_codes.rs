@@ -117,7 +117,7 @@ impl Store {
         .bind(max_failures)
         .bind(now_ms)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -128,7 +128,7 @@ impl Store {
             sqlx::query("UPDATE one_time_codes SET used_at = ? WHERE id = ? AND used_at IS NULL")
                 .bind(now_ms)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         Ok(done.rows_affected() == 1)
     }

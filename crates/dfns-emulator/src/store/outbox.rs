@@ -32,7 +32,7 @@ impl Store {
         .bind(&message.text)
         .bind(&message.code)
         .bind(&message.date_sent)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

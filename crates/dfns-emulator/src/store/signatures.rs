@@ -27,7 +27,7 @@ impl Store {
         .bind(&row.external_id)
         .bind(&row.request_path)
         .bind(&row.body)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

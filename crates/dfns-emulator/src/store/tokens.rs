@@ -41,7 +41,7 @@ impl Store {
         .bind(&token.symbol)
         .bind(token.decimals)
         .bind(token.verified)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

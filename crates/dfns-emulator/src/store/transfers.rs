@@ -126,11 +126,23 @@ impl Store {
         .await
     }
 
+    /// When the first open transfer takes its next step after `now_ms`; `None` if none is open.
+    pub async fn next_transfer_step(&self, now_ms: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT MIN(CASE WHEN executing_at > ?1 THEN executing_at \
+             WHEN broadcast_at > ?1 THEN broadcast_at ELSE confirm_at END) \
+             FROM transfers WHERE settled = 0",
+        )
+        .bind(now_ms)
+        .fetch_one(&self.pool)
+        .await
+    }
+
     pub async fn set_transfer_status(&self, id: &str, status: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE transfers SET status = ? WHERE id = ? AND settled = 0")
             .bind(status)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

@@ -29,7 +29,7 @@ impl Store {
         .bind(&action.payload)
         .bind(action.expires_at)
         .bind(action.used_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -50,7 +50,7 @@ impl Store {
             sqlx::query("UPDATE user_actions SET used_at = ? WHERE id = ? AND used_at IS NULL")
                 .bind(now_ms)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -42,12 +42,15 @@ impl Store {
         .bind(user.is_registered)
         .bind(user.tokens_valid_after)
         .bind(&user.date_created)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
 
-    pub async fn user(&self, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    pub(super) async fn user_from_database(
+        &self,
+        id: &str,
+    ) -> Result<Option<UserRow>, sqlx::Error> {
         sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -65,8 +68,9 @@ impl Store {
         sqlx::query("UPDATE users SET tokens_valid_after = ? WHERE id = ?")
             .bind(before_ms)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
+        self.forget_user(user_id);
         Ok(())
     }
 }

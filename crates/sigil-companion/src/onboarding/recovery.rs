@@ -160,6 +160,8 @@ impl Onboarding {
             }
             Err(error) => return Err(error.into()),
         };
+        // Dfns ended every token of the user: none is handed out again.
+        self.tokens.forget_user(&user.id);
         let recorded = self
             .store
             .complete_dfns_recovery(&user.id, &session.id, new_kit.as_deref(), now_ms)

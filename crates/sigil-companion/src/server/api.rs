@@ -83,6 +83,7 @@ pub async fn create_session(
 /// `POST /api/v1/logout`: ends this session.
 pub async fn logout(State(state): State<AppState>, session: AppSession) -> ApiResult<StatusCode> {
     state.store().revoke_session(&session.session.id, state.now_ms()).await?;
+    state.onboarding().forget_dfns_token(&session.session);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,8 +249,13 @@ pub async fn dfns_token(
     client: ClientAddress,
     session: AppSession,
 ) -> ApiResult<Json<DfnsToken>> {
+    let now = state.now_ms();
+    // The limits guard Dfns from an app's logins: a kept token costs Dfns nothing.
+    if let Some(token) = state.onboarding().kept_dfns_token(&session.session, now) {
+        return Ok(Json(token));
+    }
     limit_step(&state, &client, &session, Step::DfnsToken).await?;
-    Ok(Json(state.onboarding().dfns_token(&session.user, state.now_ms()).await?))
+    Ok(Json(state.onboarding().dfns_token(&session.user, &session.session, now).await?))
 }
 
 /// `POST /api/v1/wallets`.

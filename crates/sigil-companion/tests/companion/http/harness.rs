@@ -46,9 +46,14 @@ pub struct TestDfns {
 
 impl TestDfns {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut dfns_emulator::Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = dfns_emulator::Config::new(dir.path().to_owned());
         config.confirm_after_ms = 0;
+        adjust(&mut config);
         let emulator = Emulator::open(config).await.expect("emulator opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let address = listener.local_addr().expect("address");
@@ -575,7 +580,11 @@ impl Scene {
     }
 
     pub async fn with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let dfns = TestDfns::start().await;
+        Self::with_dfns(TestDfns::start().await, adjust).await
+    }
+
+    /// A scene on `dfns`.
+    pub async fn with_dfns(dfns: TestDfns, adjust: impl FnOnce(&mut Config)) -> Self {
         let db = Db::sqlite();
         let mut config = config_for(&dfns, &[]);
         adjust(&mut config);

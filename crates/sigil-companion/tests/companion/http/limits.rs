@@ -9,7 +9,9 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
+use sigil_api::DfnsToken;
 use sigil_companion::identity::hashing::{Argon2id, Kdf};
+use sigil_companion::onboarding::REUSE_MARGIN_MS;
 use sigil_companion::store::StoreError;
 use sigil_companion::store::passwords::PasswordHash;
 use sigil_companion::store::rate_limit::RateLimit;
@@ -342,8 +344,31 @@ async fn call_until_refused(
 }
 
 #[tokio::test]
-async fn an_app_asking_for_dfns_tokens_without_end_is_refused_with_429() {
+async fn an_app_asking_again_gets_the_token_it_has_until_it_nears_its_end() {
     let scene = Scene::new().await;
+    let app = registered_app(&scene, "sol@example.org").await;
+    let first: DfnsToken = app.post("/dfns-token", &json!({})).await.json();
+    // Far more than the per-account limit: answered from memory, no login at Dfns.
+    for _ in 0..50 {
+        let again: DfnsToken = app.post("/dfns-token", &json!({})).await.json();
+        assert_eq!(again.token.expose(), first.token.expose());
+    }
+    // Once fewer than five minutes of it are left, the app gets a new one.
+    let left = first.expires_at - time::OffsetDateTime::now_utc();
+    let near_end = left.whole_milliseconds() - i128::from(REUSE_MARGIN_MS) + 1_000;
+    scene.companion.clock.advance_ms(i64::try_from(near_end).expect("ms"));
+    let fresh: DfnsToken = app.post("/dfns-token", &json!({})).await.json();
+    assert_ne!(fresh.token.expose(), first.token.expose());
+    // Signed out, the session gets nothing, kept or not.
+    assert_eq!(app.post("/logout", &json!({})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.post("/dfns-token", &json!({})).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_app_asking_for_fresh_dfns_tokens_without_end_is_refused_with_429() {
+    // Dfns tokens too short-lived to hand out again: every ask is a login at Dfns.
+    let dfns = TestDfns::start_with(|config| config.lifetimes.login_token_ms = 60_000).await;
+    let scene = Scene::with_dfns(dfns, |_| {}).await;
     let app = registered_app(&scene, "tia@example.org").await;
     let (granted, refused) = call_until_refused(&app, "/dfns-token", 100, |_| json!({})).await;
     assert_eq!(

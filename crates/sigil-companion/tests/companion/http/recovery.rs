@@ -123,10 +123,15 @@ pub async fn a_person_who_lost_their_computer_recovers_with_the_kit_and_a_new_pa
     let (new_kit, _new_code) = RecoveryKey::create(&owner.email).expect("a new kit");
     let passkey = new_passkey(companion, &challenge).await;
     let body = recovery_body(&owner.email, &owner.code, &challenge, &passkey, Some(&new_kit));
+    // A token this session got before recovering: Dfns ends it with the recovery, so the
+    // companion must not hand it out again.
+    let early: DfnsToken = app.post("/dfns-token", &json!({})).await.json();
     let done = app.post("/recovery/complete", &body).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     let recovered: Recovered = done.json();
     assert_eq!(recovered.user.email, owner.email);
+    let fresh: DfnsToken = app.post("/dfns-token", &json!({})).await.json();
+    assert_ne!(fresh.token.expose(), early.token.expose(), "a new token after the recovery");
     assert_eq!(recovered.credential.kind, CredentialKind::Fido2);
     assert_eq!(recovered.recovery_credential_id.as_deref(), Some(new_kit.credential_id()));
 
