@@ -78,7 +78,7 @@ pub struct Org {
 pub enum BootstrapError {
     /// The database failed.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] crate::store::DbError),
     /// A stored value is not what it should be.
     #[error("the data dir holds a damaged setting {0:?}; move the data dir away to start afresh")]
     Damaged(&'static str),

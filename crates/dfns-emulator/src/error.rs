@@ -75,8 +75,8 @@ impl ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
+impl From<crate::store::DbError> for ApiError {
+    fn from(error: crate::store::DbError) -> Self {
         Self::internal(format_args!("database: {error}"))
     }
 }

@@ -185,15 +185,15 @@ async fn confirm(state: &AppState, row: &TransferRow) -> Result<(), ApiError> {
         ApiError::internal(format!("stored transfer on unknown network {}", row.network))
     })?;
     let asset = asset_info(&state.store, network, &row.asset).await?;
-    let mut tx = state.store.begin_write().await?;
-    if !Store::finish_transfer_in(&mut tx, &row.id, "Confirmed").await? {
+    let tx = state.store.begin_write().await?;
+    if !Store::finish_transfer_in(&tx, &row.id, "Confirmed")? {
         return Ok(());
     }
     let amount = parse_stored(&row.amount)?;
-    let held = Store::balance_in(&mut tx, &row.network, &row.to_address, &row.asset).await?;
+    let held = Store::balance_in(&tx, &row.network, &row.to_address, &row.asset)?;
     let credited =
         held.checked_add(amount).ok_or_else(|| ApiError::internal("balance overflow"))?;
-    Store::set_balance_in(&mut tx, &row.network, &row.to_address, &row.asset, credited).await?;
+    Store::set_balance_in(&tx, &row.network, &row.to_address, &row.asset, credited)?;
     let movement = Movement {
         id: &row.id,
         from: Some(&row.from_address),
@@ -202,13 +202,12 @@ async fn confirm(state: &AppState, row: &TransferRow) -> Result<(), ApiError> {
         fee: &row.fee,
         at_ms: row.confirm_at,
     };
-    let block = Store::next_block_in(&mut tx, &row.network).await?;
+    let block = Store::next_block_in(&tx, &row.network)?;
     Store::insert_history_in(
-        &mut tx,
+        &tx,
         &history_item(network, &movement, &asset, &row.wallet_id, "Out", block),
-    )
-    .await?;
-    record_incoming(&mut tx, network, &movement, &asset, block).await?;
+    )?;
+    record_incoming(&tx, network, &movement, &asset, block)?;
     tx.commit().await?;
     Ok(())
 }
@@ -234,14 +233,14 @@ pub async fn mint(
         fee: "0",
         at_ms: state.now_ms(),
     };
-    let mut tx = state.store.begin_write().await?;
-    let held = Store::balance_in(&mut tx, network.name, address, &asset.asset).await?;
+    let tx = state.store.begin_write().await?;
+    let held = Store::balance_in(&tx, network.name, address, &asset.asset)?;
     let balance = held
         .checked_add(amount)
         .ok_or_else(|| ApiError::bad_request("the balance would exceed 2^128 - 1 base units"))?;
-    Store::set_balance_in(&mut tx, network.name, address, &asset.asset, balance).await?;
-    let block = Store::next_block_in(&mut tx, network.name).await?;
-    record_incoming(&mut tx, network, &movement, asset, block).await?;
+    Store::set_balance_in(&tx, network.name, address, &asset.asset, balance)?;
+    let block = Store::next_block_in(&tx, network.name)?;
+    record_incoming(&tx, network, &movement, asset, block)?;
     tx.commit().await?;
     Ok((tx_hash(network, &id), balance))
 }
@@ -256,19 +255,18 @@ struct Movement<'a> {
     at_ms: i64,
 }
 
-async fn record_incoming(
-    tx: &mut crate::store::Tx,
+fn record_incoming(
+    tx: &crate::store::Tx,
     network: &Network,
     movement: &Movement<'_>,
     asset: &AssetInfo,
     block: i64,
 ) -> Result<(), ApiError> {
-    for wallet_id in Store::wallets_at(tx, network.name, movement.to).await? {
+    for wallet_id in Store::wallets_at(tx, network.name, movement.to)? {
         Store::insert_history_in(
             tx,
             &history_item(network, movement, asset, &wallet_id, "In", block),
-        )
-        .await?;
+        )?;
     }
     Ok(())
 }

@@ -92,7 +92,10 @@ pub enum StartError {
     },
     /// The database could not be opened or migrated.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Open(#[from] store::OpenError),
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] store::DbError),
     /// The org could not be loaded or created.
     #[error(transparent)]
     Bootstrap(#[from] bootstrap::BootstrapError),

@@ -106,9 +106,6 @@ pub async fn sign(
         }
     }
     let now = state.now_ms();
-    if !state.store.spend_challenge(&row.id, now).await? {
-        return Err(already_answered());
-    }
     let action = UserActionRow {
         id: new_id("ua"),
         user_id: caller.user.id.clone(),
@@ -118,7 +115,9 @@ pub async fn sign(
         expires_at: now.saturating_add(state.lifetimes.user_action_ms),
         used_at: None,
     };
-    state.store.insert_user_action(&action).await?;
+    if !state.store.answer_user_action(&row.id, &action, now).await? {
+        return Err(already_answered());
+    }
     let token = state.tokens.issue(
         TokenKind::UserAction,
         &caller.user.id,

@@ -173,9 +173,9 @@ pub async fn create(
 
 /// Takes amount and fee from the sender and stores the transfer, in one write transaction.
 async fn debit_and_record(state: &AppState, row: &TransferRow, checked: &Checked) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
+    let tx = state.store.begin_write().await?;
     let (network, from) = (row.network.as_str(), row.from_address.as_str());
-    let native = Store::balance_in(&mut tx, network, from, "").await?;
+    let native = Store::balance_in(&tx, network, from, "")?;
     let insufficient = |asset: &str, available: u128, required: u128| {
         ApiError::bad_request("Insufficient funds").with_details(json!({
             "asset": asset, "available": available.to_string(), "required": required.to_string(),
@@ -189,20 +189,19 @@ async fn debit_and_record(state: &AppState, row: &TransferRow, checked: &Checked
         if native < required {
             return Err(insufficient("native", native, required));
         }
-        Store::set_balance_in(&mut tx, network, from, "", native - required).await?;
+        Store::set_balance_in(&tx, network, from, "", native - required)?;
     } else {
-        let token = Store::balance_in(&mut tx, network, from, &checked.asset.asset).await?;
+        let token = Store::balance_in(&tx, network, from, &checked.asset.asset)?;
         if token < checked.amount {
             return Err(insufficient(&checked.asset.asset, token, checked.amount));
         }
         if native < checked.fee {
             return Err(insufficient("native (fee)", native, checked.fee));
         }
-        Store::set_balance_in(&mut tx, network, from, &checked.asset.asset, token - checked.amount)
-            .await?;
-        Store::set_balance_in(&mut tx, network, from, "", native - checked.fee).await?;
+        Store::set_balance_in(&tx, network, from, &checked.asset.asset, token - checked.amount)?;
+        Store::set_balance_in(&tx, network, from, "", native - checked.fee)?;
     }
-    Store::insert_transfer_in(&mut tx, row).await?;
+    Store::insert_transfer_in(&tx, row)?;
     tx.commit().await?;
     state.store.note_transfer_step(row.executing_at);
     Ok(())

@@ -1,11 +1,11 @@
 //! Challenges handed out, each answered at most once.
 
-use sqlx::FromRow;
+use rusqlite::{Connection, Row, params};
 
-use super::Store;
+use super::{DbResult, Store, one, run};
 
 /// A challenge handed out.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChallengeRow {
     pub id: String,
     pub kind: String,
@@ -21,57 +21,71 @@ pub struct ChallengeRow {
     pub used_at: Option<i64>,
 }
 
+impl ChallengeRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            user_id: row.get(2)?,
+            challenge: row.get(3)?,
+            http_method: row.get(4)?,
+            http_path: row.get(5)?,
+            payload: row.get(6)?,
+            credential_kind: row.get(7)?,
+            recovery_credential_id: row.get(8)?,
+            expires_at: row.get(9)?,
+            used_at: row.get(10)?,
+        })
+    }
+}
+
 impl Store {
-    pub async fn insert_challenge(&self, challenge: &ChallengeRow) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO challenges (id, kind, user_id, challenge, http_method, http_path, payload, \
-             credential_kind, recovery_credential_id, expires_at, used_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&challenge.id)
-        .bind(&challenge.kind)
-        .bind(&challenge.user_id)
-        .bind(&challenge.challenge)
-        .bind(&challenge.http_method)
-        .bind(&challenge.http_path)
-        .bind(&challenge.payload)
-        .bind(&challenge.credential_kind)
-        .bind(&challenge.recovery_credential_id)
-        .bind(challenge.expires_at)
-        .bind(challenge.used_at)
-        .execute(&self.writer)
+    pub async fn insert_challenge(&self, challenge: &ChallengeRow) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "INSERT INTO challenges (id, kind, user_id, challenge, http_method, http_path, \
+                 payload, credential_kind, recovery_credential_id, expires_at, used_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                params![
+                    challenge.id,
+                    challenge.kind,
+                    challenge.user_id,
+                    challenge.challenge,
+                    challenge.http_method,
+                    challenge.http_path,
+                    challenge.payload,
+                    challenge.credential_kind,
+                    challenge.recovery_credential_id,
+                    challenge.expires_at,
+                    challenge.used_at
+                ],
+            )
+        })
         .await?;
         Ok(())
     }
 
-    pub async fn challenge(&self, id: &str) -> Result<Option<ChallengeRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, kind, user_id, challenge, http_method, http_path, payload, credential_kind, \
-             recovery_credential_id, expires_at, used_at FROM challenges WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-    }
-
-    /// Marks a challenge answered; false if it already was (a replay or a race lost).
-    pub async fn spend_challenge(&self, id: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
-        spend_challenge(&self.writer, id, now_ms).await
+    pub async fn challenge(&self, id: &str) -> DbResult<Option<ChallengeRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                "SELECT id, kind, user_id, challenge, http_method, http_path, payload, \
+                 credential_kind, recovery_credential_id, expires_at, used_at \
+                 FROM challenges WHERE id = ?",
+                params![id],
+                ChallengeRow::from_row,
+            )
+        })
     }
 }
 
-pub(super) async fn spend_challenge<'e, E>(
-    executor: E,
-    id: &str,
-    now_ms: i64,
-) -> Result<bool, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
-    let done = sqlx::query("UPDATE challenges SET used_at = ? WHERE id = ? AND used_at IS NULL")
-        .bind(now_ms)
-        .bind(id)
-        .execute(executor)
-        .await?;
-    Ok(done.rows_affected() == 1)
+/// Marks a challenge answered; false if it already was (a replay or a race lost).
+pub(super) fn spend_challenge(conn: &Connection, id: &str, now_ms: i64) -> DbResult<bool> {
+    let done = run(
+        conn,
+        "UPDATE challenges SET used_at = ? WHERE id = ? AND used_at IS NULL",
+        params![now_ms, id],
+    )?;
+    Ok(done == 1)
 }

@@ -1,12 +1,12 @@
 //! Users' credentials, and the transactions that store them for a spent challenge.
 
-use sqlx::FromRow;
+use rusqlite::{Connection, Row, params};
 
-use super::Store;
 use super::challenges::spend_challenge;
+use super::{DbResult, Store, all, one, run};
 
 /// A credential of a user.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialRow {
     pub uuid: String,
     pub user_id: String,
@@ -24,7 +24,27 @@ pub struct CredentialRow {
     pub retired_at: Option<i64>,
 }
 
-// Column lists as macros so queries stay `&'static str` (sqlx only takes literal SQL).
+impl CredentialRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            uuid: row.get(0)?,
+            user_id: row.get(1)?,
+            kind: row.get(2)?,
+            credential_id: row.get(3)?,
+            public_key_pem: row.get(4)?,
+            sign_count: row.get(5)?,
+            name: row.get(6)?,
+            is_active: row.get(7)?,
+            relying_party_id: row.get(8)?,
+            origin: row.get(9)?,
+            encrypted_private_key: row.get(10)?,
+            date_created: row.get(11)?,
+            retired_at: row.get(12)?,
+        })
+    }
+}
+
+// Column lists as macros so each query is one literal.
 macro_rules! credential_columns {
     () => {
         "uuid, user_id, kind, credential_id, public_key_pem, sign_count, name, is_active, \
@@ -33,33 +53,41 @@ macro_rules! credential_columns {
 }
 
 impl Store {
-    pub async fn insert_credential(&self, credential: &CredentialRow) -> Result<(), sqlx::Error> {
-        insert_credential(&self.writer, credential).await
+    pub async fn insert_credential(&self, credential: &CredentialRow) -> DbResult<()> {
+        self.write(|conn| insert_credential(conn, credential)).await
     }
 
     pub async fn credential_by_credential_id(
         &self,
         credential_id: &str,
-    ) -> Result<Option<CredentialRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            credential_columns!(),
-            " FROM credentials WHERE credential_id = ?"
-        ))
-        .bind(credential_id)
-        .fetch_optional(&self.pool)
-        .await
+    ) -> DbResult<Option<CredentialRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!(
+                    "SELECT ",
+                    credential_columns!(),
+                    " FROM credentials WHERE credential_id = ?"
+                ),
+                params![credential_id],
+                CredentialRow::from_row,
+            )
+        })
     }
 
-    pub async fn credentials_of(&self, user_id: &str) -> Result<Vec<CredentialRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            credential_columns!(),
-            " FROM credentials WHERE user_id = ? ORDER BY date_created, uuid"
-        ))
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await
+    pub async fn credentials_of(&self, user_id: &str) -> DbResult<Vec<CredentialRow>> {
+        self.read(|conn| {
+            all(
+                conn,
+                concat!(
+                    "SELECT ",
+                    credential_columns!(),
+                    " FROM credentials WHERE user_id = ? ORDER BY date_created, uuid"
+                ),
+                params![user_id],
+                CredentialRow::from_row,
+            )
+        })
     }
 
     /// The user's credential `uuid`.
@@ -67,16 +95,19 @@ impl Store {
         &self,
         user_id: &str,
         uuid: &str,
-    ) -> Result<Option<CredentialRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            credential_columns!(),
-            " FROM credentials WHERE uuid = ? AND user_id = ?"
-        ))
-        .bind(uuid)
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await
+    ) -> DbResult<Option<CredentialRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!(
+                    "SELECT ",
+                    credential_columns!(),
+                    " FROM credentials WHERE uuid = ? AND user_id = ?"
+                ),
+                params![uuid, user_id],
+                CredentialRow::from_row,
+            )
+        })
     }
 
     /// Sets `is_active` of the user's credential `uuid`; false when the user has no such
@@ -86,26 +117,29 @@ impl Store {
         user_id: &str,
         uuid: &str,
         active: bool,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE credentials SET is_active = ? WHERE uuid = ? AND user_id = ? \
-             AND (retired_at IS NULL OR ? = 0)",
-        )
-        .bind(active)
-        .bind(uuid)
-        .bind(user_id)
-        .bind(active)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+    ) -> DbResult<bool> {
+        let done = self
+            .write(|conn| {
+                run(
+                    conn,
+                    "UPDATE credentials SET is_active = ?1 WHERE uuid = ?2 AND user_id = ?3 \
+                     AND (retired_at IS NULL OR ?1 = 0)",
+                    params![active, uuid, user_id],
+                )
+            })
+            .await?;
+        Ok(done == 1)
     }
 
-    pub async fn set_sign_count(&self, uuid: &str, sign_count: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE credentials SET sign_count = ? WHERE uuid = ?")
-            .bind(sign_count)
-            .bind(uuid)
-            .execute(&self.writer)
-            .await?;
+    pub async fn set_sign_count(&self, uuid: &str, sign_count: i64) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "UPDATE credentials SET sign_count = ? WHERE uuid = ?",
+                params![sign_count, uuid],
+            )
+        })
+        .await?;
         Ok(())
     }
 
@@ -117,21 +151,21 @@ impl Store {
         user_id: &str,
         credentials: &[CredentialRow],
         now_ms: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        if !spend_challenge(&mut *tx, challenge_id, now_ms).await? {
+    ) -> DbResult<bool> {
+        let tx = self.begin_write().await?;
+        if !spend_challenge(&tx, challenge_id, now_ms)? {
             return Ok(false);
         }
         for credential in credentials {
-            insert_credential(&mut *tx, credential).await?;
+            insert_credential(&tx, credential)?;
         }
         // Only a user not yet registered: a leftover temporary token must not add credentials.
-        let done =
-            sqlx::query("UPDATE users SET is_registered = 1 WHERE id = ? AND is_registered = 0")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() != 1 {
+        let done = run(
+            &tx,
+            "UPDATE users SET is_registered = 1 WHERE id = ? AND is_registered = 0",
+            params![user_id],
+        )?;
+        if done != 1 {
             return Ok(false);
         }
         tx.commit().await?;
@@ -148,29 +182,25 @@ impl Store {
         user_id: &str,
         credentials: &[CredentialRow],
         now_ms: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        if !spend_challenge(&mut *tx, challenge_id, now_ms).await? {
+    ) -> DbResult<bool> {
+        let tx = self.begin_write().await?;
+        if !spend_challenge(&tx, challenge_id, now_ms)? {
             return Ok(false);
         }
-        sqlx::query(
+        run(
+            &tx,
             "UPDATE credentials SET is_active = 0, retired_at = ? \
              WHERE user_id = ? AND retired_at IS NULL",
-        )
-        .bind(now_ms)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+            params![now_ms, user_id],
+        )?;
         for credential in credentials {
-            insert_credential(&mut *tx, credential).await?;
+            insert_credential(&tx, credential)?;
         }
-        sqlx::query(
+        run(
+            &tx,
             "UPDATE users SET tokens_valid_after = MAX(tokens_valid_after, ?) WHERE id = ?",
-        )
-        .bind(now_ms)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+            params![now_ms, user_id],
+        )?;
         tx.commit().await?;
         self.forget_user(user_id);
         Ok(true)
@@ -182,43 +212,40 @@ impl Store {
         challenge_id: &str,
         credential: &CredentialRow,
         now_ms: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        if !spend_challenge(&mut *tx, challenge_id, now_ms).await? {
+    ) -> DbResult<bool> {
+        let tx = self.begin_write().await?;
+        if !spend_challenge(&tx, challenge_id, now_ms)? {
             return Ok(false);
         }
-        insert_credential(&mut *tx, credential).await?;
+        insert_credential(&tx, credential)?;
         tx.commit().await?;
         Ok(true)
     }
 }
 
-async fn insert_credential<'e, E>(
-    executor: E,
-    credential: &CredentialRow,
-) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
-    sqlx::query(concat!(
-        "INSERT INTO credentials (",
-        credential_columns!(),
-        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    ))
-    .bind(&credential.uuid)
-    .bind(&credential.user_id)
-    .bind(&credential.kind)
-    .bind(&credential.credential_id)
-    .bind(&credential.public_key_pem)
-    .bind(credential.sign_count)
-    .bind(&credential.name)
-    .bind(credential.is_active)
-    .bind(&credential.relying_party_id)
-    .bind(&credential.origin)
-    .bind(&credential.encrypted_private_key)
-    .bind(&credential.date_created)
-    .bind(credential.retired_at)
-    .execute(executor)
-    .await?;
+fn insert_credential(conn: &Connection, credential: &CredentialRow) -> DbResult<()> {
+    run(
+        conn,
+        concat!(
+            "INSERT INTO credentials (",
+            credential_columns!(),
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        params![
+            credential.uuid,
+            credential.user_id,
+            credential.kind,
+            credential.credential_id,
+            credential.public_key_pem,
+            credential.sign_count,
+            credential.name,
+            credential.is_active,
+            credential.relying_party_id,
+            credential.origin,
+            credential.encrypted_private_key,
+            credential.date_created,
+            credential.retired_at
+        ],
+    )?;
     Ok(())
 }

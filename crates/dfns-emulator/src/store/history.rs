@@ -1,8 +1,8 @@
 //! The history items of each wallet, as served.
 
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, params};
 
-use super::Store;
+use super::{DbResult, Store, all, run};
 
 /// A history item to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,18 +15,12 @@ pub struct NewHistory {
 }
 
 impl Store {
-    pub async fn insert_history_in(
-        conn: &mut SqliteConnection,
-        item: &NewHistory,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO history (wallet_id, direction, kind, contract, item) VALUES (?, ?, ?, ?, ?)")
-            .bind(&item.wallet_id)
-            .bind(&item.direction)
-            .bind(&item.kind)
-            .bind(&item.contract)
-            .bind(&item.item)
-            .execute(conn)
-            .await?;
+    pub fn insert_history_in(conn: &Connection, item: &NewHistory) -> DbResult<()> {
+        run(
+            conn,
+            "INSERT INTO history (wallet_id, direction, kind, contract, item) VALUES (?, ?, ?, ?, ?)",
+            params![item.wallet_id, item.direction, item.kind, item.contract, item.item],
+        )?;
         Ok(())
     }
 
@@ -37,20 +31,24 @@ impl Store {
         filter: &HistoryFilter,
         before_seq: i64,
         limit: i64,
-    ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT seq, item FROM history WHERE wallet_id = ? AND seq < ? \
-             AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR contract = ?5) \
-             ORDER BY seq DESC LIMIT ?6",
-        )
-        .bind(wallet_id)
-        .bind(before_seq)
-        .bind(&filter.direction)
-        .bind(&filter.kind)
-        .bind(&filter.contract)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+    ) -> DbResult<Vec<(i64, String)>> {
+        self.read(|conn| {
+            all(
+                conn,
+                "SELECT seq, item FROM history WHERE wallet_id = ?1 AND seq < ?2 \
+                 AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR kind = ?4) \
+                 AND (?5 IS NULL OR contract = ?5) ORDER BY seq DESC LIMIT ?6",
+                params![
+                    wallet_id,
+                    before_seq,
+                    filter.direction,
+                    filter.kind,
+                    filter.contract,
+                    limit
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+        })
     }
 }
 

@@ -6,9 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use sqlx::SqlitePool;
+use rusqlite::Connection;
 
-use super::{Store, UserRow};
+use super::{DbResult, Store, UserRow, all, run};
 
 /// Users remembered before the memory is cleared and starts over.
 const USERS_KEPT: usize = 100_000;
@@ -42,9 +42,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Memory {
-    pub(super) async fn load(pool: &SqlitePool) -> Result<Self, sqlx::Error> {
+    pub(super) fn load(conn: &Connection) -> DbResult<Self> {
         let revoked: Vec<String> =
-            sqlx::query_scalar("SELECT jti FROM revoked_tokens").fetch_all(pool).await?;
+            all(conn, "SELECT jti FROM revoked_tokens", [], |row| row.get(0))?;
         Ok(Self {
             users: Mutex::default(),
             revoked: Mutex::new(revoked.into_iter().collect()),
@@ -66,24 +66,24 @@ impl Settling<'_> {
     /// Records when the next open transfer takes a step, as SQLite showed it after this settle
     /// (`None`: none is open), with the steps noted while it ran.
     pub fn finish(self, next_ms: Option<i64>) {
-        let mut steps = lock(&self.store.memory.steps);
+        let mut steps = lock(&self.store.memory().steps);
         steps.next_ms = next_ms.unwrap_or(i64::MAX).min(steps.noted_ms);
     }
 }
 
 impl Store {
     /// The user `id`, from memory once read.
-    pub async fn user(&self, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    pub async fn user(&self, id: &str) -> DbResult<Option<UserRow>> {
         let generation = {
-            let users = lock(&self.memory.users);
+            let users = lock(&self.memory().users);
             if let Some(user) = users.rows.get(id) {
                 return Ok(Some(user.clone()));
             }
             users.generation
         };
-        let user = self.user_from_database(id).await?;
+        let user = self.user_from_database(id)?;
         if let Some(user) = &user {
-            let mut users = lock(&self.memory.users);
+            let mut users = lock(&self.memory().users);
             if users.generation == generation {
                 if users.rows.len() >= USERS_KEPT {
                     users.rows.clear();
@@ -96,41 +96,44 @@ impl Store {
 
     /// Called after every committed write to the user `id`.
     pub(super) fn forget_user(&self, id: &str) {
-        let mut users = lock(&self.memory.users);
+        let mut users = lock(&self.memory().users);
         users.generation += 1;
         users.rows.remove(id);
     }
 
-    pub async fn revoke_token(&self, jti: &str, expires_at: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)")
-            .bind(jti)
-            .bind(expires_at)
-            .execute(&self.writer)
-            .await?;
-        lock(&self.memory.revoked).insert(jti.to_owned());
+    pub async fn revoke_token(&self, jti: &str, expires_at: i64) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)",
+                rusqlite::params![jti, expires_at],
+            )
+        })
+        .await?;
+        lock(&self.memory().revoked).insert(jti.to_owned());
         Ok(())
     }
 
     pub fn is_revoked(&self, jti: &str) -> bool {
-        lock(&self.memory.revoked).contains(jti)
+        lock(&self.memory().revoked).contains(jti)
     }
 
     /// Whether an open transfer may have a step due at `now_ms`.
     pub fn transfers_due(&self, now_ms: i64) -> bool {
-        lock(&self.memory.steps).next_ms <= now_ms
+        lock(&self.memory().steps).next_ms <= now_ms
     }
 
     /// Called after a transfer whose first step is at `at_ms` was committed.
     pub fn note_transfer_step(&self, at_ms: i64) {
-        let mut steps = lock(&self.memory.steps);
+        let mut steps = lock(&self.memory().steps);
         steps.next_ms = steps.next_ms.min(at_ms);
         steps.noted_ms = steps.noted_ms.min(at_ms);
     }
 
     /// The turn to settle transfers, once the settle before has finished.
     pub async fn settling(&self) -> Settling<'_> {
-        let turn = self.memory.settling.lock().await;
-        lock(&self.memory.steps).noted_ms = i64::MAX;
+        let turn = self.memory().settling.lock().await;
+        lock(&self.memory().steps).noted_ms = i64::MAX;
         Settling { store: self, _turn: turn }
     }
 }

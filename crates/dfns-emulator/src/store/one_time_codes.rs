@@ -1,11 +1,11 @@
 //! One-time codes (recovery verification codes, new-device credential codes), kept hashed.
 
-use sqlx::FromRow;
+use rusqlite::{Row, params};
 
-use super::Store;
+use super::{DbResult, Store, one, run};
 
 /// A one-time code handed out.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OneTimeCodeRow {
     pub id: String,
     pub purpose: String,
@@ -17,7 +17,22 @@ pub struct OneTimeCodeRow {
     pub used_at: Option<i64>,
 }
 
-// Column lists as macros so queries stay `&'static str` (sqlx only takes literal SQL).
+impl OneTimeCodeRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            purpose: row.get(1)?,
+            user_id: row.get(2)?,
+            locator: row.get(3)?,
+            code_hash: row.get(4)?,
+            expires_at: row.get(5)?,
+            failed_attempts: row.get(6)?,
+            used_at: row.get(7)?,
+        })
+    }
+}
+
+// Column lists as macros so each query is one literal.
 macro_rules! code_columns {
     () => {
         "id, purpose, user_id, locator, code_hash, expires_at, failed_attempts, used_at"
@@ -31,34 +46,34 @@ impl Store {
         code: &OneTimeCodeRow,
         replace: bool,
         now_ms: i64,
-    ) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
+    ) -> DbResult<()> {
+        let tx = self.begin_write().await?;
         if replace {
-            sqlx::query(
+            run(
+                &tx,
                 "UPDATE one_time_codes SET used_at = ? \
                  WHERE purpose = ? AND user_id = ? AND used_at IS NULL",
-            )
-            .bind(now_ms)
-            .bind(&code.purpose)
-            .bind(&code.user_id)
-            .execute(&mut *tx)
-            .await?;
+                params![now_ms, code.purpose, code.user_id],
+            )?;
         }
-        sqlx::query(concat!(
-            "INSERT INTO one_time_codes (",
-            code_columns!(),
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&code.id)
-        .bind(&code.purpose)
-        .bind(&code.user_id)
-        .bind(&code.locator)
-        .bind(&code.code_hash)
-        .bind(code.expires_at)
-        .bind(code.failed_attempts)
-        .bind(code.used_at)
-        .execute(&mut *tx)
-        .await?;
+        run(
+            &tx,
+            concat!(
+                "INSERT INTO one_time_codes (",
+                code_columns!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            params![
+                code.id,
+                code.purpose,
+                code.user_id,
+                code.locator,
+                code.code_hash,
+                code.expires_at,
+                code.failed_attempts,
+                code.used_at
+            ],
+        )?;
         tx.commit().await
     }
 
@@ -68,18 +83,20 @@ impl Store {
         purpose: &str,
         locator: &str,
         now_ms: i64,
-    ) -> Result<Option<OneTimeCodeRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            code_columns!(),
-            " FROM one_time_codes WHERE purpose = ? AND locator = ? AND used_at IS NULL \
-             AND expires_at > ?"
-        ))
-        .bind(purpose)
-        .bind(locator)
-        .bind(now_ms)
-        .fetch_optional(&self.pool)
-        .await
+    ) -> DbResult<Option<OneTimeCodeRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!(
+                    "SELECT ",
+                    code_columns!(),
+                    " FROM one_time_codes WHERE purpose = ? AND locator = ? AND used_at IS NULL \
+                     AND expires_at > ?"
+                ),
+                params![purpose, locator, now_ms],
+                OneTimeCodeRow::from_row,
+            )
+        })
     }
 
     /// The user's open code of `purpose` (recovery keeps one at a time).
@@ -88,18 +105,20 @@ impl Store {
         purpose: &str,
         user_id: &str,
         now_ms: i64,
-    ) -> Result<Option<OneTimeCodeRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            code_columns!(),
-            " FROM one_time_codes WHERE purpose = ? AND user_id = ? AND used_at IS NULL \
-             AND expires_at > ?"
-        ))
-        .bind(purpose)
-        .bind(user_id)
-        .bind(now_ms)
-        .fetch_optional(&self.pool)
-        .await
+    ) -> DbResult<Option<OneTimeCodeRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!(
+                    "SELECT ",
+                    code_columns!(),
+                    " FROM one_time_codes WHERE purpose = ? AND user_id = ? AND used_at IS NULL \
+                     AND expires_at > ?"
+                ),
+                params![purpose, user_id, now_ms],
+                OneTimeCodeRow::from_row,
+            )
+        })
     }
 
     /// Counts a wrong guess at code `id`; the `max_failures`-th one burns it.
@@ -108,28 +127,31 @@ impl Store {
         id: &str,
         max_failures: i64,
         now_ms: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE one_time_codes SET failed_attempts = failed_attempts + 1, \
-             used_at = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE used_at END \
-             WHERE id = ? AND used_at IS NULL",
-        )
-        .bind(max_failures)
-        .bind(now_ms)
-        .bind(id)
-        .execute(&self.writer)
+    ) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "UPDATE one_time_codes SET failed_attempts = failed_attempts + 1, \
+                 used_at = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE used_at END \
+                 WHERE id = ? AND used_at IS NULL",
+                params![max_failures, now_ms, id],
+            )
+        })
         .await?;
         Ok(())
     }
 
     /// Spends code `id`; false if it was spent (or burned) already.
-    pub async fn spend_one_time_code(&self, id: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
-        let done =
-            sqlx::query("UPDATE one_time_codes SET used_at = ? WHERE id = ? AND used_at IS NULL")
-                .bind(now_ms)
-                .bind(id)
-                .execute(&self.writer)
-                .await?;
-        Ok(done.rows_affected() == 1)
+    pub async fn spend_one_time_code(&self, id: &str, now_ms: i64) -> DbResult<bool> {
+        let done = self
+            .write(|conn| {
+                run(
+                    conn,
+                    "UPDATE one_time_codes SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                    params![now_ms, id],
+                )
+            })
+            .await?;
+        Ok(done == 1)
     }
 }

@@ -1,21 +1,26 @@
 //! Key-value settings kept across restarts (org id, token-signing seed, service account).
 
-use super::Store;
+use rusqlite::params;
+
+use super::{DbResult, Store, one, run};
 
 impl Store {
-    pub async fn setting(&self, key: &str) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
+    pub async fn setting(&self, key: &str) -> DbResult<Option<String>> {
+        self.read(|conn| {
+            one(conn, "SELECT value FROM settings WHERE key = ?", params![key], |row| row.get(0))
+        })
     }
 
-    pub async fn put_setting(&self, key: &str, value: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.writer)
-            .await?;
+    pub async fn put_setting(&self, key: &str, value: &str) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "INSERT INTO settings (key, value) VALUES (?, ?) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+        })
+        .await?;
         Ok(())
     }
 }

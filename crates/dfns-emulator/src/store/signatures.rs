@@ -1,11 +1,10 @@
 //! Signatures, as served.
 
-use sqlx::FromRow;
+use rusqlite::{Row, params};
 
-use super::Store;
+use super::{DbResult, Store, all, one, run};
 
-/// A signature as stored: the served JSON.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureRow {
     pub seq: i64,
     pub id: String,
@@ -16,56 +15,83 @@ pub struct SignatureRow {
     pub body: String,
 }
 
-impl Store {
-    pub async fn insert_signature(&self, row: &SignatureRow) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO signatures (id, key_id, wallet_id, external_id, request_path, body) VALUES (?, ?, ?, ?, ?, ?)",
+impl SignatureRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            seq: row.get(0)?,
+            id: row.get(1)?,
+            key_id: row.get(2)?,
+            wallet_id: row.get(3)?,
+            external_id: row.get(4)?,
+            request_path: row.get(5)?,
+            body: row.get(6)?,
+        })
+    }
+}
+
+macro_rules! signature_select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT seq, id, key_id, wallet_id, external_id, request_path, body FROM signatures ",
+            $rest
         )
-        .bind(&row.id)
-        .bind(&row.key_id)
-        .bind(&row.wallet_id)
-        .bind(&row.external_id)
-        .bind(&row.request_path)
-        .bind(&row.body)
-        .execute(&self.writer)
+    };
+}
+
+impl Store {
+    pub async fn insert_signature(&self, row: &SignatureRow) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "INSERT INTO signatures (id, key_id, wallet_id, external_id, request_path, body) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                params![
+                    row.id,
+                    row.key_id,
+                    row.wallet_id,
+                    row.external_id,
+                    row.request_path,
+                    row.body
+                ],
+            )
+        })
         .await?;
         Ok(())
     }
 
-    pub async fn signature(&self, id: &str) -> Result<Option<SignatureRow>, sqlx::Error> {
-        sqlx::query_as("SELECT seq, id, key_id, wallet_id, external_id, request_path, body FROM signatures WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+    pub async fn signature(&self, id: &str) -> DbResult<Option<SignatureRow>> {
+        self.read(|conn| {
+            one(conn, signature_select!("WHERE id = ?"), params![id], SignatureRow::from_row)
+        })
     }
 
     pub async fn signature_by_external_id(
         &self,
         external_id: &str,
-    ) -> Result<Option<SignatureRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT seq, id, key_id, wallet_id, external_id, request_path, body FROM signatures WHERE external_id = ?",
-        )
-        .bind(external_id)
-        .fetch_optional(&self.pool)
-        .await
+    ) -> DbResult<Option<SignatureRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                signature_select!("WHERE external_id = ?"),
+                params![external_id],
+                SignatureRow::from_row,
+            )
+        })
     }
 
-    /// One page of a key's signatures, newest first.
     pub async fn signatures_page(
         &self,
         key_id: &str,
         before_seq: i64,
         limit: i64,
-    ) -> Result<Vec<SignatureRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT seq, id, key_id, wallet_id, external_id, request_path, body FROM signatures \
-             WHERE key_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-        )
-        .bind(key_id)
-        .bind(before_seq)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+    ) -> DbResult<Vec<SignatureRow>> {
+        self.read(|conn| {
+            all(
+                conn,
+                signature_select!("WHERE key_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
+                params![key_id, before_seq, limit],
+                SignatureRow::from_row,
+            )
+        })
     }
 }

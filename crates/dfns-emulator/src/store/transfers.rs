@@ -1,11 +1,11 @@
 //! Transfers, from their request until they settle.
 
-use sqlx::{FromRow, SqliteConnection};
+use rusqlite::{Connection, Row, params};
 
-use super::Store;
+use super::{DbResult, Store, all, one, run};
 
 /// A transfer as stored.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferRow {
     pub seq: i64,
     pub id: String,
@@ -39,127 +39,164 @@ macro_rules! transfer_columns {
     };
 }
 
+impl TransferRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            seq: row.get(0)?,
+            id: row.get(1)?,
+            wallet_id: row.get(2)?,
+            network: row.get(3)?,
+            requester_id: row.get(4)?,
+            token_id: row.get(5)?,
+            request_body: row.get(6)?,
+            asset: row.get(7)?,
+            asset_kind: row.get(8)?,
+            from_address: row.get(9)?,
+            to_address: row.get(10)?,
+            amount: row.get(11)?,
+            fee: row.get(12)?,
+            status: row.get(13)?,
+            reason: row.get(14)?,
+            tx_hash: row.get(15)?,
+            external_id: row.get(16)?,
+            date_requested: row.get(17)?,
+            executing_at: row.get(18)?,
+            broadcast_at: row.get(19)?,
+            confirm_at: row.get(20)?,
+            settled: row.get(21)?,
+        })
+    }
+}
+
 impl Store {
-    pub async fn insert_transfer_in(
-        conn: &mut SqliteConnection,
-        row: &TransferRow,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(concat!(
-            "INSERT INTO transfers (",
-            transfer_columns!(),
-            ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&row.id)
-        .bind(&row.wallet_id)
-        .bind(&row.network)
-        .bind(&row.requester_id)
-        .bind(&row.token_id)
-        .bind(&row.request_body)
-        .bind(&row.asset)
-        .bind(&row.asset_kind)
-        .bind(&row.from_address)
-        .bind(&row.to_address)
-        .bind(&row.amount)
-        .bind(&row.fee)
-        .bind(&row.status)
-        .bind(&row.reason)
-        .bind(&row.tx_hash)
-        .bind(&row.external_id)
-        .bind(&row.date_requested)
-        .bind(row.executing_at)
-        .bind(row.broadcast_at)
-        .bind(row.confirm_at)
-        .bind(row.settled)
-        .execute(conn)
-        .await?;
+    pub fn insert_transfer_in(conn: &Connection, row: &TransferRow) -> DbResult<()> {
+        run(
+            conn,
+            concat!(
+                "INSERT INTO transfers (",
+                transfer_columns!(),
+                ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            params![
+                row.id,
+                row.wallet_id,
+                row.network,
+                row.requester_id,
+                row.token_id,
+                row.request_body,
+                row.asset,
+                row.asset_kind,
+                row.from_address,
+                row.to_address,
+                row.amount,
+                row.fee,
+                row.status,
+                row.reason,
+                row.tx_hash,
+                row.external_id,
+                row.date_requested,
+                row.executing_at,
+                row.broadcast_at,
+                row.confirm_at,
+                row.settled
+            ],
+        )?;
         Ok(())
     }
 
-    pub async fn transfer(&self, id: &str) -> Result<Option<TransferRow>, sqlx::Error> {
-        sqlx::query_as(concat!("SELECT ", transfer_columns!(), " FROM transfers WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+    pub async fn transfer(&self, id: &str) -> DbResult<Option<TransferRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!("SELECT ", transfer_columns!(), " FROM transfers WHERE id = ?"),
+                params![id],
+                TransferRow::from_row,
+            )
+        })
     }
 
     pub async fn transfer_by_external_id(
         &self,
         external_id: &str,
-    ) -> Result<Option<TransferRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            transfer_columns!(),
-            " FROM transfers WHERE external_id = ?"
-        ))
-        .bind(external_id)
-        .fetch_optional(&self.pool)
-        .await
+    ) -> DbResult<Option<TransferRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!("SELECT ", transfer_columns!(), " FROM transfers WHERE external_id = ?"),
+                params![external_id],
+                TransferRow::from_row,
+            )
+        })
     }
 
+    /// One page of a wallet's transfers, newest first.
     pub async fn transfers_page(
         &self,
         wallet_id: &str,
         before_seq: i64,
         limit: i64,
-    ) -> Result<Vec<TransferRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            transfer_columns!(),
-            " FROM transfers WHERE wallet_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"
-        ))
-        .bind(wallet_id)
-        .bind(before_seq)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+    ) -> DbResult<Vec<TransferRow>> {
+        self.read(|conn| {
+            all(
+                conn,
+                concat!(
+                    "SELECT ",
+                    transfer_columns!(),
+                    " FROM transfers WHERE wallet_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"
+                ),
+                params![wallet_id, before_seq, limit],
+                TransferRow::from_row,
+            )
+        })
     }
 
     /// Transfers not yet final whose next step is due at `now_ms`.
-    pub async fn open_transfers(&self, now_ms: i64) -> Result<Vec<TransferRow>, sqlx::Error> {
-        sqlx::query_as(concat!(
-            "SELECT ",
-            transfer_columns!(),
-            " FROM transfers WHERE settled = 0 AND executing_at <= ? ORDER BY seq"
-        ))
-        .bind(now_ms)
-        .fetch_all(&self.pool)
-        .await
+    pub async fn open_transfers(&self, now_ms: i64) -> DbResult<Vec<TransferRow>> {
+        self.read(|conn| {
+            all(
+                conn,
+                concat!(
+                    "SELECT ",
+                    transfer_columns!(),
+                    " FROM transfers WHERE settled = 0 AND executing_at <= ? ORDER BY seq"
+                ),
+                params![now_ms],
+                TransferRow::from_row,
+            )
+        })
     }
 
     /// When the first open transfer takes its next step after `now_ms`; `None` if none is open.
-    pub async fn next_transfer_step(&self, now_ms: i64) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT MIN(CASE WHEN executing_at > ?1 THEN executing_at \
-             WHEN broadcast_at > ?1 THEN broadcast_at ELSE confirm_at END) \
-             FROM transfers WHERE settled = 0",
-        )
-        .bind(now_ms)
-        .fetch_one(&self.pool)
-        .await
+    pub async fn next_transfer_step(&self, now_ms: i64) -> DbResult<Option<i64>> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT MIN(CASE WHEN executing_at > ?1 THEN executing_at \
+                 WHEN broadcast_at > ?1 THEN broadcast_at ELSE confirm_at END) \
+                 FROM transfers WHERE settled = 0",
+            )?
+            .query_row(params![now_ms], |row| row.get(0))
+        })
     }
 
-    pub async fn set_transfer_status(&self, id: &str, status: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE transfers SET status = ? WHERE id = ? AND settled = 0")
-            .bind(status)
-            .bind(id)
-            .execute(&self.writer)
-            .await?;
+    pub async fn set_transfer_status(&self, id: &str, status: &str) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "UPDATE transfers SET status = ? WHERE id = ? AND settled = 0",
+                params![status, id],
+            )
+        })
+        .await?;
         Ok(())
     }
 
     /// Marks a transfer final; false if another settle got there first.
-    pub async fn finish_transfer_in(
-        conn: &mut SqliteConnection,
-        id: &str,
-        status: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
+    pub fn finish_transfer_in(conn: &Connection, id: &str, status: &str) -> DbResult<bool> {
+        let done = run(
+            conn,
             "UPDATE transfers SET status = ?, settled = 1 WHERE id = ? AND settled = 0",
-        )
-        .bind(status)
-        .bind(id)
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
+            params![status, id],
+        )?;
+        Ok(done == 1)
     }
 }

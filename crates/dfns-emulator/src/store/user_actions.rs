@@ -1,11 +1,11 @@
 //! Signed user actions, each spent at most once.
 
-use sqlx::FromRow;
+use rusqlite::params;
 
-use super::Store;
+use super::challenges::spend_challenge;
+use super::{DbResult, Store, one, run};
 
-/// A signed user action.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserActionRow {
     pub id: String,
     pub user_id: String,
@@ -17,41 +17,68 @@ pub struct UserActionRow {
 }
 
 impl Store {
-    pub async fn insert_user_action(&self, action: &UserActionRow) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO user_actions (id, user_id, http_method, http_path, payload, expires_at, used_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&action.id)
-        .bind(&action.user_id)
-        .bind(&action.http_method)
-        .bind(&action.http_path)
-        .bind(&action.payload)
-        .bind(action.expires_at)
-        .bind(action.used_at)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+    /// Spends the user-action challenge `challenge_id` and stores the action it signed, in one
+    /// transaction; false (nothing stored) if the challenge was answered already.
+    pub async fn answer_user_action(
+        &self,
+        challenge_id: &str,
+        action: &UserActionRow,
+        now_ms: i64,
+    ) -> DbResult<bool> {
+        let tx = self.begin_write().await?;
+        if !spend_challenge(&tx, challenge_id, now_ms)? {
+            return Ok(false);
+        }
+        run(
+            &tx,
+            "INSERT INTO user_actions (id, user_id, http_method, http_path, payload, \
+             expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            params![
+                action.id,
+                action.user_id,
+                action.http_method,
+                action.http_path,
+                action.payload,
+                action.expires_at,
+                action.used_at
+            ],
+        )?;
+        tx.commit().await?;
+        Ok(true)
     }
 
-    pub async fn user_action(&self, id: &str) -> Result<Option<UserActionRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, user_id, http_method, http_path, payload, expires_at, used_at \
-             FROM user_actions WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+    pub async fn user_action(&self, id: &str) -> DbResult<Option<UserActionRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                "SELECT id, user_id, http_method, http_path, payload, expires_at, used_at \
+                 FROM user_actions WHERE id = ?",
+                params![id],
+                |row| {
+                    Ok(UserActionRow {
+                        id: row.get(0)?,
+                        user_id: row.get(1)?,
+                        http_method: row.get(2)?,
+                        http_path: row.get(3)?,
+                        payload: row.get(4)?,
+                        expires_at: row.get(5)?,
+                        used_at: row.get(6)?,
+                    })
+                },
+            )
+        })
     }
 
-    /// Spends a user action; false if it was already used.
-    pub async fn spend_user_action(&self, id: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
-        let done =
-            sqlx::query("UPDATE user_actions SET used_at = ? WHERE id = ? AND used_at IS NULL")
-                .bind(now_ms)
-                .bind(id)
-                .execute(&self.writer)
-                .await?;
-        Ok(done.rows_affected() == 1)
+    pub async fn spend_user_action(&self, id: &str, now_ms: i64) -> DbResult<bool> {
+        let done = self
+            .write(|conn| {
+                run(
+                    conn,
+                    "UPDATE user_actions SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                    params![now_ms, id],
+                )
+            })
+            .await?;
+        Ok(done == 1)
     }
 }

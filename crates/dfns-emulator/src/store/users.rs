@@ -1,11 +1,11 @@
 //! The org's users.
 
-use sqlx::FromRow;
+use rusqlite::{Row, params};
 
-use super::Store;
+use super::{DbResult, Store, one, run};
 
 /// A user of the org.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: String,
     pub org_id: String,
@@ -18,7 +18,23 @@ pub struct UserRow {
     pub date_created: String,
 }
 
-// Column lists as macros so queries stay `&'static str` (sqlx only takes literal SQL).
+impl UserRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            org_id: row.get(1)?,
+            username: row.get(2)?,
+            kind: row.get(3)?,
+            external_id: row.get(4)?,
+            is_active: row.get(5)?,
+            is_registered: row.get(6)?,
+            tokens_valid_after: row.get(7)?,
+            date_created: row.get(8)?,
+        })
+    }
+}
+
+// Column lists as macros so each query is one literal.
 macro_rules! user_columns {
     () => {
         "id, org_id, username, kind, external_id, is_active, is_registered, tokens_valid_after, \
@@ -27,49 +43,63 @@ macro_rules! user_columns {
 }
 
 impl Store {
-    pub async fn insert_user(&self, user: &UserRow) -> Result<(), sqlx::Error> {
-        sqlx::query(concat!(
-            "INSERT INTO users (",
-            user_columns!(),
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&user.id)
-        .bind(&user.org_id)
-        .bind(&user.username)
-        .bind(&user.kind)
-        .bind(&user.external_id)
-        .bind(user.is_active)
-        .bind(user.is_registered)
-        .bind(user.tokens_valid_after)
-        .bind(&user.date_created)
-        .execute(&self.writer)
+    pub async fn insert_user(&self, user: &UserRow) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                concat!(
+                    "INSERT INTO users (",
+                    user_columns!(),
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                params![
+                    user.id,
+                    user.org_id,
+                    user.username,
+                    user.kind,
+                    user.external_id,
+                    user.is_active,
+                    user.is_registered,
+                    user.tokens_valid_after,
+                    user.date_created
+                ],
+            )
+        })
         .await?;
         Ok(())
     }
 
-    pub(super) async fn user_from_database(
-        &self,
-        id: &str,
-    ) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+    pub(super) fn user_from_database(&self, id: &str) -> DbResult<Option<UserRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"),
+                params![id],
+                UserRow::from_row,
+            )
+        })
     }
 
-    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE username = ?"))
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await
+    pub async fn user_by_username(&self, username: &str) -> DbResult<Option<UserRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                concat!("SELECT ", user_columns!(), " FROM users WHERE username = ?"),
+                params![username],
+                UserRow::from_row,
+            )
+        })
     }
 
-    pub async fn end_sessions(&self, user_id: &str, before_ms: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE users SET tokens_valid_after = ? WHERE id = ?")
-            .bind(before_ms)
-            .bind(user_id)
-            .execute(&self.writer)
-            .await?;
+    pub async fn end_sessions(&self, user_id: &str, before_ms: i64) -> DbResult<()> {
+        self.write(|conn| {
+            run(
+                conn,
+                "UPDATE users SET tokens_valid_after = ? WHERE id = ?",
+                params![before_ms, user_id],
+            )
+        })
+        .await?;
         self.forget_user(user_id);
         Ok(())
     }

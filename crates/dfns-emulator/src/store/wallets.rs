@@ -1,11 +1,11 @@
 //! Wallets and their keys, stored together.
 
-use sqlx::{FromRow, SqliteConnection};
+use rusqlite::{Connection, Row, params};
 
-use super::Store;
+use super::{DbResult, Store, all, one, run};
 
 /// A wallet joined with its key.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalletRow {
     pub seq: i64,
     pub id: String,
@@ -25,7 +25,7 @@ pub struct WalletRow {
 }
 
 /// A wallet key as stored: sealed by the vault.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
     pub id: String,
     pub curve: String,
@@ -46,104 +46,137 @@ macro_rules! wallet_select {
     };
 }
 
+impl WalletRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            seq: row.get(0)?,
+            id: row.get(1)?,
+            network: row.get(2)?,
+            address: row.get(3)?,
+            key_id: row.get(4)?,
+            status: row.get(5)?,
+            name: row.get(6)?,
+            tags: row.get(7)?,
+            owner_id: row.get(8)?,
+            created_by: row.get(9)?,
+            external_id: row.get(10)?,
+            request_body: row.get(11)?,
+            date_created: row.get(12)?,
+            curve: row.get(13)?,
+            public_key: row.get(14)?,
+        })
+    }
+}
+
+impl KeyRow {
+    fn from_row(row: &Row<'_>) -> DbResult<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            curve: row.get(1)?,
+            public_key: row.get(2)?,
+            sealed: row.get(3)?,
+            delegated_to: row.get(4)?,
+            date_created: row.get(5)?,
+        })
+    }
+}
+
 impl Store {
-    /// Stores a new key and its wallet.
-    pub async fn insert_wallet(&self, key: &KeyRow, wallet: &WalletRow) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+    pub async fn insert_wallet(&self, key: &KeyRow, wallet: &WalletRow) -> DbResult<()> {
+        let tx = self.begin_write().await?;
+        run(
+            &tx,
             "INSERT INTO wallet_keys (id, curve, public_key, sealed, delegated_to, date_created) \
              VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&key.id)
-        .bind(&key.curve)
-        .bind(&key.public_key)
-        .bind(&key.sealed)
-        .bind(&key.delegated_to)
-        .bind(&key.date_created)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+            params![
+                key.id,
+                key.curve,
+                key.public_key,
+                key.sealed,
+                key.delegated_to,
+                key.date_created
+            ],
+        )?;
+        run(
+            &tx,
             "INSERT INTO wallets (id, network, address, key_id, status, name, tags, owner_id, \
-             created_by, external_id, request_body, date_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&wallet.id)
-        .bind(&wallet.network)
-        .bind(&wallet.address)
-        .bind(&wallet.key_id)
-        .bind(&wallet.status)
-        .bind(&wallet.name)
-        .bind(&wallet.tags)
-        .bind(&wallet.owner_id)
-        .bind(&wallet.created_by)
-        .bind(&wallet.external_id)
-        .bind(&wallet.request_body)
-        .bind(&wallet.date_created)
-        .execute(&mut *tx)
-        .await?;
+             created_by, external_id, request_body, date_created) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            params![
+                wallet.id,
+                wallet.network,
+                wallet.address,
+                wallet.key_id,
+                wallet.status,
+                wallet.name,
+                wallet.tags,
+                wallet.owner_id,
+                wallet.created_by,
+                wallet.external_id,
+                wallet.request_body,
+                wallet.date_created
+            ],
+        )?;
         tx.commit().await
     }
 
-    pub async fn wallet(&self, id: &str) -> Result<Option<WalletRow>, sqlx::Error> {
-        sqlx::query_as(wallet_select!("WHERE w.id = ?")).bind(id).fetch_optional(&self.pool).await
+    pub async fn wallet(&self, id: &str) -> DbResult<Option<WalletRow>> {
+        self.read(|conn| {
+            one(conn, wallet_select!("WHERE w.id = ?"), params![id], WalletRow::from_row)
+        })
     }
 
-    pub async fn wallet_by_external_id(
-        &self,
-        external_id: &str,
-    ) -> Result<Option<WalletRow>, sqlx::Error> {
-        sqlx::query_as(wallet_select!("WHERE w.external_id = ?"))
-            .bind(external_id)
-            .fetch_optional(&self.pool)
-            .await
+    pub async fn wallet_by_external_id(&self, external_id: &str) -> DbResult<Option<WalletRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                wallet_select!("WHERE w.external_id = ?"),
+                params![external_id],
+                WalletRow::from_row,
+            )
+        })
     }
 
-    /// One page of wallets, newest first, after `before_seq`; of one owner, or of everyone.
     pub async fn wallets_page(
         &self,
         owner_id: Option<&str>,
         before_seq: i64,
         limit: i64,
-    ) -> Result<Vec<WalletRow>, sqlx::Error> {
-        match owner_id {
-            Some(owner) => {
-                sqlx::query_as(wallet_select!(
-                    "WHERE w.owner_id = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?"
-                ))
-                .bind(owner)
-                .bind(before_seq)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await
-            }
-            None => {
-                sqlx::query_as(wallet_select!("WHERE w.seq < ? ORDER BY w.seq DESC LIMIT ?"))
-                    .bind(before_seq)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-            }
-        }
+    ) -> DbResult<Vec<WalletRow>> {
+        self.read(|conn| match owner_id {
+            Some(owner) => all(
+                conn,
+                wallet_select!("WHERE w.owner_id = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?"),
+                params![owner, before_seq, limit],
+                WalletRow::from_row,
+            ),
+            None => all(
+                conn,
+                wallet_select!("WHERE w.seq < ? ORDER BY w.seq DESC LIMIT ?"),
+                params![before_seq, limit],
+                WalletRow::from_row,
+            ),
+        })
     }
 
-    /// The wallets at an address, to credit incoming transfers in their history.
-    pub async fn wallets_at(
-        conn: &mut SqliteConnection,
-        network: &str,
-        address: &str,
-    ) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT id FROM wallets WHERE network = ? AND address = ?")
-            .bind(network)
-            .bind(address)
-            .fetch_all(conn)
-            .await
-    }
-
-    pub async fn key(&self, id: &str) -> Result<Option<KeyRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, curve, public_key, sealed, delegated_to, date_created FROM wallet_keys WHERE id = ?",
+    pub fn wallets_at(conn: &Connection, network: &str, address: &str) -> DbResult<Vec<String>> {
+        all(
+            conn,
+            "SELECT id FROM wallets WHERE network = ? AND address = ?",
+            params![network, address],
+            |row| row.get(0),
         )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+    }
+
+    pub async fn key(&self, id: &str) -> DbResult<Option<KeyRow>> {
+        self.read(|conn| {
+            one(
+                conn,
+                "SELECT id, curve, public_key, sealed, delegated_to, date_created FROM wallet_keys \
+                 WHERE id = ?",
+                params![id],
+                KeyRow::from_row,
+            )
+        })
     }
 }

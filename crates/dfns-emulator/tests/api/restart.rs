@@ -125,6 +125,17 @@ async fn state_survives_a_stop_and_a_start_of_the_binary() {
     let path = format!("/wallets/{}/transfers", wallet.id);
     let sent: Transfer = client.signed(Method::POST, &path, &transfer).await.expect("transfer");
     let assets_before = client.get_wallet_assets(&wallet.id).await.expect("assets");
+    // A token ended by a logout before the stop: the revoked ids live in memory too.
+    let ended = client
+        .delegated_login(&DelegatedLoginRequest { username: "kept@example.com".to_owned() })
+        .await
+        .expect("login")
+        .token;
+    DelegatedClient::new(ClientConfig::new(&first.api_url).expect("url"), ended.clone())
+        .expect("client")
+        .logout(false)
+        .await
+        .expect("logout");
     stop(running);
 
     let (_running, second) = start(dir.path()).await;
@@ -158,6 +169,40 @@ async fn state_survives_a_stop_and_a_start_of_the_binary() {
     let credentials = user.list_credentials().await.expect("list").items;
     assert_eq!(credentials.len(), 1);
     assert_eq!(credentials[0].credential_uuid, registered.credential.uuid);
+    let ended = DelegatedClient::new(ClientConfig::new(&second.api_url).expect("url"), ended)
+        .expect("client");
+    let refused = ended.list_credentials().await.expect_err("still logged out after a restart");
+    assert_eq!(refused.status(), Some(401));
+}
+
+#[tokio::test]
+async fn a_data_dir_of_an_earlier_version_opens_with_everything_in_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (running, first) = start(dir.path()).await;
+    stop(running);
+    // Earlier versions recorded the applied migrations in sqlx's table, not in user_version.
+    {
+        let db = rusqlite::Connection::open(dir.path().join("dfns-emulator.sqlite3")).expect("db");
+        db.execute_batch(
+            "PRAGMA user_version = 0;
+             CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+               installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL,
+               checksum BLOB NOT NULL, execution_time BIGINT NOT NULL);
+             INSERT INTO _sqlx_migrations VALUES (1, 'identity', CURRENT_TIMESTAMP, 1, x'00', 1),
+               (2, 'wallets', CURRENT_TIMESTAMP, 1, x'00', 1),
+               (3, 'recovery', CURRENT_TIMESTAMP, 1, x'00', 1);",
+        )
+        .expect("an earlier version's bookkeeping");
+    }
+    let (_running, second) = start(dir.path()).await;
+    assert_eq!(second.service_account, first.service_account, "the same org, not a new one");
+    service_account(&second)
+        .create_wallet(&CreateWalletRequest {
+            network: "EthereumSepolia".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("it serves");
 }
 
 #[tokio::test]
