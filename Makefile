@@ -80,7 +80,8 @@ test-sdk: ui
 	cargo nextest run --workspace --no-run
 	tests/sdk/run.sh
 
-## The time of each step of the end-to-end journey, median of three runs of test-e2e.
+## The time of each step of the end-to-end journey, median of three runs of test-e2e, and the
+## requests the app makes to Dfns and to the companion for one send and for a warm start.
 measure-e2e: deps-test ui
 	scripts/measure-e2e.sh
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The time of each step of the end-to-end journey (the real debug app under Xvfb over WebDriver,
 # against a real companion and emulator): runs `make test-e2e` $RUNS times (default 3) and prints
-# the median of each step from the test's steps.txt.
+# the median of each step from the test's steps.txt, then the requests the app made to Dfns and to
+# the companion for one send and for a start with a warm cache (the last run's round-trips.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
 steps=${CARGO_TARGET_DIR:-target}/tmp/app-e2e/steps.txt
+round_trips=${CARGO_TARGET_DIR:-target}/tmp/app-e2e/round-trips.txt
 collected=$(mktemp)
 trap 'rm -f "$collected"' EXIT
 for _ in $(seq "$runs"); do
@@ -22,3 +24,5 @@ awk -F': ' '{ split($2, v, " "); t[$1] = t[$1] " " v[1]; if (!($1 in seen)) { se
       printf "  %s: %s ms\n", order[i], m
     }
   }' "$collected"
+echo "round trips (the last run):"
+sed 's/^/  /' "$round_trips"

@@ -182,6 +182,31 @@ pub struct Registered {
     pub wallets: Vec<Wallet>,
 }
 
+/// `POST /api/v1/dfns-token` body (optional: no body, or `{}`, asks for the token the session
+/// has). The companion keeps each session's token until shortly before it expires; an app whose
+/// token Dfns refused anyway (the user logged out of Dfns elsewhere) names it here, by its
+/// SHA-256 in hex, so the companion drops it and logs in again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DfnsTokenRequest {
+    /// Hex SHA-256 of the token Dfns refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+impl DfnsTokenRequest {
+    /// The request that names `token` as refused.
+    pub fn refusing(token: &str) -> Self {
+        Self { refused: Some(token_digest(token)) }
+    }
+}
+
+/// Hex SHA-256 of a Dfns token, as [`DfnsTokenRequest::refused`] names it.
+pub fn token_digest(token: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
 /// `POST /api/v1/dfns-token` answer: an end-user token for the app's direct Dfns calls (reads;
 /// every write still needs the user's passkey).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -237,9 +237,15 @@ impl Onboarding {
         self.provision(&mapping, network, name, &external_id, now_ms).await
     }
 
-    /// The end-user token this app session already has, while it stays good for a while.
-    pub fn kept_dfns_token(&self, session: &Session, now_ms: i64) -> Option<DfnsToken> {
-        self.tokens.get(&session.id, &session.user_id, now_ms)
+    /// The end-user token this app session already has, while it stays good for a while and
+    /// unless it is the one the app says Dfns refused (`refused`: its digest).
+    pub fn kept_dfns_token(
+        &self,
+        session: &Session,
+        refused: Option<&str>,
+        now_ms: i64,
+    ) -> Option<DfnsToken> {
+        self.tokens.get(&session.id, &session.user_id, refused, now_ms)
     }
 
     /// A new end-user token through delegated login, kept for this app session.

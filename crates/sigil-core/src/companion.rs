@@ -213,6 +213,17 @@ impl CompanionClient {
         self.call(Method::POST, "dfns-token", Some(session), None::<&()>).await
     }
 
+    /// A Dfns token other than `refused`, which Dfns turned away (the companion keeps tokens
+    /// and would otherwise hand the same one back).
+    pub async fn dfns_token_instead_of(
+        &self,
+        session: &Secret,
+        refused: &Secret,
+    ) -> Result<DfnsToken, CompanionError> {
+        let request = sigil_api::DfnsTokenRequest::refusing(refused.expose());
+        self.call(Method::POST, "dfns-token", Some(session), Some(&request)).await
+    }
+
     async fn call<B: Serialize + ?Sized, R: DeserializeOwned>(
         &self,
         method: Method,
@@ -251,6 +262,7 @@ impl CompanionClient {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
+            tracing::debug!(%method, path, retries, "companion request");
             let response = request.send().await.map_err(unreachable)?;
             let status = response.status();
             let asked = RetryAfter::of(status, response.headers(), SystemTime::now());

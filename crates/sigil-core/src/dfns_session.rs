@@ -57,11 +57,16 @@ impl DfnsSession {
         F: Fn(DelegatedClient) -> Fut,
         Fut: Future<Output = Result<T, dfns_client::Error>>,
     {
-        match call(self.client().await?).await {
+        let token = self.token().await?;
+        let client =
+            DelegatedClient::new(self.config.clone(), token.clone()).map_err(Error::from)?;
+        match call(client).await {
             Err(error) if error.status() == Some(401) => {
                 tracing::info!("Dfns refused the token; refreshing it once");
-                self.forget().await;
-                match call(self.client().await?).await {
+                let token = self.replace_refused(&token).await?;
+                let client =
+                    DelegatedClient::new(self.config.clone(), token).map_err(Error::from)?;
+                match call(client).await {
                     Err(error) if error.status() == Some(401) => {
                         self.forget().await;
                         Err(Error::SignedOut)
@@ -86,8 +91,34 @@ impl DfnsSession {
         {
             return Ok(token.token.clone());
         }
+        self.fresh_token_locked(&mut cached, None).await
+    }
+
+    /// A token in place of `refused`, which Dfns turned away: the one another call already got
+    /// in its place, or a new one from the companion (told which one Dfns refused).
+    async fn replace_refused(&self, refused: &Secret) -> Result<Secret> {
+        let mut cached = self.cached.lock().await;
+        if let Some(kept) = cached.as_ref()
+            && kept.token.expose() != refused.expose()
+        {
+            return Ok(kept.token.clone());
+        }
+        self.fresh_token_locked(&mut cached, Some(refused)).await
+    }
+
+    async fn fresh_token_locked(
+        &self,
+        cached: &mut Option<Cached>,
+        refused: Option<&Secret>,
+    ) -> Result<Secret> {
+        let now = self.clock.now_ms();
         let session = self.auth.token().await?;
-        let fresh = match self.auth.companion().dfns_token(&session).await {
+        let companion = self.auth.companion();
+        let answer = match refused {
+            Some(refused) => companion.dfns_token_instead_of(&session, refused).await,
+            None => companion.dfns_token(&session).await,
+        };
+        let fresh = match answer {
             Ok(fresh) => fresh,
             Err(error) => return Err(self.auth.check_signed_out(error).await),
         };

@@ -87,25 +87,33 @@ impl Reads {
         self.cache.replace_wallets(&wallets).await?;
         let mut report = SyncReport { wallets: wallets.len(), ..SyncReport::default() };
         for wallet in &wallets {
-            let id = wallet.id.clone();
-            let assets = self.dfns.call(|dfns| {
-                let id = id.clone();
-                async move { dfns.get_wallet_assets(&id).await }
-            });
-            self.cache.put_assets(&assets.await?).await?;
-            report.new_history += self.sync_history(&wallet.id).await?;
-            let transfers = self
-                .dfns
-                .call(|dfns| {
-                    let id = id.clone();
-                    async move { dfns.list_transfers(&id, None).await }
-                })
-                .await?;
-            report.transfers += transfers.items.len();
-            self.cache.put_transfers(&wallet.id, &transfers.items).await?;
+            let (new_history, transfers) = self.sync_wallet(&wallet.id).await?;
+            report.new_history += new_history;
+            report.transfers += transfers;
         }
         tracing::debug!(?report, "synced");
         Ok(report)
+    }
+
+    /// Brings one wallet of the cache up to date (what an action on it changed): its assets,
+    /// the history items not seen before and the latest transfers. Returns the new history
+    /// items and the transfers read.
+    pub async fn sync_wallet(&self, wallet_id: &str) -> Result<(usize, usize)> {
+        let assets = self.dfns.call(|dfns| {
+            let id = wallet_id.to_owned();
+            async move { dfns.get_wallet_assets(&id).await }
+        });
+        self.cache.put_assets(&assets.await?).await?;
+        let new_history = self.sync_history(wallet_id).await?;
+        let transfers = self
+            .dfns
+            .call(|dfns| {
+                let id = wallet_id.to_owned();
+                async move { dfns.list_transfers(&id, None).await }
+            })
+            .await?;
+        self.cache.put_transfers(wallet_id, &transfers.items).await?;
+        Ok((new_history, transfers.items.len()))
     }
 
     async fn all_wallets(&self) -> Result<Vec<Wallet>> {

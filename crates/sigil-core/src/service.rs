@@ -765,12 +765,46 @@ impl AppService {
         {
             self.record_recovery_kit(&credential.credential_id).await?;
         }
-        // What the action changed (balances, history, the transfer itself) reaches the cache and
-        // the screen at once; the action succeeded whatever this refresh does.
-        if let Err(error) = self.sync().await {
+        // What the action changed reaches the cache and the screen at once, and only that (a
+        // send changes its wallet, and the recipient's when it is one of ours; a new wallet
+        // changes the list; a signature or a passkey changes no wallet). The action succeeded
+        // whatever this refresh does.
+        if let Err(error) = self.refresh_after(&connected, &outcome).await {
             tracing::warn!(code = %error.code(), "could not refresh after the action");
         }
         Ok(outcome.into())
+    }
+
+    /// Refreshes what `outcome` changed in the cache and tells the UI.
+    async fn refresh_after(
+        &self,
+        connected: &Connected,
+        outcome: &crate::actions::Outcome,
+    ) -> Result<()> {
+        use crate::actions::Outcome;
+        let mut touched = match outcome {
+            Outcome::Transfer(transfer) => vec![transfer.wallet_id.clone()],
+            Outcome::Wallet(_) => return self.sync().await.map(drop),
+            Outcome::Signature(_)
+            | Outcome::PasskeyAdded(_)
+            | Outcome::PasskeyDeactivated { .. } => {
+                return Ok(());
+            }
+        };
+        if let Outcome::Transfer(transfer) = outcome
+            && let Some(to) = transfer.request_body.get("to").and_then(|to| to.as_str())
+        {
+            for wallet in connected.reads.cache().wallets().await? {
+                if wallet.address.as_deref() == Some(to) && !touched.contains(&wallet.id) {
+                    touched.push(wallet.id);
+                }
+            }
+        }
+        for wallet_id in &touched {
+            self.observe(connected.reads.sync_wallet(wallet_id).await)?;
+        }
+        self.emit(Event::WalletsChanged(self.wallets().await?));
+        Ok(())
     }
 
     /// Tells the company which kit recovers this account (it checks the kit at Dfns).

@@ -68,11 +68,62 @@ impl Driver {
     }
 }
 
-/// The app's own log (through tauri-driver), kept with the screenshots.
+/// The app's own log (through tauri-driver), kept with the screenshots; started afresh with each
+/// driver.
 fn driver_log() -> Stdio {
     let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e");
     std::fs::create_dir_all(&folder).expect("folder");
-    std::fs::File::create(folder.join("app.log")).map_or_else(|_| Stdio::null(), Stdio::from)
+    std::fs::File::create(app_log()).map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
+fn app_log() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e/app.log")
+}
+
+/// The app's log level: its requests to Dfns and to the companion, one line each.
+const LOG_REQUESTS: (&str, &str) =
+    ("RUST_LOG", "info,dfns_client::transport=debug,sigil_core::companion=debug");
+
+/// `text` without the terminal's colour sequences (`ESC [ … m`) the log is written with.
+fn without_colours(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+/// The requests the app made since its log was `from` bytes long: a line such as `Dfns 6
+/// (POST /auth/action/init, …), companion 1 (POST dfns-token)`, and the log's length now.
+fn requests_since(from: usize) -> (String, usize) {
+    let log = std::fs::read(app_log()).unwrap_or_default();
+    let new = without_colours(&String::from_utf8_lossy(log.get(from..).unwrap_or_default()));
+    let field = |line: &str, name: &str| {
+        let start = line.find(&format!("{name}="))? + name.len() + 1;
+        let value = &line[start..];
+        let end = value.find(' ').unwrap_or(value.len());
+        Some(value[..end].trim_matches('"').to_owned())
+    };
+    let of = |message: &str| -> Vec<String> {
+        new.lines()
+            .filter(|line| line.contains(message))
+            .filter_map(|line| Some(format!("{} {}", field(line, "method")?, field(line, "path")?)))
+            .collect()
+    };
+    let (dfns, companion) = (of("dfns request"), of("companion request"));
+    let line = format!(
+        "Dfns {} ({}), companion {} ({})",
+        dfns.len(),
+        dfns.join(", "),
+        companion.len(),
+        companion.join(", ")
+    );
+    (line, log.len())
 }
 
 async fn screenshot(app: &Client, name: &str) {
@@ -192,7 +243,9 @@ async fn e2e_the_user_journey_in_the_real_app() {
         ("SIGIL_DEV_SECURITY_KEY", security_key.display().to_string()),
         ("XDG_DATA_HOME", data_home.display().to_string()),
         ("XDG_CONFIG_HOME", config_home.display().to_string()),
+        (LOG_REQUESTS.0, LOG_REQUESTS.1.to_owned()),
     ];
+    let mut round_trips: Vec<String> = Vec::new();
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_sigil"));
     let driver = Driver::start(&env).await;
     let app = driver.app(&binary).await;
@@ -243,6 +296,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     assert_eq!(wallets.len(), 2, "the default wallets");
 
     // Send 0.1 ETH: form, confirmation from the exact body, passkey, confirmed.
+    let (_, before_send) = requests_since(0);
     wait_for(&app, "#send-open").await.click().await.expect("open send");
     let wallet = wait_for(&app, "#send-wallet").await;
     let sepolia = app
@@ -266,6 +320,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     approve_in_window(&app, "5b-approve-send", &["0.1 ETH", RECIPIENT]).await;
     wait_for(&app, "#transfer-status[data-status='Confirmed']").await;
     step("send to confirmed");
+    round_trips.push(format!("send, Send screen to Confirmed: {}", requests_since(before_send).0));
     screenshot(&app, "6-sent").await;
     wait_for(&app, "#done").await.click().await.expect("done");
 
@@ -307,6 +362,19 @@ async fn e2e_the_user_journey_in_the_real_app() {
     step("add a security key as a backup passkey");
     screenshot(&app, "8-passkeys").await;
 
+    // Quit and start again: the home screen from the cache, then what the app asks to refresh it.
+    app.close().await.expect("close");
+    drop(driver);
+    let driver = Driver::start(&env).await;
+    let app = driver.app(&binary).await;
+    wait_for(&app, "#wallets [data-wallet-id]").await;
+    step("start again, signed in, to the wallets");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    round_trips.push(format!(
+        "start with a warm cache, first 3 s after the wallets show: {}",
+        requests_since(0).0
+    ));
+
     // Sign out.
     wait_for(&app, "#nav-settings").await.click().await.expect("settings");
     wait_for(&app, "#sign-out").await.click().await.expect("sign out");
@@ -331,6 +399,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
         ("SIGIL_DEV_KEYRING_SERVICE", "io.sigil.wallet.e2e-new-computer".to_owned()),
         ("XDG_DATA_HOME", new_data.display().to_string()),
         ("XDG_CONFIG_HOME", config_home.display().to_string()),
+        (LOG_REQUESTS.0, LOG_REQUESTS.1.to_owned()),
     ];
     let driver = Driver::start(&new_env).await;
     let app = driver.app(&binary).await;
@@ -399,4 +468,6 @@ async fn e2e_the_user_journey_in_the_real_app() {
     let total = format!("total: {} ms", started.elapsed().as_millis());
     std::fs::write(folder.join("steps.txt"), format!("{}\n{total}\n", report.join("\n")))
         .expect("steps");
+    std::fs::write(folder.join("round-trips.txt"), format!("{}\n", round_trips.join("\n")))
+        .expect("round trips");
 }

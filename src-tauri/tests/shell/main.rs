@@ -509,3 +509,50 @@ async fn the_approval_window_shows_the_send_decoded_in_rust_and_its_yes_sends_it
     let transfers = call(&h, "transfers", json!({"walletId": wallet_id})).await.expect("transfers");
     assert_eq!(transfers.as_array().map(Vec::len), Some(1), "{transfers}");
 }
+
+/// The native balance of the wallet named `name`, as the app shows it (from its cache).
+async fn native_balance(h: &Harness, name: &str) -> String {
+    let wallets = call(h, "wallets", json!({})).await.expect("wallets");
+    let wallet = wallets
+        .as_array()
+        .and_then(|all| all.iter().find(|w| w["name"] == name || w["id"] == name))
+        .cloned()
+        .unwrap_or_else(|| panic!("no wallet {name}: {wallets}"));
+    let native = wallet["assets"].as_array().and_then(|assets| {
+        assets.iter().find(|asset| asset["kind"] == "Native").map(|asset| asset["balance"].clone())
+    });
+    native.and_then(|balance| balance.as_str().map(str::to_owned)).unwrap_or_else(|| "0".into())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_to_another_wallet_of_ours_shows_on_both_at_once() {
+    let h = harness().await;
+    let mut form = funded_send_form(&h, "ada-saves@example.org").await;
+    let _person = Approver::start(&h);
+    let created =
+        call(&h, "prepare_create_wallet", json!({"network": "EthereumSepolia", "name": "Savings"}))
+            .await
+            .expect("prepared");
+    call(&h, "confirm_action", json!({"operationId": created["operationId"]}))
+        .await
+        .expect("the wallet is made");
+    let wallets = call(&h, "wallets", json!({})).await.expect("wallets");
+    let savings = wallets
+        .as_array()
+        .and_then(|all| all.iter().find(|w| w["name"] == "Savings"))
+        .and_then(|w| w["address"].as_str())
+        .expect("the new wallet, listed after its action")
+        .to_owned();
+    let from = form["form"]["walletId"].as_str().expect("wallet").to_owned();
+    let saved: u128 = native_balance(&h, "Savings").await.parse().expect("a number");
+    form["form"]["to"] = json!(savings);
+    let prepared = call(&h, "prepare_send", form).await.expect("prepared");
+    call(&h, "confirm_action", json!({"operationId": prepared["operationId"]}))
+        .await
+        .expect("sent");
+    // Without a sync: the action's own refresh brought both wallets up to date.
+    let savings_now: u128 = native_balance(&h, "Savings").await.parse().expect("a number");
+    assert_eq!(savings_now, saved + 250_000_000_000_000_000);
+    let left: u128 = native_balance(&h, &from).await.parse().expect("a number");
+    assert!(left < 750_000_000_000_000_000, "the sender paid 0.25 and the fee: {left}");
+}

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use sigil_api::DfnsToken;
+use sigil_api::{DfnsToken, token_digest};
 
 use crate::store::{SessionId, UserId};
 
@@ -32,12 +32,23 @@ impl DfnsTokens {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The token kept for `session` of `user`, if it stays good for [`REUSE_MARGIN_MS`].
-    pub fn get(&self, session: &SessionId, user: &UserId, now_ms: i64) -> Option<DfnsToken> {
-        let kept = self.lock();
-        let kept = kept.get(session)?;
-        let fresh = kept.user_id == *user && kept.expires_at_ms - now_ms >= REUSE_MARGIN_MS;
-        fresh.then(|| kept.token.clone())
+    /// The token kept for `session` of `user`, if it stays good for [`REUSE_MARGIN_MS`] and is
+    /// not the one whose digest is `refused` (Dfns refused it: it is dropped).
+    pub fn get(
+        &self,
+        session: &SessionId,
+        user: &UserId,
+        refused: Option<&str>,
+        now_ms: i64,
+    ) -> Option<DfnsToken> {
+        let mut kept = self.lock();
+        let token = kept.get(session)?;
+        if refused.is_some_and(|digest| token_digest(token.token.token.expose()) == digest) {
+            kept.remove(session);
+            return None;
+        }
+        let fresh = token.user_id == *user && token.expires_at_ms - now_ms >= REUSE_MARGIN_MS;
+        fresh.then(|| token.token.clone())
     }
 
     /// Keeps `token` for `session`, unless it would not be handed out again anyway.

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use sigil_api::{
-    Config, CreateWalletRequest, DfnsToken, ErrorCode, Me, Recovered, RecoveryChallenge,
-    RecoveryCompleteRequest, RecoveryCredentialRequest, Registered, RegistrationChallenge,
-    RegistrationCompleteRequest, SessionRequest, SessionResponse,
+    Config, CreateWalletRequest, DfnsToken, DfnsTokenRequest, ErrorCode, Me, Recovered,
+    RecoveryChallenge, RecoveryCompleteRequest, RecoveryCredentialRequest, Registered,
+    RegistrationChallenge, RegistrationCompleteRequest, SessionRequest, SessionResponse,
 };
 
 use super::error::ApiError;
@@ -248,10 +248,23 @@ pub async fn dfns_token(
     State(state): State<AppState>,
     client: ClientAddress,
     session: AppSession,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<DfnsToken>> {
+    // No body (or `{}`) asks for the session's token; see `DfnsTokenRequest`.
+    let request: DfnsTokenRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        DfnsTokenRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|error| {
+            ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("the JSON body is not what this endpoint takes: {error}"),
+            )
+        })?
+    };
     let now = state.now_ms();
+    let refused = request.refused.as_deref();
     // The limits guard Dfns from an app's logins: a kept token costs Dfns nothing.
-    if let Some(token) = state.onboarding().kept_dfns_token(&session.session, now) {
+    if let Some(token) = state.onboarding().kept_dfns_token(&session.session, refused, now) {
         return Ok(Json(token));
     }
     limit_step(&state, &client, &session, Step::DfnsToken).await?;

@@ -353,6 +353,20 @@ async fn an_app_asking_again_gets_the_token_it_has_until_it_nears_its_end() {
         let again: DfnsToken = app.post("/dfns-token", &json!({})).await.json();
         assert_eq!(again.token.expose(), first.token.expose());
     }
+    // A digest that is not the kept token's changes nothing; the kept one's, from an app whose
+    // token Dfns refused (a logout elsewhere), gets it a new one.
+    let other = json!({"refused": sigil_api::token_digest("another token")});
+    let again: DfnsToken = app.post("/dfns-token", &other).await.json();
+    assert_eq!(again.token.expose(), first.token.expose());
+    let refused = json!({"refused": sigil_api::token_digest(first.token.expose())});
+    let replaced: DfnsToken = app.post("/dfns-token", &refused).await.json();
+    assert_ne!(replaced.token.expose(), first.token.expose());
+    let unknown = app.post("/dfns-token", &json!({"refused": 7})).await;
+    assert_eq!(
+        (unknown.status, unknown.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "INVALID_REQUEST")
+    );
+    let first = replaced;
     // Once fewer than five minutes of it are left, the app gets a new one.
     let left = first.expires_at - time::OffsetDateTime::now_utc();
     let near_end = left.whole_milliseconds() - i128::from(REUSE_MARGIN_MS) + 1_000;
