@@ -68,6 +68,24 @@ impl Driver {
     }
 }
 
+/// Waits until no process runs `binary` any more: a closed app may still hold its single-instance
+/// name on the session bus for a moment, and the next app started then would hand its
+/// arguments to the dying one instead of starting.
+async fn wait_until_gone(binary: &Path) {
+    let running = || {
+        std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|entry| {
+            std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary)
+        })
+    };
+    for _ in 0..300 {
+        if !running() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{} still runs 30 s after it was closed", binary.display());
+}
+
 /// The app's own log (through tauri-driver), kept with the screenshots; started afresh with each
 /// driver.
 fn driver_log() -> Stdio {
@@ -365,6 +383,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     // Quit and start again: the home screen from the cache, then what the app asks to refresh it.
     app.close().await.expect("close");
     drop(driver);
+    wait_until_gone(&binary).await;
     let driver = Driver::start(&env).await;
     let app = driver.app(&binary).await;
     wait_for(&app, "#wallets [data-wallet-id]").await;
@@ -383,6 +402,7 @@ async fn e2e_the_user_journey_in_the_real_app() {
     screenshot(&app, "9-signed-out").await;
     app.close().await.expect("close");
     drop(driver);
+    wait_until_gone(&binary).await;
 
     // The computer is lost. Another one (a keyring that never saw the passkey, empty app data)
     // recovers access with the kit, after the website checked the person again.
