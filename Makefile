@@ -6,7 +6,7 @@ EMULATOR_PORT ?= 8787
 COMPANION_PORT ?= 8788
 FUZZ_SECONDS ?= 600
 
-.PHONY: run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-companion bench-authn measure-app measure-e2e bundle
+.PHONY: run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -107,6 +107,11 @@ bench: bench-emulator bench-companion
 ## Service-account user actions against a fresh release emulator (p50/p99, throughput).
 bench-emulator: deps
 	scripts/bench.sh $(BENCH_ARGS)
+
+## dfns-client against the official TypeScript SDK on the same sequential signed transfer, against
+## one fresh release emulator, in turns: both medians (and p99) and the ratio of the medians.
+bench-client: deps
+	scripts/bench-client.sh $(BENCH_ARGS)
 
 ## Passkeys on this machine: the median time of a TPM signature (swtpm) and of a PIN unseal of the
 ## device passkey (argon2id), 50 runs each. Same build as test-rust: our code unoptimised, its

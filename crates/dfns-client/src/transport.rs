@@ -2,6 +2,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -9,7 +11,7 @@ use url::Url;
 
 use crate::Secret;
 use crate::error::{Error, decode_error};
-use crate::models::{SignedChallenge, UserActionChallenge, UserActionInitRequest, UserActionToken};
+use crate::models::{SignedChallenge, UserActionChallenge, UserActionToken};
 use crate::retry::{RetryAfter, Sleep, Wait};
 
 /// Where and how to reach Dfns.
@@ -100,7 +102,13 @@ pub(crate) struct Transport {
     config: ClientConfig,
     /// None for the calls Dfns takes without a token (codes, recovery init).
     token: Option<Secret>,
+    /// `Bearer <token>`, made once for every request (`Sensitive` in `Debug`); None without a
+    /// token, or when the token cannot be a header value, which each request then reports.
+    authorization: Option<HeaderValue>,
 }
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const USER_ACTION: HeaderName = HeaderName::from_static("x-dfns-useraction");
 
 /// Whether a request may be sent again after a failure that left its outcome unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,11 +123,17 @@ impl Transport {
             .timeout(config.timeout)
             .build()
             .map_err(|source| Error::Transport { url: config.base_url.to_string(), source })?;
-        Ok(Self { http, config, token })
+        let authorization = token.as_ref().and_then(authorization);
+        Ok(Self { http, config, token, authorization })
     }
 
     pub(crate) fn with_token(&self, token: Secret) -> Self {
-        Self { http: self.http.clone(), config: self.config.clone(), token: Some(token) }
+        Self {
+            http: self.http.clone(),
+            config: self.config.clone(),
+            authorization: authorization(&token),
+            token: Some(token),
+        }
     }
 
     pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
@@ -134,7 +148,7 @@ impl Transport {
         body: &B,
         repeat: Repeat,
     ) -> Result<R, Error> {
-        let body = to_body(body);
+        let body = Bytes::from(to_body(body));
         self.send(method, path, Some(body), None, repeat).await
     }
 
@@ -155,11 +169,11 @@ impl Transport {
         path: &str,
         body: String,
     ) -> Result<PendingAction<R>, Error> {
-        let init = UserActionInitRequest {
-            user_action_payload: body.clone(),
-            user_action_http_method: method.to_string(),
-            user_action_http_path: path_without_query(path).to_owned(),
-            user_action_server_kind: Some("Api".to_owned()),
+        let init = InitBody {
+            user_action_payload: &body,
+            user_action_http_method: method.as_str(),
+            user_action_http_path: path_without_query(path),
+            user_action_server_kind: "Api",
         };
         // A challenge request changes nothing, so it may be repeated.
         let challenge = self.call(Method::POST, "/auth/action/init", &init, Repeat::Safe).await?;
@@ -191,7 +205,8 @@ impl Transport {
         self.send(
             pending.method,
             &pending.path,
-            Some(pending.body),
+            // The signed text itself, handed over without a copy.
+            Some(Bytes::from(pending.body)),
             Some(&token.user_action),
             Repeat::Never,
         )
@@ -202,7 +217,7 @@ impl Transport {
         &self,
         method: Method,
         path: &str,
-        body: Option<String>,
+        body: Option<Bytes>,
         user_action: Option<&Secret>,
         repeat: Repeat,
     ) -> Result<R, Error> {
@@ -212,16 +227,20 @@ impl Transport {
         loop {
             attempt += 1;
             let mut request = self.http.request(method.clone(), url.clone());
-            if let Some(token) = &self.token {
-                request = request.bearer_auth(token.expose());
+            match (&self.authorization, &self.token) {
+                (Some(authorization), _) => {
+                    request = request.header(AUTHORIZATION, authorization.clone());
+                }
+                // Not a valid header value: reqwest reports it, as it always has.
+                (None, Some(token)) => request = request.bearer_auth(token.expose()),
+                (None, None) => {}
             }
             if let Some(body) = &body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
+                // A shared reference to the same bytes, not a copy, on every attempt.
+                request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
             if let Some(user_action) = user_action {
-                request = request.header("x-dfns-useraction", user_action.expose());
+                request = request.header(USER_ACTION, user_action.expose());
             }
             tracing::debug!(%method, path, attempt, "dfns request");
             let backoff = Duration::from_millis(100 << attempt.min(6));
@@ -286,7 +305,28 @@ pub(crate) fn path_without_query(path: &str) -> &str {
     path.split_once('?').map_or(path, |(path, _)| path)
 }
 
+/// `Bearer <token>` as a sensitive header value, as `bearer_auth` makes it on each request.
+fn authorization(token: &Secret) -> Option<HeaderValue> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+/// The `POST /auth/action/init` body ([`crate::models::UserActionInitRequest`] on the wire),
+/// borrowing the payload and the request line instead of copying them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InitBody<'a> {
+    user_action_payload: &'a str,
+    user_action_http_method: &'a str,
+    user_action_http_path: &'a str,
+    user_action_server_kind: &'a str,
+}
+
 fn to_body<B: Serialize + ?Sized>(body: &B) -> String {
     // Our request models always serialise.
     serde_json::to_string(body).expect("request bodies serialise to JSON")
 }
+
+#[cfg(test)]
+mod tests;

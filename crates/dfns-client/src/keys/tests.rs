@@ -39,6 +39,38 @@ fn ecdsa_signatures_are_der_and_ed25519_signatures_are_raw() {
 }
 
 #[test]
+fn a_p256_signature_is_der_ecdsa_with_sha256_that_the_portable_verifier_accepts() {
+    // AWS-LC signs; the p256 crate, which shares no code with it, checks the signature.
+    let key = PrivateKey::generate(KeyAlgorithm::P256);
+    let PrivateInner::P256(inner) = &key.0 else { unreachable!("a P-256 key") };
+    let der = key.sign(b"clientData bytes");
+    let signature = p256::ecdsa::Signature::from_der(&der).expect("DER");
+    assert!(inner.key.verifying_key().verify(b"clientData bytes", &signature).is_ok());
+    assert!(inner.key.verifying_key().verify(b"other bytes", &signature).is_err());
+}
+
+#[test]
+fn p256_signatures_draw_a_fresh_nonce_each_time() {
+    let key = PrivateKey::generate(KeyAlgorithm::P256);
+    let (first, second) = (key.sign(b"m"), key.sign(b"m"));
+    assert_ne!(first, second, "not RFC 6979: the same message signs differently");
+    assert_eq!(key.public_key().verify(b"m", &first), Ok(()));
+    assert_eq!(key.public_key().verify(b"m", &second), Ok(()));
+}
+
+#[test]
+fn a_p256_key_signs_for_its_public_key_whichever_form_it_was_loaded_from() {
+    let key = PrivateKey::generate(KeyAlgorithm::P256);
+    let public = key.public_key();
+    let from_pem = PrivateKey::from_pem(key.to_pkcs8_pem().expect("pem").expose()).expect("pem");
+    let from_der =
+        PrivateKey::from_pkcs8_der(key.to_pkcs8_der().expect("der").as_bytes()).expect("der");
+    for loaded in [from_pem, from_der] {
+        assert_eq!(public.verify(b"m", &loaded.sign(b"m")), Ok(()));
+    }
+}
+
+#[test]
 fn a_raw_p256_signature_is_accepted_as_webcrypto_produces_it() {
     let key = PrivateKey::generate(KeyAlgorithm::P256);
     let der = key.sign(b"m");
@@ -60,6 +92,8 @@ oUQDQgAETs5sE5jpCXvgFfktSW+wv56mzUCcDdPhlgDOnDLKhGE7Ji55Sh6QFLPB
 8jwxUVhLQ9ZNamOSpiO5q9HhT8NXaQ==
 -----END EC PRIVATE KEY-----";
     assert_eq!(PrivateKey::from_pem(p256).map(|k| k.algorithm()), Ok(KeyAlgorithm::P256));
+    let sec1 = PrivateKey::from_pem(p256).expect("SEC1");
+    assert_eq!(sec1.public_key().verify(b"m", &sec1.sign(b"m")), Ok(()), "and signs");
     assert_eq!(PrivateKey::from_pem(secp256k1).map(|k| k.algorithm()), Ok(KeyAlgorithm::Secp256k1));
 
     use rsa::pkcs1::{EncodeRsaPrivateKey as _, EncodeRsaPublicKey as _};
