@@ -26,8 +26,8 @@ while [ $# -gt 0 ]; do
 done
 [ "$count" -ge "$rounds" ] && [ "$rounds" -ge 1 ] || { echo "need --count >= --rounds >= 1" >&2; exit 2; }
 
-nice -n 5 cargo build --release -p dfns-emulator --bin dfns-emulator
-nice -n 5 cargo build --release -p dfns-client --example transfer_bench
+cargo build --release -p dfns-emulator --bin dfns-emulator
+cargo build --release -p dfns-client --example transfer_bench
 # Wherever cargo put them (CARGO_TARGET_DIR, or a target-dir in .cargo/config.toml).
 target=$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release
