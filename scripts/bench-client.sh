@@ -6,8 +6,8 @@
 # first through the faucet; then, in --turns turns, it times its transfers and
 # tests/sdk/node/bench/transfer.mjs times the SDK's wallets.transferAsset between the same wallets
 # (each side warmed up in each turn). Many short turns, so that a machine busy with something else
-# for a while weighs on both sides alike: on a shared 2-core machine, three runs of 20 turns gave
-# ratios within 0.44-0.48 where four runs of 5 turns gave 0.40-0.52. Prints each turn's medians,
+# for a while weighs on both sides alike: on a shared 2-core machine, five runs of 20 turns gave
+# ratios within 0.42-0.48 where four runs of 5 turns gave 0.40-0.52. Prints each turn's medians,
 # then one line per side over all its transfers (N transfers, p50, p99) and the ratio of the two
 # medians.
 #
