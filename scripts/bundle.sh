@@ -1,18 +1,56 @@
 #!/usr/bin/env bash
-# The installers, from a release build, with the Tauri CLI of ui/'s lockfile. On Linux: the .deb
-# and the .rpm (the AppImage bundler downloads a runtime at build time, so it is left out).
+# The installers, from the workspace's installer profile (Cargo.toml: fat LTO, one codegen unit,
+# opt-level "s", no symbols), with the Tauri CLI of ui/'s lockfile. On Linux: the .deb and the
+# .rpm (the AppImage bundler downloads a runtime at build time, so it is left out); the .deb's
+# files are then recompressed with xz, as Debian's own packages are (Tauri's bundler uses gzip;
+# every dpkg reads both), and the .deb is checked as a desktop would use it (scripts/check-deb.sh).
 # Elsewhere: the targets of tauri.conf.json for that system (MSI and NSIS on Windows, .app and
-# .dmg on macOS); README.md says what signing them needs. On Linux the .deb is then checked as a
-# desktop would use it (scripts/check-deb.sh).
+# .dmg on macOS); README.md says what signing them needs. Prints the time the build took, then
+# each installer made and the app's binary with their sizes in MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+profile=installer
+target=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps \
+  | grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)}
+out=$target/$profile
 bundles=()
-if [ "$(uname -s)" = Linux ]; then bundles=(--bundles deb,rpm); fi
-ui/node_modules/.bin/tauri build --ci "${bundles[@]}"
-echo "installers:"
-find "${CARGO_TARGET_DIR:-target}/release/bundle" -maxdepth 2 -type f \
-  \( -name '*.deb' -o -name '*.rpm' -o -name '*.msi' -o -name '*.exe' -o -name '*.dmg' \) \
-  -exec ls -l {} +
+if [ "$(uname -s)" = Linux ]; then bundles=(--bundles "deb,rpm"); fi
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+touch "$scratch/stamp"
+began=$(date +%s)
+ui/node_modules/.bin/tauri build --ci "${bundles[@]}" -- --profile "$profile"
+echo "installer build: $(( $(date +%s) - began )) s"
+
+# Rewrites the .deb $1 with its files compressed by xz (control and files as they were).
+recompress_deb() {
+  rm -rf "$scratch/deb"
+  dpkg-deb --raw-extract "$1" "$scratch/deb"
+  dpkg-deb --root-owner-group -Zxz -z9 --build "$scratch/deb" "$scratch/repacked.deb" >/dev/null
+  mv "$scratch/repacked.deb" "$1"
+}
+
+# Each path with its size in MiB.
+sizes() {
+  local file
+  for file in "$@"; do
+    awk -v bytes="$(wc -c <"$file")" -v file="$file" 'BEGIN {printf "  %6.2f MiB  %s\n", bytes / 1048576, file}'
+  done
+}
+installers=()
+while IFS= read -r file; do installers+=("$file"); done < <(find "$out/bundle" \
+  -maxdepth 2 -type f -newer "$scratch/stamp" \
+  \( -name '*.deb' -o -name '*.rpm' -o -name '*.msi' -o -name '*.exe' -o -name '*.dmg' \) | sort)
+for file in "${installers[@]}"; do
+  case "$file" in *.deb) recompress_deb "$file" ;; esac
+done
+echo "installers, and the app's binary they carry:"
+sizes "${installers[@]}"
+for bin in "$out/sigil" "$out/sigil.exe"; do
+  if [ -f "$bin" ]; then sizes "$bin"; fi
+done
 if [ "$(uname -s)" = Linux ]; then
-  scripts/check-deb.sh "$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb | head -n1)"
+  for file in "${installers[@]}"; do
+    case "$file" in *.deb) scripts/check-deb.sh "$file" ;; esac
+  done
 fi
