@@ -8,9 +8,9 @@ use sigil_core::actions::{AssetRef, FeeTier, Guardrails};
 use sigil_core::reads::SyncReport;
 use sigil_core::service::AppService;
 use sigil_core::service::views::{
-    AccessView, AppState, ApprovalView, AuthenticatorChoice, ComputerCodeView, GuardrailsView,
-    HistoryView, OutcomeView, PasskeyView, PreparedView, SendForm, SignKind, TransferView,
-    WalletView,
+    AccessView, AppState, ApprovalView, AuthenticatorChoice, BrowserPage, ComputerCodeView,
+    ContactView, ExplorerTarget, GuardrailsView, HistoryView, OutcomeView, PasskeyView,
+    PreparedView, SendForm, SignKind, TransferView, WalletView,
 };
 use tauri::State;
 

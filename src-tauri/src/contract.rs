@@ -6,8 +6,22 @@ ipc_contract! {
 window main {
     /// Where the app stands.
     fn app_state(app) -> AppState { app.app_state().await }
-    /// Opens the company's sign-in in the system browser.
-    fn start_login(app) -> () { app.start_login().await }
+    /// The person's saved recipients, by name.
+    fn address_book(app) -> Vec<ContactView> { app.address_book().await }
+    /// Saves a recipient with a name (or renames a saved one); the whole address book after.
+    fn save_contact(app, network: String, address: String, name: String) -> Vec<ContactView> {
+        app.save_contact(&network, &address, &name).await
+    }
+    /// Forgets a saved recipient; the whole address book after.
+    fn delete_contact(app, network: String, address: String) -> Vec<ContactView> {
+        app.delete_contact(&network, &address).await
+    }
+    /// Opens a transaction or an address on the network's block explorer in the system browser.
+    fn open_explorer(app, network: String, target: ExplorerTarget) -> BrowserPage {
+        app.open_explorer(&network, target).await
+    }
+    /// Opens the company's sign-in in the system browser; its address, to show when none opened.
+    fn start_login(app) -> BrowserPage { app.start_login().await }
     /// Registers a passkey of `authenticator` and provisions the wallets.
     fn register(app, authenticator: AuthenticatorChoice) -> Vec<WalletView> {
         app.register(authenticator).await
@@ -42,7 +56,7 @@ window main {
     /// here, a recovery kit, a kit code to type back, a recovery under way).
     fn access(app) -> AccessView { app.access().await }
     /// Opens the company's recovery page (password and an emailed code) in the system browser.
-    fn start_recovery(app) -> () { app.start_recovery().await }
+    fn start_recovery(app) -> BrowserPage { app.start_recovery().await }
     /// Recovers access with the recovery code and a new passkey made with `authenticator`.
     fn recover(app, code: String, authenticator: AuthenticatorChoice) -> AccessView {
         app.recover(code, authenticator).await
@@ -87,8 +101,9 @@ window main {
         app,
         companion_url: Option<String>,
         authenticator: Option<AuthenticatorChoice>,
+        notifications: Option<bool>,
     ) -> AppState {
-        app.set_settings(companion_url, authenticator).await
+        app.set_settings(companion_url, authenticator, notifications).await
     }
     /// The guardrails in force (the person's, or the company's defaults).
     fn guardrails(app) -> GuardrailsView { app.guardrails().await }

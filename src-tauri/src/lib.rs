@@ -13,6 +13,7 @@ use serde_json::Value;
 use sigil_core::service::{AppService, DEV_SECURITY_KEY, Outside};
 use tauri::{Emitter as _, Manager as _, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_deep_link::DeepLinkExt as _;
+use tauri_plugin_notification::NotificationExt as _;
 use tauri_plugin_opener::OpenerExt as _;
 
 pub use commands::handler;
@@ -58,6 +59,12 @@ impl<R: Runtime> Outside for TauriOutside<R> {
         Ok(())
     }
 
+    fn notify(&self, title: &str, body: &str) {
+        if let Err(error) = self.0.notification().builder().title(title).body(body).show() {
+            tracing::warn!(%error, "could not show a desktop notification");
+        }
+    }
+
     fn close_approval(&self) {
         if let Some(window) = self.0.get_webview_window(APPROVAL)
             && let Err(error) = window.destroy()
@@ -91,6 +98,16 @@ fn keyring_service() -> String {
         .unwrap_or_else(|| SIGIL.to_owned())
 }
 
+/// How often the wallets are refreshed while the app runs: a minute, or `SIGIL_REFRESH_SECONDS`
+/// (at least 2; the end-to-end test makes it short).
+fn refresh_interval() -> std::time::Duration {
+    let seconds = std::env::var("SIGIL_REFRESH_SECONDS")
+        .ok()
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map_or(60, |seconds| seconds.max(2));
+    std::time::Duration::from_secs(seconds)
+}
+
 /// Hands a `sigil://` link to the app's use cases.
 fn accept_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: String) {
     let app = app.clone();
@@ -117,6 +134,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(handler())
         .setup(|app| {
             let handle = app.handle().clone();
@@ -130,6 +148,10 @@ pub fn run() {
                     .map_err(|error| format!("Sigil cannot start: {error}"))?
                     .with_dev_security_key(dev_security_key_from_env());
             app.manage(service);
+            let refresher = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                refresher.state::<AppService>().keep_fresh(refresh_interval()).await;
+            });
             // In development the scheme is registered at run time. An installed app has it from
             // its package (the .deb/.rpm desktop entry, the MSI/NSIS registry keys), which a
             // run-time registration would replace with one naming this very executable.

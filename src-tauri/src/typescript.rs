@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use sigil_core::service::Event;
-use sigil_core::service::views::ErrorView;
+use sigil_core::service::views::{ErrorView, NetworkView};
 use ts_rs::{Config, TS, TypeVisitor};
 
 /// Where the UI keeps the generated contract, from the top of the repository.
@@ -128,6 +128,7 @@ pub fn contract() -> String {
     let mut types = Declarations::new();
     let commands = crate::commands::specs(&cfg, &mut types);
     types.add::<ErrorView>();
+    types.add::<NetworkView>();
     let events = Event::contract(&cfg, &mut types);
 
     let mut out = String::from(
@@ -138,6 +139,16 @@ pub fn contract() -> String {
         out.push_str(decl);
         out.push_str("\n\n");
     }
+
+    out.push_str(
+        "/** Every network Sigil knows, by Dfns's id: the names and marks people read. */\n",
+    );
+    out.push_str("export const NETWORKS: Record<string, NetworkView> = {\n");
+    for network in NetworkView::all() {
+        let value = serde_json::to_string(&network).unwrap_or_default();
+        let _ = writeln!(out, "  {}: {value},", network.id);
+    }
+    out.push_str("};\n\n");
 
     out.push_str("/** Every command's name, with the window allowed to call it. */\n");
     out.push_str("export const COMMANDS = {\n");

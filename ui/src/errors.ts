@@ -70,6 +70,7 @@ export const HANDLED_CODES = [
   "FEE_UNAVAILABLE",
   "DAILY_LIMIT_EXCEEDED",
   "GUARDRAIL_INVALID",
+  "CONTACT_NAME_INVALID",
   "OPERATION_EXPIRED",
   "AUTHN_CANCELLED",
   "AUTHN_DECLINED",
@@ -129,6 +130,7 @@ export function errorMessage(error: IpcError, context: ErrorContext = {}): strin
     case "DAILY_LIMIT_EXCEEDED":
     case "FEE_UNAVAILABLE":
     case "GUARDRAIL_INVALID":
+    case "CONTACT_NAME_INVALID":
     case "OPERATION_EXPIRED":
     case "AUTHN_CANCELLED":
     case "AUTHN_DECLINED":

@@ -1,33 +1,34 @@
-// What the UI needs to know of a network to help the person type: its family (for the address
-// hint and whether EIP-712 applies). The authoritative checks are the core's (`validate_send`).
+// What the UI needs to know of a network: the name people read, whether it is a test network, and
+// its family (for the address hint and whether EIP-712 applies), from the table the contract
+// carries (crates/dfns-networks). The authoritative checks are the core's (`validate_send`).
+
+import { NETWORKS } from "./generated/contract";
+import { S } from "./strings";
 
 export type Family = "evm" | "bitcoin" | "solana" | "unknown";
 
-// The networks of crates/dfns-networks, by family. A network not listed falls back on its name.
-const KNOWN: Record<string, Family> = {
-  Ethereum: "evm",
-  EthereumSepolia: "evm",
-  Base: "evm",
-  BaseSepolia: "evm",
-  Polygon: "evm",
-  PolygonAmoy: "evm",
-  ArbitrumOne: "evm",
-  ArbitrumSepolia: "evm",
-  Bitcoin: "bitcoin",
-  BitcoinTestnet4: "bitcoin",
-  BitcoinSignet: "bitcoin",
-  BitcoinTestnet3: "bitcoin",
-  Solana: "solana",
-  SolanaDevnet: "solana",
-};
-
 export function family(network: string): Family {
-  const known = KNOWN[network];
-  if (known) return known;
+  const known = NETWORKS[network];
+  if (known) return known.family as Family;
   if (network.startsWith("Bitcoin")) return "bitcoin";
   if (network.startsWith("Solana")) return "solana";
   if (/^(Ethereum|Base|Polygon|Arbitrum|Optimism|Avalanche|Bsc)/.test(network)) return "evm";
   return "unknown";
+}
+
+/** The name people read ("Ethereum Sepolia"); a network Sigil does not know, by its id. */
+export function networkName(network: string): string {
+  return NETWORKS[network]?.name ?? network;
+}
+
+/** Whether the network is a test network (its coins have no value). */
+export function isTestnet(network: string): boolean {
+  return NETWORKS[network]?.testnet ?? false;
+}
+
+/** The name with the test-network mark, for plain text (options, rows). */
+export function networkLabel(network: string): string {
+  return S.network.label(networkName(network), isTestnet(network));
 }
 
 /** Whether a Bitcoin network is a test network (its addresses start with tb1). */

@@ -15,6 +15,7 @@
 
 import type { Asset, AssetRef, FeeTier, IpcError, SendForm, WalletView } from "./ipc";
 import { isOfflineError } from "./errors";
+import { S } from "./strings";
 
 export type SendFields = {
   walletId: string;
@@ -92,7 +93,7 @@ export function toSendForm(fields: SendFields): SendForm {
     walletId: fields.walletId,
     asset: assetRef(fields.assetKey),
     to: fields.to.trim(),
-    amount: fields.amount.trim(),
+    amount: normalizeAmount(fields.amount),
     feeTier: fields.feeTier,
   };
 }
@@ -113,9 +114,21 @@ export function fieldOf(code: string): SendField {
 
 const AMOUNT_SHAPE = /^\+?(\d+\.?\d*|\.\d+)$/;
 
+/**
+ * An amount as typed, with the locale's decimal separator read as the point the core expects
+ * ("0,5" in a German locale is 0.5). Group separators are never read: "1.000" stays 1 in
+ * German too, a smaller amount the confirmation shows, never a larger one.
+ */
+export function normalizeAmount(text: string): string {
+  const amount = text.trim();
+  const decimal = S.number.decimalSeparator;
+  if (decimal === "." || amount.includes(".") || amount.split(decimal).length !== 2) return amount;
+  return amount.replace(decimal, ".");
+}
+
 /** Whether `text` could be an amount in whole units (digits, at most one point). */
 export function looksLikeAmount(text: string): boolean {
-  return AMOUNT_SHAPE.test(text.trim());
+  return AMOUNT_SHAPE.test(normalizeAmount(text));
 }
 
 /** The light checks: what is obviously unfinished or not a number. */
@@ -123,7 +136,7 @@ export function localErrors(fields: SendFields): Partial<Record<SendField, IpcEr
   const errors: Partial<Record<SendField, IpcError>> = {};
   const local = (code: IpcError["code"]): IpcError => ({ code, message: "" });
   if (!fields.to.trim()) errors.to = local("ADDRESS_REQUIRED");
-  const amount = fields.amount.trim();
+  const amount = normalizeAmount(fields.amount);
   if (!amount) errors.amount = local("AMOUNT_REQUIRED");
   else if (amount.startsWith("-")) errors.amount = local("AMOUNT_NEGATIVE");
   else if (!AMOUNT_SHAPE.test(amount)) errors.amount = local("AMOUNT_INVALID");

@@ -9,6 +9,7 @@ import { S } from "./strings";
 import { Access } from "./store/access.svelte";
 import { Ceremony } from "./store/ceremony.svelte";
 import { Connection } from "./store/connection.svelte";
+import { Contacts } from "./store/contacts.svelte";
 import { Flow } from "./store/flow.svelte";
 import { Guardrails } from "./store/guardrails.svelte";
 import { Passkeys } from "./store/passkeys.svelte";
@@ -23,6 +24,7 @@ export type View =
   | { name: "send"; walletId?: string }
   | { name: "sign"; walletId?: string }
   | { name: "passkeys" }
+  | { name: "contacts" }
   | { name: "create-wallet" }
   | { name: "settings" };
 
@@ -46,6 +48,7 @@ export class Store {
   readonly send: SendScreen;
   readonly guardrails: Guardrails;
   readonly access: Access;
+  readonly contacts: Contacts;
 
   view = $state<View>({ name: "home" });
   /** The polite live message (#status). */
@@ -66,6 +69,7 @@ export class Store {
     this.send = new SendScreen(options.sendDebounceMs ?? 300);
     this.guardrails = new Guardrails(this);
     this.access = new Access(this);
+    this.contacts = new Contacts(this);
   }
 
   /** Subscribes to the shell's events, then reads the app state (and so the cached wallets). */
@@ -73,6 +77,7 @@ export class Store {
     this.unlisteners = await Promise.all([
       on("auth:changed", (state) => this.session.apply(state)),
       on("auth:error", (error) => this.session.loginRefused(error)),
+      on("auth:page", (page) => this.session.showPage(page)),
       on("authn:prompt", (prompt) => this.ceremony.showPrompt(prompt)),
       on("approval:changed", (approval) => this.ceremony.approvalChanged(approval)),
       on("wallets:changed", (wallets) => this.wallets.changed(wallets)),
@@ -134,6 +139,7 @@ export class Store {
     this.transfers.pending = {};
     this.passkeys.list = [];
     this.guardrails.view = null;
+    this.contacts.forget();
     this.flow.current = null;
     this.access.forget();
     this.transfers.stopPolling();

@@ -1,12 +1,17 @@
 // Every string a person sees or hears in Sigil's UI, in one place for translation. Components and
 // helpers import `S` and never write copy themselves. Functions build the strings that carry
-// values; numbers and amounts arrive already formatted.
+// values; numbers and amounts arrive already formatted. Dates, numbers and fiat values follow the
+// system's locale (locale.ts); `setLocale` changes it (tests).
+
+import { separators, systemLocale } from "./locale";
+
+const LOCALE = systemLocale();
 
 export const S = {
   lang: "en",
-  locale: "en-US",
+  locale: LOCALE,
   appName: "Sigil",
-  number: { groupSeparator: ",", decimalSeparator: "." },
+  number: separators(LOCALE),
 
   format: {
     amount: (value: string, symbol: string) => `${value} ${symbol}`,
@@ -15,6 +20,36 @@ export const S = {
     /** The most a network fee may be, with its fiat value when known. */
     feeUpTo: (amount: string, fiat: string | null) => (fiat ? `up to ${amount} (${fiat})` : `up to ${amount}`),
     unknownSymbol: "units",
+  },
+
+  contacts: {
+    title: "Address book",
+    lead: "Recipients you saved with a name. Sending to a saved address does not warn of a first send, and the confirmation shows its name.",
+    empty: "No saved recipients yet. Save one here, from the Send screen, or from a wallet's history.",
+    addTitle: "Save a recipient",
+    networkLabel: "Network",
+    addressLabel: "Address",
+    nameLabel: "Name",
+    add: "Save recipient",
+    save: "Save",
+    saveRecipient: "Save recipient",
+    savedAs: (name: string) => `Saved as ${name}`,
+    saved: (name: string) => `${name} saved in the address book.`,
+    deleted: (name: string) => `${name} removed from the address book.`,
+    rename: "Rename",
+    renameLabel: (name: string) => `Rename ${name}`,
+    delete: "Delete",
+    deleteLabel: (name: string) => `Delete ${name}`,
+    pick: "Saved recipients",
+    pickNone: "Choose a saved recipient…",
+  },
+
+  network: {
+    testnet: "Testnet",
+    testnetHint: "A test network: its coins have no value.",
+    label: (name: string, testnet: boolean) => (testnet ? `${name} (testnet)` : name),
+    explorer: "View on explorer",
+    explorerLabel: (what: string) => `View ${what} on the block explorer`,
   },
 
   common: {
@@ -43,6 +78,7 @@ export const S = {
     send: "Send",
     sign: "Sign",
     passkeys: "Passkeys",
+    contacts: "Address book",
     newWallet: "New wallet",
     settings: "Settings",
     sync: "Refresh",
@@ -81,6 +117,10 @@ export const S = {
     settingsLink: "Connection settings",
     companion: (host: string) => `Your company: ${host}`,
     refused: "Sign-in did not finish",
+    noBrowserTitle: "No browser opened",
+    noBrowserLead: "Sigil could not open a web browser on this computer. Open this address in a browser yourself; Sigil comes back here once you are done there.",
+    pageAddress: "the address",
+    copyLink: "Copy link",
   },
 
   kit: {
@@ -237,6 +277,7 @@ export const S = {
     action: "Action",
     amount: "Amount",
     to: "To",
+    toName: "Saved as",
     from: "From wallet",
     network: "Network",
     fee: "Network fee",
@@ -275,7 +316,7 @@ export const S = {
 
   wallet: {
     unnamed: (network: string) => `${network} wallet`,
-    networkLine: (network: string) => `Network: ${network}`,
+    networkLine: "Network: ",
     address: "Address",
     noAddress: "Address not known yet",
     assets: "Balances",
@@ -299,6 +340,8 @@ export const S = {
     transfersTitle: "Transfers",
     noTransfers: "No transfers yet.",
     requested: (date: string) => `requested ${date}`,
+    txWhat: "this transaction",
+    addressWhat: "this wallet's address",
   },
 
   transferStatus: {
@@ -533,6 +576,9 @@ export const S = {
     saved: "Saved.",
     authenticator: "Preferred authenticator",
     authenticatorHint: "Used when you add a passkey or set one up.",
+    notifications: "Notifications",
+    notificationsLabel: "Tell me when funds arrive and when a transfer is confirmed or fails",
+    notificationsHint: "Sigil checks your wallets every minute while it runs.",
     account: "Account",
     signOut: "Sign out",
     signedOut: "You are signed out.",
@@ -563,6 +609,7 @@ export const S = {
     FEE_UNAVAILABLE: "Sigil could not learn the network fee, so it cannot check that this transfer is affordable. Nothing was sent. Try again in a moment.",
     GUARDRAIL_INVALID:
       "The safety settings were not saved: each daily limit must be an amount above zero, with no more digits after the point than the asset has. Check the limits and save again.",
+    CONTACT_NAME_INVALID: "Give the recipient a name of 1 to 64 characters, on one line.",
     OPERATION_EXPIRED: "This was prepared more than 10 minutes ago and has expired, so nothing was signed. Check the details and review it again.",
     DAILY_LIMIT_EXCEEDED: "This would go over your daily sending limit for this asset. Send less, or wait until tomorrow.",
     AUTHN_CANCELLED: "The passkey prompt was cancelled. Nothing was signed.",
@@ -604,3 +651,9 @@ export const S = {
 };
 
 export type Strings = typeof S;
+
+/** Formats dates, numbers and fiat values in `locale` from now on. */
+export function setLocale(locale: string): void {
+  S.locale = locale;
+  S.number = separators(locale);
+}

@@ -2,7 +2,7 @@
 // The whole UI, mounted in jsdom against the fake shell (src/testing/fakeShell.ts), screen by
 // screen: what the person sees, which commands run, and what is announced.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeShell } from "../src/testing/fakeShell";
 import { S } from "../src/strings";
 import { $, $$, choose, click, exists, fillSend, isDisabled, mountApp, settle, text, type, until, type Mounted } from "./helpers";
@@ -124,6 +124,35 @@ describe("first run", () => {
     expect(text("[role=alert]")).toContain(S.errors.LOGIN_STATE_MISMATCH);
   });
 
+  it("shows the sign-in address to copy when no browser opens, and signs in by the link back", async () => {
+    const shell = new FakeShell();
+    shell.browser = false;
+    await start(shell);
+    expect(exists("#browser-page")).toBe(false);
+    await click("#sign-in");
+    await until(() => expect(text("#browser-page-url")).toBe(`${shell.state.companionUrl}/login?state=fake`));
+    expect(text("#browser-page")).toContain(S.signIn.noBrowserTitle);
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    await click("#browser-page-copy");
+    await until(() => expect(text("#status")).toBe(S.common.copied(S.signIn.pageAddress)));
+    expect(writeText).toHaveBeenCalledWith(`${shell.state.companionUrl}/login?state=fake`);
+    Reflect.deleteProperty(navigator, "clipboard");
+
+    // The website's link back, from the browser the person pasted the address into.
+    shell.state = { ...shell.state, signedIn: true, registered: false };
+    shell.emit("auth:changed", shell.state);
+    await until(() => expect(exists("#register")).toBe(true));
+    expect(exists("#browser-page")).toBe(false);
+  });
+
+  it("shows the address a web page's sign-in link could not open in a browser", async () => {
+    const shell = new FakeShell();
+    await start(shell);
+    shell.emit("auth:page", { url: "https://wallet.example.com/login?state=web", opened: false });
+    await until(() => expect(text("#browser-page-url")).toBe("https://wallet.example.com/login?state=web"));
+  });
+
   it("says clearly when registration fails and lets the person try again", async () => {
     const shell = new FakeShell();
     shell.state = { ...shell.state, signedIn: true, registered: false };
@@ -132,6 +161,18 @@ describe("first run", () => {
     await click("#register");
     await until(() => expect(text("[role=alert]")).toContain(S.errors.AUTHN_TIMEOUT));
     expect(isDisabled("#register")).toBe(false);
+  });
+
+  it("turns desktop notifications off and on in Settings", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#nav-settings");
+    expect(($("#settings-notifications") as HTMLInputElement).checked).toBe(true);
+    await click("#settings-notifications");
+    await until(() => expect(shell.state.notifications).toBe(false));
+    expect(shell.callsOf("set_settings").at(-1)).toEqual({ companionUrl: undefined, authenticator: undefined, notifications: false });
+    await click("#settings-notifications");
+    await until(() => expect(shell.state.notifications).toBe(true));
   });
 
   it("lets the companion URL be set before signing in", async () => {
@@ -154,7 +195,8 @@ describe("home", () => {
     const cards = $$("#wallets [data-wallet-id]");
     expect(cards.map((c) => c.dataset.walletId)).toEqual(["wa-eth", "wa-btc"]);
     const eth = $("[data-wallet-id=wa-eth]").textContent ?? "";
-    expect(eth).toContain("EthereumSepolia");
+    expect(eth).toContain("Ethereum Sepolia");
+    expect(text("[data-wallet-id=wa-eth] .badge.testnet")).toBe(S.network.testnet);
     expect(eth).toContain("0x52908400098527886E0F7030069857D2E4169EE7");
     expect(eth).toContain("1.5 ETH");
     expect(eth).toContain("25 USDC");
@@ -216,6 +258,26 @@ describe("home", () => {
     await click($$("[data-wallet-id=wa-eth] [data-action=history]")[0]);
     await until(() => expect(text(".history")).toContain("2 ETH"));
     expect(text(".history")).toContain(S.history.in);
+    expect(text(".network-line")).toContain("Ethereum Sepolia");
+
+    // Each transaction and the wallet's address open on the network's explorer, by the shell.
+    await click($$(".history .explorer")[0]);
+    await click($$("[data-wallet-detail] .card .explorer")[0]);
+    expect(app?.shell.explorerOpened).toEqual([
+      "https://explorer.example/EthereumSepolia/tx/0xaaa1",
+      "https://explorer.example/EthereumSepolia/address/0x52908400098527886E0F7030069857D2E4169EE7",
+    ]);
+    expect(exists(".explorer-page")).toBe(false);
+  });
+
+  it("shows an explorer page to copy when no browser opens it", async () => {
+    const shell = FakeShell.signedIn();
+    shell.browser = false;
+    await start(shell);
+    await click($$("[data-wallet-id=wa-eth] [data-action=history]")[0]);
+    await until(() => expect($$(".history .explorer").length).toBeGreaterThan(0));
+    await click($$(".history .explorer")[0]);
+    await until(() => expect(text(".explorer-page")).toContain("https://explorer.example/EthereumSepolia/tx/0xaaa1"));
   });
 });
 
@@ -261,7 +323,7 @@ describe("send", () => {
     await until(() => expect(exists("#intent")).toBe(true));
     expect(text("#intent [data-field=amount]")).toBe("1.25 ETH");
     expect(text("#intent [data-field=to]").replace(/ /g, "")).toBe(TO);
-    expect(text("#intent [data-field=network]")).toBe("EthereumSepolia");
+    expect(text("#intent [data-field=network]")).toBe(`Ethereum Sepolia ${S.network.testnet}`);
     expect(text("#intent [data-field=feeTier]")).toBe("Fast");
     expect(text("#warnings")).toContain(S.warnings.FIRST_SEND_TO_ADDRESS);
     expect(shell.callsOf("prepare_send")[0].form).toMatchObject({ feeTier: "Fast", amount: "1.25", to: TO });
@@ -275,6 +337,11 @@ describe("send", () => {
     await click("#done");
     expect(exists("#send-form")).toBe(true);
     expect(($("#send-to") as HTMLInputElement).value).toBe("");
+
+    // The wallet's transfers list says how much went.
+    await click("#nav-home");
+    await click($$("[data-wallet-id=wa-eth] [data-action=history]")[0]);
+    await until(() => expect(text(".transfers [data-field=amount]")).toBe("1.25 ETH"));
   });
 
   it("shows the passkey prompts while signing, in the live region", async () => {
@@ -601,7 +668,7 @@ describe("sign", () => {
     expect(($("#sign-kind-message") as HTMLInputElement).disabled).toBe(true);
     // The chosen kind falls back to one Bitcoin signs.
     await until(() => expect(($("#sign-kind-hash") as HTMLInputElement).checked).toBe(true));
-    expect(text("#sign-kinds-note")).toBe(S.sign.kindsOf("BitcoinTestnet4", [S.sign.kinds.hash]));
+    expect(text("#sign-kinds-note")).toBe(S.sign.kindsOf("Bitcoin Testnet4", [S.sign.kinds.hash]));
   });
 });
 
@@ -656,11 +723,16 @@ describe("create a wallet", () => {
   it("creates a wallet on another network", async () => {
     const { shell } = await start(FakeShell.signedIn());
     await click("#create-wallet-open");
-    expect($$("#create-network option").map((o) => o.textContent)).toEqual(shell.state.networks);
+    expect($$("#create-network option").map((o) => (o as HTMLOptionElement).value)).toEqual(shell.state.networks);
+    expect($$("#create-network option").map((o) => o.textContent)).toEqual([
+      "Ethereum Sepolia (testnet)",
+      "Bitcoin Testnet4 (testnet)",
+      "Solana Devnet (testnet)",
+    ]);
     await choose("#create-network", "SolanaDevnet");
     await type("#create-name", "Savings");
     await click("#create-submit");
-    await until(() => expect(text("#intent [data-field=network]")).toBe("SolanaDevnet"));
+    await until(() => expect(text("#intent [data-field=network]")).toBe(`Solana Devnet ${S.network.testnet}`));
     await click("#confirm");
     await until(() => expect(exists("#outcome[data-kind=wallet]")).toBe(true));
     await click("#done");
@@ -848,5 +920,70 @@ describe("accessibility", () => {
     await click("#send-open");
     await settle();
     expect(document.activeElement?.id).toBe("send-title");
+  });
+});
+
+describe("address book", () => {
+  it("saves a recipient from Send, offers it there again, and the confirmation names it", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await fillSend(TO, "0.1");
+    await click("#send-to-save");
+    await type("#send-to-contact-name", "  Landlord ");
+    await click("#send-to-save-form [data-action=save-contact]");
+    await until(() => expect(shell.contacts).toEqual([{ network: "EthereumSepolia", address: TO, name: "Landlord" }]));
+    await until(() => expect(text("[data-contact-name]")).toBe(S.contacts.savedAs("Landlord")));
+
+    // A saved recipient is known: no first-send warning, and its name beside the address.
+    await click("#send-submit");
+    await until(() => expect(exists("#intent")).toBe(true));
+    expect(text("#intent [data-field=toName]")).toBe("Landlord");
+    expect(exists("#warnings")).toBe(false);
+
+    // Send again: the picker fills the address.
+    await click("#nav-home");
+    await click("#send-open");
+    await choose("#send-contact", TO);
+    expect(($("#send-to") as HTMLInputElement).value).toBe(TO);
+  });
+
+  it("adds, renames and deletes on its screen, and says why a name or an address is refused", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click("#nav-contacts");
+    expect(exists("#contacts-empty")).toBe(true);
+    await type("#contact-address", "0xnot-an-address");
+    await type("#contact-name", "Bob");
+    await click("#contact-add-submit");
+    await until(() => expect(text("#contact-address-error")).toBe(S.errors.ADDRESS_INVALID(null)));
+    await type("#contact-address", TO);
+    await type("#contact-name", "x".repeat(65));
+    await click("#contact-add-submit");
+    await until(() => expect(text("#contact-name-error")).toBe(S.errors.CONTACT_NAME_INVALID));
+    await type("#contact-name", "Bob");
+    await click("#contact-add-submit");
+    await until(() => expect(text("#contacts")).toContain("Bob"));
+    expect(text("#contacts")).toContain("Ethereum Sepolia");
+
+    await click(`[data-contact="EthereumSepolia:${TO}"] [data-action=rename]`);
+    await type(`#rename-${TO}`, "Bob (rent)");
+    await click(`[data-contact="EthereumSepolia:${TO}"] [data-action=save-name]`);
+    await until(() => expect(shell.contacts[0]?.name).toBe("Bob (rent)"));
+
+    await click(`[data-contact="EthereumSepolia:${TO}"] [data-action=delete]`);
+    await until(() => expect(exists("#contacts-empty")).toBe(true));
+    expect(text("#status")).toBe(S.contacts.deleted("Bob (rent)"));
+  });
+
+  it("names a sender from a wallet's history, and shows the name there after", async () => {
+    const shell = FakeShell.signedIn();
+    await start(shell);
+    await click($$("[data-wallet-id=wa-eth] [data-action=history]")[0]);
+    await until(() => expect(exists("#history-0-save")).toBe(true));
+    await click("#history-0-save");
+    await type("#history-0-contact-name", "Mum");
+    await click("#history-0-save-form [data-action=save-contact]");
+    await until(() => expect(text(".history")).toContain("from Mum"));
+    expect(shell.contacts.map((c) => c.name)).toEqual(["Mum"]);
   });
 });

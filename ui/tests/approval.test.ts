@@ -71,7 +71,7 @@ describe("the approval window", () => {
     const details = text("#approval-details");
     expect(details).toContain("0.25 ETH");
     expect(details).toContain("0x8617E340B3D01FA5F11F306F4090FD50E238070D");
-    expect(details).toContain("EthereumSepolia");
+    expect(details).toContain("Ethereum Sepolia (testnet)");
     expect(text("#approval-site")).toBe("localhost");
     await click("#approve");
     await until(() => expect(calls.some(([c]) => c === "approve")).toBe(true));

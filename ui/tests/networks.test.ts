@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { family, isBitcoinTestnet, looksLikeAddress } from "../src/networks";
+import { family, isBitcoinTestnet, isTestnet, looksLikeAddress, networkLabel, networkName } from "../src/networks";
 
 describe("networks", () => {
   it("knows the family of every network Sigil supports", () => {
@@ -8,6 +8,15 @@ describe("networks", () => {
     expect(family("BitcoinTestnet4")).toBe("bitcoin");
     expect(family("SolanaDevnet")).toBe("solana");
     expect(family("Tezos")).toBe("unknown");
+  });
+
+  it("names networks as people read them and marks test networks", () => {
+    expect(networkName("EthereumSepolia")).toBe("Ethereum Sepolia");
+    expect(networkName("ArbitrumOne")).toBe("Arbitrum One");
+    expect([isTestnet("Ethereum"), isTestnet("BitcoinTestnet4"), isTestnet("SolanaDevnet")]).toEqual([false, true, true]);
+    expect(networkLabel("BaseSepolia")).toBe("Base Sepolia (testnet)");
+    expect(networkLabel("Polygon")).toBe("Polygon");
+    expect(networkLabel("Tezos")).toBe("Tezos");
   });
 
   it("guesses the family of a network it has not heard of by its name", () => {

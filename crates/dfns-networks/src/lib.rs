@@ -9,4 +9,4 @@ pub mod eip712;
 pub mod fees;
 pub mod networks;
 
-pub use networks::{Curve, Family, Network, network, networks};
+pub use networks::{Curve, Explorer, Family, Network, network, networks};

@@ -1,6 +1,6 @@
 //! The networks Sigil and the emulator support, with what their users need to know about each:
-//! its family (which decides keys, addresses and signature kinds), its EVM chain id and its native
-//! asset.
+//! its family (which decides keys, addresses and signature kinds), its EVM chain id, its native
+//! asset, the name people read, whether it is a test network, and a public block explorer.
 
 #[cfg(test)]
 mod tests;
@@ -82,11 +82,41 @@ impl Curve {
     }
 }
 
+/// Where a network's transactions and addresses are shown on the web: URL templates with
+/// `{hash}` or `{address}` in place of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Explorer {
+    /// A transaction's page, with `{hash}`.
+    pub transaction: &'static str,
+    /// An address's page, with `{address}`.
+    pub address: &'static str,
+}
+
+/// An explorer whose pages are `BASE/tx/{hash}SUFFIX` and `BASE/address/{address}SUFFIX`, as
+/// Etherscan and its kin, mempool.space and Solana's explorer all lay them out.
+macro_rules! explorer {
+    ($base:literal) => {
+        explorer!($base, "")
+    };
+    ($base:literal, $suffix:literal) => {
+        Explorer {
+            transaction: concat!($base, "/tx/{hash}", $suffix),
+            address: concat!($base, "/address/{address}", $suffix),
+        }
+    };
+}
+
 /// A supported network.
 #[derive(Debug)]
 pub struct Network {
     /// The Dfns network name, e.g. `EthereumSepolia`.
     pub name: &'static str,
+    /// The name people read, e.g. `Ethereum Sepolia`.
+    pub display_name: &'static str,
+    /// A test network: its coins have no value.
+    pub testnet: bool,
+    /// A public block explorer (a company may name another in its configuration).
+    pub explorer: Explorer,
     /// The kind of chain.
     pub family: Family,
     /// The EIP-155 chain id (EVM networks only).
@@ -107,11 +137,35 @@ impl Network {
     pub fn family_name(&self) -> &'static str {
         self.family.name()
     }
+
+    /// Whether `hash` is written as this network's transaction ids are: `0x` and 64 hex digits
+    /// (EVM), 64 hex digits (Bitcoin), a base58 signature of 64 bytes (Solana).
+    pub fn is_transaction_hash(&self, hash: &str) -> bool {
+        let hex64 = |text: &str| text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit());
+        match self.family {
+            Family::Evm => hash.strip_prefix("0x").is_some_and(hex64),
+            Family::Bitcoin => hex64(hash),
+            Family::Solana => bs58::decode(hash).into_vec().is_ok_and(|bytes| bytes.len() == 64),
+        }
+    }
 }
 
-const fn evm(name: &'static str, chain_id: u64, native_symbol: &'static str) -> Network {
+/// What every network has besides its family's defaults.
+#[derive(Clone, Copy)]
+struct Names {
+    name: &'static str,
+    display_name: &'static str,
+    testnet: bool,
+    explorer: Explorer,
+}
+
+const fn evm(names: Names, chain_id: u64, native_symbol: &'static str) -> Network {
+    let Names { name, display_name, testnet, explorer } = names;
     Network {
         name,
+        display_name,
+        testnet,
+        explorer,
         family: Family::Evm,
         chain_id: Some(chain_id),
         native_symbol,
@@ -119,9 +173,13 @@ const fn evm(name: &'static str, chain_id: u64, native_symbol: &'static str) -> 
     }
 }
 
-const fn bitcoin(name: &'static str) -> Network {
+const fn bitcoin(names: Names) -> Network {
+    let Names { name, display_name, testnet, explorer } = names;
     Network {
         name,
+        display_name,
+        testnet,
+        explorer,
         family: Family::Bitcoin,
         chain_id: None,
         native_symbol: "BTC",
@@ -129,9 +187,13 @@ const fn bitcoin(name: &'static str) -> Network {
     }
 }
 
-const fn solana(name: &'static str) -> Network {
+const fn solana(names: Names) -> Network {
+    let Names { name, display_name, testnet, explorer } = names;
     Network {
         name,
+        display_name,
+        testnet,
+        explorer,
         family: Family::Solana,
         chain_id: None,
         native_symbol: "SOL",
@@ -139,22 +201,60 @@ const fn solana(name: &'static str) -> Network {
     }
 }
 
+/// A main network.
+const fn main(name: &'static str, display_name: &'static str, explorer: Explorer) -> Names {
+    Names { name, display_name, testnet: false, explorer }
+}
+
+/// A test network.
+const fn test(name: &'static str, display_name: &'static str, explorer: Explorer) -> Names {
+    Names { name, display_name, testnet: true, explorer }
+}
+
 static NETWORKS: [Network; 14] = [
-    evm("Ethereum", 1, "ETH"),
-    evm("EthereumSepolia", 11_155_111, "ETH"),
-    evm("Base", 8453, "ETH"),
-    evm("BaseSepolia", 84_532, "ETH"),
-    evm("Polygon", 137, "POL"),
-    evm("PolygonAmoy", 80_002, "POL"),
-    evm("ArbitrumOne", 42_161, "ETH"),
-    evm("ArbitrumSepolia", 421_614, "ETH"),
-    bitcoin("Bitcoin"),
-    bitcoin("BitcoinTestnet4"),
-    bitcoin("BitcoinSignet"),
+    evm(main("Ethereum", "Ethereum", explorer!("https://etherscan.io")), 1, "ETH"),
+    evm(
+        test("EthereumSepolia", "Ethereum Sepolia", explorer!("https://sepolia.etherscan.io")),
+        11_155_111,
+        "ETH",
+    ),
+    evm(main("Base", "Base", explorer!("https://basescan.org")), 8453, "ETH"),
+    evm(
+        test("BaseSepolia", "Base Sepolia", explorer!("https://sepolia.basescan.org")),
+        84_532,
+        "ETH",
+    ),
+    evm(main("Polygon", "Polygon", explorer!("https://polygonscan.com")), 137, "POL"),
+    evm(
+        test("PolygonAmoy", "Polygon Amoy", explorer!("https://amoy.polygonscan.com")),
+        80_002,
+        "POL",
+    ),
+    evm(main("ArbitrumOne", "Arbitrum One", explorer!("https://arbiscan.io")), 42_161, "ETH"),
+    evm(
+        test("ArbitrumSepolia", "Arbitrum Sepolia", explorer!("https://sepolia.arbiscan.io")),
+        421_614,
+        "ETH",
+    ),
+    bitcoin(main("Bitcoin", "Bitcoin", explorer!("https://mempool.space"))),
+    bitcoin(test(
+        "BitcoinTestnet4",
+        "Bitcoin Testnet4",
+        explorer!("https://mempool.space/testnet4"),
+    )),
+    bitcoin(test("BitcoinSignet", "Bitcoin Signet", explorer!("https://mempool.space/signet"))),
     // Gone from Dfns's latest spec; still accepted for clients written against older SDKs.
-    bitcoin("BitcoinTestnet3"),
-    solana("Solana"),
-    solana("SolanaDevnet"),
+    bitcoin(test(
+        "BitcoinTestnet3",
+        "Bitcoin Testnet3",
+        explorer!("https://mempool.space/testnet"),
+    )),
+    solana(main("Solana", "Solana", explorer!("https://explorer.solana.com"))),
+    solana(test(
+        "SolanaDevnet",
+        "Solana Devnet",
+        explorer!("https://explorer.solana.com", "?cluster=devnet"),
+    )),
 ];
 
 /// The supported network named `name` (Dfns's spelling, case-sensitive): one of Ethereum,

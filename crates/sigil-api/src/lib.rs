@@ -48,6 +48,51 @@ pub struct Config {
     /// The company's default guardrails, until a person sets their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guardrails: Option<CompanyGuardrails>,
+    /// Block explorers the company prefers, per network, over the app's own.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub explorers: std::collections::BTreeMap<String, ExplorerLinks>,
+}
+
+/// A block explorer as URL templates: `{hash}` or `{address}` stands for the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExplorerLinks {
+    /// A transaction's page, e.g. `https://sepolia.etherscan.io/tx/{hash}`.
+    pub transaction: String,
+    /// An address's page, e.g. `https://sepolia.etherscan.io/address/{address}`.
+    pub address: String,
+}
+
+impl ExplorerLinks {
+    /// Why these templates cannot be used, if they cannot: each must be an `https://` URL with a
+    /// host, its placeholder once, and no spaces.
+    pub fn problem(&self) -> Option<String> {
+        [(&self.transaction, "{hash}"), (&self.address, "{address}")].into_iter().find_map(
+            |(template, placeholder)| {
+                let host = template.strip_prefix("https://").map(|rest| {
+                    rest.split(['/', '?', '#']).next().unwrap_or_default().to_owned()
+                });
+                let fine = host.is_some_and(|host| !host.is_empty() && !host.contains('{'))
+                    && template.matches(placeholder).count() == 1
+                    && !template.chars().any(|c| c.is_whitespace() || c.is_control());
+                (!fine).then(|| {
+                    format!(
+                        "{template:?} is not an https:// URL with {placeholder} once (e.g. https://sepolia.etherscan.io/tx/{{hash}})"
+                    )
+                })
+            },
+        )
+    }
+
+    /// The page of transaction `hash` (its shape checked by the caller).
+    pub fn transaction_url(&self, hash: &str) -> String {
+        self.transaction.replace("{hash}", hash)
+    }
+
+    /// The page of `address` (checked by the caller).
+    pub fn address_url(&self, address: &str) -> String {
+        self.address.replace("{address}", address)
+    }
 }
 
 /// The guardrails a company suggests for its users' wallets (Dfns policies do not apply to

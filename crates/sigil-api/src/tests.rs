@@ -131,3 +131,36 @@ fn the_recovery_codes_have_their_statuses() {
         assert_eq!(serde_json::from_value::<ErrorCode>(json!(wire)).expect("reads"), code);
     }
 }
+
+#[test]
+fn an_explorer_is_an_https_page_with_its_value_in_one_place() {
+    let links = |transaction: &str, address: &str| ExplorerLinks {
+        transaction: transaction.to_owned(),
+        address: address.to_owned(),
+    };
+    let good = links("https://scan.example/tx/{hash}", "https://scan.example/a/{address}?x=1");
+    assert_eq!(good.problem(), None);
+    assert_eq!(good.transaction_url("0xab"), "https://scan.example/tx/0xab");
+    assert_eq!(good.address_url("0xcd"), "https://scan.example/a/0xcd?x=1");
+    for (bad, why) in [
+        (links("http://scan.example/tx/{hash}", good.address.as_str()), "plain http"),
+        (links("https://scan.example/tx/", good.address.as_str()), "no placeholder"),
+        (links("https://scan.example/{hash}/{hash}", good.address.as_str()), "twice"),
+        (links("https://{hash}.example/", good.address.as_str()), "the value as the host"),
+        (links("javascript:alert(1)//{hash}", good.address.as_str()), "a script"),
+        (links(good.transaction.as_str(), "https:///{address}"), "no host"),
+        (links(good.transaction.as_str(), "https://scan.example/ {address}"), "a space"),
+    ] {
+        assert!(bad.problem().is_some(), "{why}: {bad:?}");
+    }
+}
+
+#[test]
+fn a_config_without_explorers_from_an_older_companion_still_reads() {
+    let config: Config = serde_json::from_value(json!({
+        "dfnsApiUrl": "https://api.dfns.io", "rpId": "example.com", "origin": "https://example.com",
+        "appName": "Example", "networks": ["Ethereum"], "defaultNetworks": ["Ethereum"],
+    }))
+    .expect("reads");
+    assert!(config.explorers.is_empty());
+}

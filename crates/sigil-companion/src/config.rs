@@ -1,6 +1,7 @@
 //! Settings from flags and the environment (`clap`), checked once at start into a [`Config`].
 //! A missing or malformed setting stops the companion with a message naming it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -94,6 +95,11 @@ pub struct Settings {
     /// {"Native":"0.5"}},"firstSendWarning":true,"lookalikeCheck":true}`.
     #[arg(long, env = "SIGIL_GUARDRAILS")]
     pub guardrails: Option<String>,
+    /// Block explorers the app links to instead of its own, per offered network, JSON:
+    /// `{"EthereumSepolia":{"transaction":"https://sepolia.etherscan.io/tx/{hash}",
+    /// "address":"https://sepolia.etherscan.io/address/{address}"}}`.
+    #[arg(long, env = "SIGIL_EXPLORERS")]
+    pub explorers: Option<String>,
     /// The SMTP server mail goes through: `smtps://USER:PASSWORD@HOST[:PORT]`, or
     /// `smtp://USER:PASSWORD@HOST[:PORT]?tls=required` (STARTTLS); plain `smtp://` only to this
     /// machine. Without it (or `--mail-outbox`) no mail goes out and recovery is off.
@@ -203,6 +209,8 @@ pub struct Config {
     pub limits: Limits,
     /// Default guardrails the app applies until a person sets their own.
     pub guardrails: Option<sigil_api::CompanyGuardrails>,
+    /// The company's block explorers, per network.
+    pub explorers: BTreeMap<String, sigil_api::ExplorerLinks>,
     /// Where mail goes.
     pub mail: MailSettings,
 }
@@ -250,6 +258,7 @@ impl Config {
         let redirect_uris = redirect_uris(&settings.redirect_uris)?;
         let limits = limits(&settings)?;
         let guardrails = guardrails(settings.guardrails.as_deref(), &networks)?;
+        let explorers = explorers(settings.explorers.as_deref(), &networks)?;
         let mail = mail(&settings)?;
         Ok(Self {
             listen: settings.listen,
@@ -266,6 +275,7 @@ impl Config {
             trust_forwarded_for: settings.trust_forwarded_for,
             limits,
             guardrails,
+            explorers,
             mail,
         })
     }
@@ -436,6 +446,35 @@ fn guardrails(
         }
     }
     Ok(Some(guardrails))
+}
+
+fn explorers(
+    raw: Option<&str>,
+    networks: &[String],
+) -> Result<BTreeMap<String, sigil_api::ExplorerLinks>, ConfigError> {
+    const SETTING: &str = "--explorers / SIGIL_EXPLORERS";
+    let Some(raw) = raw.map(str::trim).filter(|raw| !raw.is_empty()) else {
+        return Ok(BTreeMap::new());
+    };
+    let explorers: BTreeMap<String, sigil_api::ExplorerLinks> = serde_json::from_str(raw)
+        .map_err(|error| {
+            ConfigError::new(
+                SETTING,
+                format!("not the JSON expected ({error}); e.g. {{\"EthereumSepolia\":{{\"transaction\":\"https://sepolia.etherscan.io/tx/{{hash}}\",\"address\":\"https://sepolia.etherscan.io/address/{{address}}\"}}}}"),
+            )
+        })?;
+    for (network, links) in &explorers {
+        if !networks.contains(network) {
+            return Err(ConfigError::new(
+                SETTING,
+                format!("{network} is not one of --networks ({})", networks.join(",")),
+            ));
+        }
+        if let Some(problem) = links.problem() {
+            return Err(ConfigError::new(SETTING, format!("{network}: {problem}")));
+        }
+    }
+    Ok(explorers)
 }
 
 /// The mail settings: an SMTP server with a sender, the development outbox, or neither.

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sigil_api::Config;
+use sigil_api::{Config, Me};
 use sigil_store::{Cache, CacheOpened, Journal, SecretStore};
 use tokio::sync::Mutex;
 
@@ -53,6 +53,9 @@ pub struct Core {
     journal: Journal,
     clock: Arc<dyn Clock>,
     connected: Mutex<Option<Arc<Connected>>>,
+    /// (app user id, Dfns user id) once `/me` named the Dfns user this run: it never changes
+    /// for an app user (recovery keeps the Dfns user), so a sync need not ask again.
+    dfns_user: std::sync::Mutex<Option<(String, String)>>,
 }
 
 impl Core {
@@ -64,8 +67,15 @@ impl Core {
         let auth = Auth::new(companion, options.secrets, options.clock.clone());
         let (cache, opened) = Cache::open(&options.data_dir.join("cache.db")).await;
         let journal = Journal::open(&options.data_dir.join("journal.db")).await?;
-        let core =
-            Self { auth, pins, cache, journal, clock: options.clock, connected: Mutex::new(None) };
+        let core = Self {
+            auth,
+            pins,
+            cache,
+            journal,
+            clock: options.clock,
+            connected: Mutex::new(None),
+            dfns_user: std::sync::Mutex::default(),
+        };
         Ok((core, opened))
     }
 
@@ -110,6 +120,26 @@ impl Core {
         Ok(fresh)
     }
 
+    /// Remembers the Dfns user `/me` named, for [`Self::dfns_user`].
+    pub fn note_me(&self, me: &Me) {
+        if let Some(dfns_user) = &me.dfns_user_id {
+            *self.known_dfns_user() = Some((me.user.id.clone(), dfns_user.clone()));
+        }
+    }
+
+    /// The Dfns user of `app_user`, when `/me` named it this run.
+    pub fn dfns_user(&self, app_user: &str) -> Option<String> {
+        self.known_dfns_user()
+            .as_ref()
+            .filter(|(user, _)| user == app_user)
+            .map(|(_, dfns_user)| dfns_user.clone())
+    }
+
+    fn known_dfns_user(&self) -> std::sync::MutexGuard<'_, Option<(String, String)>> {
+        // A poisoned lock only means a panic elsewhere mid-assignment of a plain pair.
+        self.dfns_user.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Pins the company's passkey domain, origin and Dfns API (at first registration): from now
     /// on a company server that answers otherwise is refused before any ceremony.
     pub async fn pin_company(&self) -> Result<()> {
@@ -131,6 +161,7 @@ impl Core {
         if let Some(connected) = self.connected.lock().await.take() {
             connected.dfns.forget().await;
         }
+        self.known_dfns_user().take();
         self.auth.sign_out().await?;
         self.cache.clear().await?;
         Ok(())

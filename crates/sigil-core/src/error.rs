@@ -89,6 +89,9 @@ pub enum Error {
     /// A guardrail setting that cannot be used.
     #[error("{0}")]
     GuardrailInvalid(String),
+    /// A name for a saved recipient that cannot be used.
+    #[error("a recipient's name has 1 to 64 characters and no line breaks: {0}")]
+    ContactNameInvalid(String),
     /// Not a recovery code.
     #[error("this is not a recovery code: it starts with D1- and has 32 letters and digits")]
     RecoveryCodeMalformed,
@@ -236,9 +239,6 @@ pub enum Error {
     /// An approval answer came, but nothing waits for one (or it was answered already).
     #[error("nothing is waiting for your approval")]
     NoApprovalPending,
-    /// The system browser could not be opened for the company's sign-in.
-    #[error("the system browser could not be opened: {0}")]
-    BrowserUnavailable(String),
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed: {0}")]
     Randomness(String),
@@ -285,6 +285,7 @@ impl Error {
             Self::InsufficientFundsForFee { .. } => ErrorCode::InsufficientFundsForFee,
             Self::FeeUnavailable(_) => ErrorCode::FeeUnavailable,
             Self::GuardrailInvalid(_) => ErrorCode::GuardrailInvalid,
+            Self::ContactNameInvalid(_) => ErrorCode::ContactNameInvalid,
             Self::RecoveryCodeMalformed => ErrorCode::RecoveryCodeMalformed,
             Self::RecoveryCodeWrong => ErrorCode::RecoveryCodeWrong,
             Self::RecoveryKitUnusable(_) => ErrorCode::RecoveryKitUnusable,
@@ -310,7 +311,6 @@ impl Error {
             Self::Keyring(error) => ErrorCode::Store(error.code()),
             Self::InvalidArgument(_) => ErrorCode::InvalidArgument,
             Self::NoApprovalPending => ErrorCode::NoApprovalPending,
-            Self::BrowserUnavailable(_) => ErrorCode::BrowserUnavailable,
             Self::Randomness(_) => ErrorCode::RandomnessUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
@@ -395,6 +395,8 @@ pub enum ErrorCode {
     FeeUnavailable,
     /// A guardrail setting that cannot be used.
     GuardrailInvalid,
+    /// A saved recipient's name that cannot be used.
+    ContactNameInvalid,
     /// Not a recovery code.
     RecoveryCodeMalformed,
     /// The code does not open the recovery kit.
@@ -437,8 +439,6 @@ pub enum ErrorCode {
     InvalidArgument,
     /// An approval answered when none was open.
     NoApprovalPending,
-    /// The system browser could not be opened.
-    BrowserUnavailable,
     /// The random number generator failed.
     RandomnessUnavailable,
     /// Sigil failed inside.

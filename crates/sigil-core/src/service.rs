@@ -3,6 +3,7 @@
 //! UI branches on. Nothing here knows Tauri: the shell hands in an [`Outside`] for events and the
 //! system browser, and adapts each method to one command.
 
+mod activity;
 mod approval;
 mod ceremony;
 mod events;
@@ -20,14 +21,16 @@ use sigil_authn::{Authenticator, AuthenticatorKind, Passkeys, PinReason, TestTok
 use sigil_store::SecretStore;
 use tokio::sync::RwLock;
 
+use self::activity::Snapshot;
 use self::approval::{Answer, Approvals, wait};
 use self::ceremony::{ApprovedPrompter, Ceremonies};
 pub use self::events::Event;
 pub use self::settings::Settings;
 use self::views::{
-    AccessView, AppState, ApprovalView, AuthenticatorChoice, CeremonyKind, ComputerCodeView,
-    ErrorView, GuardrailsView, HistoryView, OutcomeView, PasskeyView, PinRequest, PreparedView,
-    SendForm, SignKind, TransferView, WalletView,
+    AccessView, AppState, ApprovalView, AuthenticatorChoice, BrowserPage, CeremonyKind,
+    ComputerCodeView, ContactView, ErrorView, ExplorerTarget, GuardrailsView, HistoryView,
+    OutcomeView, PasskeyView, PinRequest, PreparedView, SendForm, SignKind, TransferView,
+    WalletView,
 };
 use crate::actions::{AssetRef, FeeTier, Guardrails, Intent, SignWhat, Warning};
 use crate::app::{Connected, Core, CoreOptions};
@@ -54,6 +57,8 @@ pub trait Outside: Send + Sync {
     fn open_approval(&self) -> std::result::Result<(), String>;
     /// Closes the approval window.
     fn close_approval(&self);
+    /// Shows a desktop notification.
+    fn notify(&self, title: &str, body: &str);
 }
 
 /// The engine, the user's settings and the passkey ceremony in progress.
@@ -178,10 +183,15 @@ impl AppService {
         let (registered, networks) = match &session {
             Some(session) => {
                 let me = core.auth().companion().me(&session.token).await;
-                let config = core.auth().companion().config().await;
-                let online = me.is_ok() && config.is_ok();
+                if let Ok(me) = &me {
+                    core.note_me(me);
+                }
+                // The engine's configuration, asked once a run (and checked against the pins).
+                let connected = core.connected().await;
+                let online = me.is_ok() && !matches!(&connected, Err(error) if error.is_offline());
                 self.offline.store(!online, Ordering::SeqCst);
-                (me.ok().map(|me| me.registered), config.map(|c| c.networks).unwrap_or_default())
+                let networks = connected.map(|c| c.config.networks.clone()).unwrap_or_default();
+                (me.ok().map(|me| me.registered), networks)
             }
             None => (None, Vec::new()),
         };
@@ -203,16 +213,72 @@ impl AppService {
             available_authenticators: available,
             tpm,
             dev_security_key: self.dev_security_key.is_some(),
+            notifications: settings.notifications,
             offline: self.offline.load(Ordering::SeqCst),
             networks,
         })
     }
 
-    /// The system browser opens the company's sign-in.
-    pub async fn start_login(&self) -> Result<()> {
+    /// The system browser opens the company's sign-in (or, with none, the UI shows its address).
+    pub async fn start_login(&self) -> Result<BrowserPage> {
         self.company_confirmed()?;
         let url = self.observe(self.core().await.auth().start_login().await)?;
-        self.outside.open_url(url.as_str()).map_err(Error::BrowserUnavailable)
+        Ok(self.open_page(url))
+    }
+
+    /// Asks the system browser to open `url`; says whether it could.
+    fn open_page(&self, url: url::Url) -> BrowserPage {
+        let opened = match self.outside.open_url(url.as_str()) {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, "no browser opened the company's page: its address is shown");
+                false
+            }
+        };
+        BrowserPage { url: url.into(), opened }
+    }
+
+    /// Opens `target` on `network`'s block explorer (the company's, when its configuration names
+    /// one, else the app's own); the value must be written as the network writes it, so no page
+    /// can make the app open an address of its choosing.
+    pub async fn open_explorer(
+        &self,
+        network: &str,
+        target: ExplorerTarget,
+    ) -> Result<BrowserPage> {
+        let known = dfns_networks::network(network)
+            .ok_or_else(|| Error::NetworkUnsupported(network.to_owned()))?;
+        let company = match self.core().await.connected().await {
+            Ok(connected) => connected.config.explorers.get(network).cloned(),
+            Err(_) => None,
+        };
+        let links = company.filter(|links| links.problem().is_none()).unwrap_or_else(|| {
+            sigil_api::ExplorerLinks {
+                transaction: known.explorer.transaction.to_owned(),
+                address: known.explorer.address.to_owned(),
+            }
+        });
+        let page = match target {
+            ExplorerTarget::Transaction { hash } => {
+                let hash = hash.trim();
+                if !known.is_transaction_hash(hash) {
+                    return Err(Error::InvalidArgument(format!(
+                        "{hash:?} is not a transaction hash of {}",
+                        known.display_name
+                    )));
+                }
+                links.transaction_url(hash)
+            }
+            ExplorerTarget::Address { address } => {
+                let address = dfns_networks::address::validate_address(known, address.trim())
+                    .map_err(|error| Error::AddressInvalid(error.0))?;
+                links.address_url(&address)
+            }
+        };
+        let url = url::Url::parse(&page).map_err(|error| {
+            Error::InvalidArgument(format!("the explorer page {page:?}: {error}"))
+        })?;
+        Ok(self.open_page(url))
     }
 
     /// A deep link from the operating system; the UI hears the result as an event.
@@ -223,7 +289,11 @@ impl AppService {
         };
         let failed = match outcome {
             Ok(LinkOutcome::OpenBrowser(login)) => {
-                self.outside.open_url(login.as_str()).err().map(Error::BrowserUnavailable)
+                let page = self.open_page(login);
+                if !page.opened {
+                    self.emit(Event::SignInPage(page));
+                }
+                None
             }
             Ok(LinkOutcome::SignInUnderWay) => None,
             Ok(LinkOutcome::SignedIn(_) | LinkOutcome::AlreadySignedIn(_)) => {
@@ -446,15 +516,76 @@ impl AppService {
     /// Brings the cache up to date and settles unfinished operations; the UI hears
     /// `wallets:changed`.
     pub async fn sync(&self) -> Result<SyncReport> {
+        self.refresh(true).await
+    }
+
+    /// [`Self::sync`], settling unfinished operations only when `settle` (the timed refresh
+    /// leaves them to the person's own syncs: settling takes the one-action lock, and a timer
+    /// must never make the person's next action busy).
+    async fn refresh(&self, settle: bool) -> Result<SyncReport> {
         let core = self.core().await;
-        let session = core.auth().token().await?;
-        let me = self.observe(core.auth().companion().me(&session).await.map_err(Error::from))?;
-        let dfns_user = me.dfns_user_id.ok_or(Error::NotRegistered)?;
+        let owner = core.auth().session().await?.map(|s| s.user.id).ok_or(Error::SignedOut)?;
+        let dfns_user = match core.dfns_user(&owner) {
+            Some(known) => known,
+            None => {
+                let token = core.auth().token().await?;
+                let me = core.auth().companion().me(&token).await.map_err(Error::from);
+                let me = self.observe(me)?;
+                core.note_me(&me);
+                me.dfns_user_id.ok_or(Error::NotRegistered)?
+            }
+        };
         let connected = self.observe(core.connected().await)?;
+        let before = Snapshot::of(core.cache()).await?;
         let report = self.observe(connected.reads.sync(&dfns_user).await)?;
-        connected.actions.reconcile(&me.user.id).await?;
+        if settle {
+            connected.actions.reconcile(&owner).await?;
+        }
+        self.tell(&before, core.cache()).await;
         self.emit(Event::WalletsChanged(self.wallets().await?));
         Ok(report)
+    }
+
+    /// Notifies the person of what changed in the cache since `before` (when they want to hear).
+    async fn tell(&self, before: &Snapshot, cache: &sigil_store::Cache) {
+        if !self.settings().notifications {
+            return;
+        }
+        let notices = match Snapshot::of(cache).await {
+            Ok(after) => activity::notices(before, &after, cache, SystemClock.now_ms()).await,
+            Err(error) => Err(error),
+        };
+        match notices {
+            Ok(notices) => {
+                for notice in notices {
+                    self.outside.notify(&notice.title, &notice.body);
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not compare the wallets for notices"),
+        }
+    }
+
+    /// Keeps the wallets fresh while the app runs: a sync every `every`, and while the network is
+    /// out of reach, less and less often (up to every ten minutes) until it answers. Signed out,
+    /// or not registered yet, it only waits.
+    pub async fn keep_fresh(&self, every: Duration) {
+        const SLOWEST: Duration = Duration::from_secs(600);
+        let mut wait = every;
+        loop {
+            tokio::time::sleep(wait).await;
+            // Its requests are logged inside this span, apart from the person's own.
+            let timed = tracing::info_span!("timed_refresh");
+            wait = match tracing::Instrument::instrument(self.refresh(false), timed).await {
+                Ok(_) => every,
+                Err(error) if error.is_offline() => (wait * 2).min(SLOWEST.max(every)),
+                Err(error) => {
+                    if !matches!(error, Error::SignedOut | Error::NotRegistered) {
+                        tracing::warn!(code = %error.code(), %error, "the timed refresh failed");
+                    }
+                    every
+                }
+            };
+        }
     }
 
     /// A wallet's history, newest first, from the cache.
@@ -492,6 +623,46 @@ impl AppService {
     ) -> Result<String> {
         let SignedIn { connected, .. } = self.signed_in().await?;
         self.observe(connected.actions.max_send(wallet_id, asset, fee_tier).await)
+    }
+
+    /// The person's saved recipients, by name.
+    pub async fn address_book(&self) -> Result<Vec<ContactView>> {
+        let core = self.core().await;
+        let owner = core.auth().session().await?.map(|s| s.user.id).ok_or(Error::SignedOut)?;
+        let contacts = core.journal().address_book().list(&owner).await?;
+        Ok(contacts.into_iter().map(ContactView::from).collect())
+    }
+
+    /// Saves `address` on `network` as `name` (a new recipient, or a new name for a saved one);
+    /// the address is checked for the network and kept as the network writes it.
+    pub async fn save_contact(
+        &self,
+        network: &str,
+        address: &str,
+        name: &str,
+    ) -> Result<Vec<ContactView>> {
+        let known = dfns_networks::network(network)
+            .ok_or_else(|| Error::NetworkUnsupported(network.to_owned()))?;
+        let address = dfns_networks::address::validate_address(known, address.trim())
+            .map_err(|error| Error::AddressInvalid(error.0))?;
+        let name = contact_name(name)?;
+        {
+            let core = self.core().await;
+            let owner = core.auth().session().await?.map(|s| s.user.id).ok_or(Error::SignedOut)?;
+            let book = core.journal().address_book();
+            book.save(&owner, network, &address, &name, SystemClock.now_ms()).await?;
+        }
+        self.address_book().await
+    }
+
+    /// Forgets a saved recipient (nothing happens if it was not saved).
+    pub async fn delete_contact(&self, network: &str, address: &str) -> Result<Vec<ContactView>> {
+        {
+            let core = self.core().await;
+            let owner = core.auth().session().await?.map(|s| s.user.id).ok_or(Error::SignedOut)?;
+            core.journal().address_book().delete(&owner, network, address.trim()).await?;
+        }
+        self.address_book().await
     }
 
     /// The guardrails in force: the person's, or the company's defaults until they set theirs.
@@ -616,10 +787,10 @@ impl AppService {
 
     /// Opens the company's recovery page (a fresh password check and an emailed code) in the
     /// system browser; its answer comes back as a deep link like a sign-in.
-    pub async fn start_recovery(&self) -> Result<()> {
+    pub async fn start_recovery(&self) -> Result<BrowserPage> {
         self.company_confirmed()?;
         let url = self.observe(self.core().await.auth().start_recovery().await)?;
-        self.outside.open_url(url.as_str()).map_err(Error::BrowserUnavailable)
+        Ok(self.open_page(url))
     }
 
     /// Recovers access with the recovery code: the kit is opened first (a wrong code sends
@@ -800,9 +971,11 @@ impl AppService {
                 }
             }
         }
+        let before = Snapshot::of(connected.reads.cache()).await?;
         for wallet_id in &touched {
             self.observe(connected.reads.sync_wallet(wallet_id).await)?;
         }
+        self.tell(&before, connected.reads.cache()).await;
         self.emit(Event::WalletsChanged(self.wallets().await?));
         Ok(())
     }
@@ -860,6 +1033,7 @@ impl AppService {
         &self,
         companion_url: Option<String>,
         authenticator: Option<AuthenticatorChoice>,
+        notifications: Option<bool>,
     ) -> Result<AppState> {
         let mut next = self.settings();
         if let Some(url) = companion_url {
@@ -867,6 +1041,9 @@ impl AppService {
         }
         if let Some(authenticator) = authenticator {
             next.authenticator = Some(authenticator);
+        }
+        if let Some(notifications) = notifications {
+            next.notifications = notifications;
         }
         self.save_settings(next);
         self.app_state().await
@@ -953,4 +1130,20 @@ async fn holds(
         return Ok(false);
     }
     Ok(signer.holds(rp_id, Some(&ids)).await?)
+}
+
+/// A recipient's name as typed, trimmed: 1 to 64 characters, none of them control characters
+/// (a name is shown on one line beside the address it stands for).
+fn contact_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    let length = name.chars().count();
+    if length == 0 || length > 64 {
+        return Err(Error::ContactNameInvalid(format!("this one has {length}")));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::ContactNameInvalid(
+            "this one has a line break or a control character".into(),
+        ));
+    }
+    Ok(name.to_owned())
 }

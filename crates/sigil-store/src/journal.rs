@@ -4,8 +4,9 @@
 //!
 //! It is its own SQLite file, apart from the cache (rebuilding the cache never touches it), and it
 //! is never rebuilt silently: a damaged file, one written by a newer Sigil or one that cannot be
-//! written is an error the user sees. Rows are never deleted. Times are given by the caller; the
-//! journal never reads the clock.
+//! written is an error the user sees. Operations are never deleted. The person's address book
+//! lives in the same file ([`crate::AddressBook`]). Times are given by the caller; the journal
+//! never reads the clock.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -222,6 +223,11 @@ impl Journal {
             Ok(pool) => Ok(Self { pool, path }),
             Err(failure) => Err(journal_error(&path, failure)),
         }
+    }
+
+    /// The person's address book, kept in the journal's file.
+    pub fn address_book(&self) -> crate::AddressBook {
+        crate::AddressBook { pool: self.pool.clone(), path: self.path.clone() }
     }
 
     /// Closes every connection (the file is then complete on disk); later calls fail.
@@ -476,7 +482,7 @@ impl Journal {
     }
 }
 
-fn journal_error(path: &str, failure: Failure) -> JournalError {
+pub(crate) fn journal_error(path: &str, failure: Failure) -> JournalError {
     let path = path.to_owned();
     match failure {
         Failure::Corrupt(detail) => JournalError::Corrupt { path, detail },

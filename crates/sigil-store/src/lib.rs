@@ -15,6 +15,7 @@
 //!
 //! No secret is ever written to the cache or the journal.
 
+mod address_book;
 mod cache;
 mod error;
 mod journal;
@@ -23,6 +24,7 @@ mod memory;
 mod secret;
 mod sqlite;
 
+pub use address_book::{AddressBook, Contact};
 pub use cache::{Cache, CacheOpened, RebuildReason};
 pub use error::{CacheError, JournalError, StoreCode, StoreError};
 pub use journal::{Journal, NewOperation, Operation, OperationState};

@@ -25,6 +25,10 @@ struct Recorder {
     events: Mutex<Vec<(String, Value)>>,
     opened: Mutex<Vec<String>>,
     approvals_opened: AtomicUsize,
+    /// No system browser: opening a URL fails, as `xdg-open` does on a machine without one.
+    no_browser: AtomicBool,
+    /// The desktop notifications shown (title, text).
+    notices: Mutex<Vec<(String, String)>>,
 }
 
 impl Outside for Recorder {
@@ -33,6 +37,9 @@ impl Outside for Recorder {
     }
 
     fn open_url(&self, url: &str) -> Result<(), String> {
+        if self.no_browser.load(Ordering::SeqCst) {
+            return Err("xdg-open: no method available for opening the address".into());
+        }
         self.opened.lock().expect("lock").push(url.to_owned());
         Ok(())
     }
@@ -43,6 +50,10 @@ impl Outside for Recorder {
     }
 
     fn close_approval(&self) {}
+
+    fn notify(&self, title: &str, body: &str) {
+        self.notices.lock().expect("lock").push((title.to_owned(), body.to_owned()));
+    }
 }
 
 struct Harness {
@@ -218,6 +229,46 @@ async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, error) = events.last().expect("an event");
     assert_eq!((name.as_str(), code(error)), ("auth:error", "DEEP_LINK_INVALID"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_browser_the_sign_in_address_is_shown_and_its_link_back_still_signs_in() {
+    let h = harness().await;
+    h.recorder.no_browser.store(true, Ordering::SeqCst);
+    let page = call(&h, "start_login", json!({})).await.expect("no error: an address to copy");
+    assert_eq!(page["opened"], false);
+    let url = page["url"].as_str().expect("the sign-in address").to_owned();
+    assert!(url.starts_with(&format!("{}/login?", h.stack.companion_url)), "{url}");
+
+    // The person pastes it into a browser; the website's link back signs them in.
+    let link = Website::new(&h.stack.companion_url)
+        .expect("browser")
+        .sign_in_at(&url, "grace@example.org", "correct horse battery", true)
+        .await
+        .expect("deep link");
+    h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
+    let state = call(&h, "app_state", json!({})).await.expect("state");
+    assert_eq!(
+        (state["signedIn"].as_bool(), state["user"]["email"].as_str()),
+        (Some(true), Some("grace@example.org"))
+    );
+
+    // A web page's "Open in Sigil" starts a sign-in too: its address comes as an event.
+    call(&h, "sign_out", json!({})).await.expect("signed out");
+    h.app.state::<AppService>().accept_deep_link("sigil://auth/start").await;
+    let events = h.recorder.events.lock().expect("lock").clone();
+    let (name, page) = events.last().expect("an event");
+    assert_eq!((name.as_str(), page["opened"].as_bool()), ("auth:page", Some(false)));
+    assert!(page["url"].as_str().is_some_and(|u| u.contains("/login?")), "{page}");
+
+    // With a browser, the page opens and nothing else is said.
+    h.recorder.no_browser.store(false, Ordering::SeqCst);
+    let page = call(&h, "start_recovery", json!({})).await.expect("started");
+    assert_eq!(page["opened"], true);
+    assert_eq!(
+        h.recorder.opened.lock().expect("lock").last(),
+        page["url"].as_str().map(str::to_owned).as_ref()
+    );
 }
 
 /// Signs `email` in through the website and the deep link, and registers the device passkey.
@@ -555,4 +606,185 @@ async fn a_send_to_another_wallet_of_ours_shows_on_both_at_once() {
     assert_eq!(savings_now, saved + 250_000_000_000_000_000);
     let left: u128 = native_balance(&h, &from).await.parse().expect("a number");
     assert!(left < 750_000_000_000_000_000, "the sender paid 0.25 and the fee: {left}");
+}
+
+/// The "companion request" lines the engine logs (method and path), from a global subscriber:
+/// nextest runs each test in a process of its own.
+#[derive(Clone, Default)]
+struct CompanionRequests(Arc<Mutex<Vec<String>>>);
+
+impl CompanionRequests {
+    fn install() -> Self {
+        use tracing_subscriber::layer::SubscriberExt as _;
+        let requests = Self::default();
+        let subscriber = tracing_subscriber::registry().with(requests.clone());
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        requests
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().expect("lock"))
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CompanionRequests {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        #[derive(Default)]
+        struct Fields(Vec<(&'static str, String)>);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push((field.name(), format!("{value:?}")));
+            }
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                self.0.push((field.name(), value.to_owned()));
+            }
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let field = |name| fields.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        if field("message") == Some("companion request") {
+            let line =
+                format!("{} {}", field("method").unwrap_or("?"), field("path").unwrap_or("?"));
+            self.0.lock().expect("lock").push(line);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warm_start_asks_the_company_who_is_signed_in_and_its_configuration_once_each() {
+    let requests = CompanionRequests::install();
+    let h = harness().await;
+    signed_in_and_registered(&h, "ada-returns@example.org").await;
+    let sigil = h.restarted().await;
+    requests.take();
+
+    // What the UI does as it mounts: the app state, then a sync of the cached wallets.
+    let state = sigil.app_state().await.expect("state");
+    assert_eq!((state.signed_in, state.registered), (true, Some(true)));
+    assert!(!state.networks.is_empty(), "the company's networks, from its configuration");
+    sigil.sync().await.expect("synced");
+    sigil.app_state().await.expect("state again");
+    let mut asked = requests.take();
+    asked.sort();
+    assert_eq!(asked, ["GET config", "GET me", "GET me", "POST dfns-token"], "{asked:?}");
+    sigil.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_explorer_command_opens_only_the_networks_explorer_with_a_value_of_its_shape() {
+    let mut h = harness().await;
+    signed_in_and_registered(&h, "ada-explores@example.org").await;
+    let hash = format!("0x{}", "ab".repeat(32));
+    let page = call(
+        &h,
+        "open_explorer",
+        json!({"network": "EthereumSepolia", "target": {"kind": "transaction", "hash": hash}}),
+    )
+    .await
+    .expect("opened");
+    let expected = format!("https://sepolia.etherscan.io/tx/{hash}");
+    assert_eq!(
+        (page["url"].as_str(), page["opened"].as_bool()),
+        (Some(expected.as_str()), Some(true))
+    );
+
+    // A page trying to send the person elsewhere through it gets a refusal and nothing opens.
+    let opened = h.recorder.opened.lock().expect("lock").len();
+    for (network, target, refused) in [
+        (
+            "EthereumSepolia",
+            json!({"kind": "transaction", "hash": format!("{hash}/../../login")}),
+            "INVALID_ARGUMENT",
+        ),
+        (
+            "EthereumSepolia",
+            json!({"kind": "transaction", "hash": "https://evil.example"}),
+            "INVALID_ARGUMENT",
+        ),
+        (
+            "EthereumSepolia",
+            json!({"kind": "address", "address": "https://evil.example/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}),
+            "ADDRESS_INVALID",
+        ),
+        (
+            "EthereumSepolia",
+            json!({"kind": "url", "url": "https://evil.example"}),
+            "INVALID_ARGUMENT",
+        ),
+        ("Dogecoin", json!({"kind": "address", "address": "D8"}), "NETWORK_UNSUPPORTED"),
+    ] {
+        let error = call(&h, "open_explorer", json!({"network": network, "target": target}))
+            .await
+            .expect_err("refused");
+        assert_eq!(code(&error), refused, "{target}");
+    }
+    assert_eq!(h.recorder.opened.lock().expect("lock").len(), opened, "nothing opened");
+
+    // The company's own explorer, from its configuration, for the networks it names.
+    let explorers = r#"{"EthereumSepolia":{"transaction":"https://scan.example/tx/{hash}","address":"https://scan.example/address/{address}"}}"#;
+    h.stack.restart_companion(&[("--explorers", explorers)]).await.expect("restarted");
+    let sigil = h.restarted().await;
+    let page = sigil
+        .open_explorer(
+            "EthereumSepolia",
+            sigil_core::service::views::ExplorerTarget::Address {
+                address: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed".into(),
+            },
+        )
+        .await
+        .expect("opened");
+    assert_eq!(page.url, "https://scan.example/address/0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    sigil.close().await;
+}
+
+/// Sends `amount` wei from the emulator's faucet to `address` on Ethereum Sepolia.
+async fn faucet(h: &Harness, address: &str, amount: &str) {
+    let answer = reqwest::Client::new()
+        .post(format!("{}/_emulator/faucet", h.stack.dfns.api_url))
+        .json(&json!({"network": "EthereumSepolia", "address": address, "amount": amount}))
+        .send()
+        .await
+        .expect("faucet");
+    assert!(answer.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn funds_that_come_in_and_a_transfer_that_ends_are_announced_unless_turned_off() {
+    let h = harness().await;
+    let form = funded_send_form(&h, "ada-hears@example.org").await;
+    let notices = || h.recorder.notices.lock().expect("lock").clone();
+    let received = notices();
+    assert!(
+        received.iter().any(|(title, body)| title == "Received 1 ETH" && body.starts_with("On ")),
+        "the faucet's funds, announced by the sync that saw them: {received:?}"
+    );
+
+    // A send: once a refresh sees it end, it is announced.
+    let _person = Approver::start(&h);
+    let prepared = call(&h, "prepare_send", form.clone()).await.expect("prepared");
+    call(&h, "confirm_action", json!({"operationId": prepared["operationId"]}))
+        .await
+        .expect("sent");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !notices().iter().any(|(title, _)| title == "Sent 0.25 ETH") {
+        assert!(Instant::now() < deadline, "no notice of the confirmed send: {:?}", notices());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        call(&h, "sync", json!({})).await.expect("synced");
+    }
+
+    // Turned off in Settings: more funds come in, and nothing is shown.
+    let state = call(&h, "set_settings", json!({"notifications": false})).await.expect("saved");
+    assert_eq!(state["notifications"], false);
+    let before = notices().len();
+    let wallets = call(&h, "wallets", json!({})).await.expect("wallets");
+    let address = wallets
+        .as_array()
+        .and_then(|all| all.iter().find(|w| w["id"] == form["form"]["walletId"]))
+        .and_then(|w| w["address"].as_str())
+        .expect("the wallet's address")
+        .to_owned();
+    faucet(&h, &address, "5000").await;
+    let report = call(&h, "sync", json!({})).await.expect("synced");
+    assert!(report["newHistory"].as_u64().is_some_and(|n| n > 0), "the funds were read: {report}");
+    assert_eq!(notices().len(), before, "nothing shown: {:?}", notices());
 }

@@ -70,6 +70,10 @@ tpm: TpmState,
  */
 devSecurityKey: boolean, 
 /**
+ * Whether desktop notifications are on.
+ */
+notifications: boolean, 
+/**
  * Whether the last network call failed for want of a network.
  */
 offline: boolean, 
@@ -173,6 +177,21 @@ export type AuthenticatorChoice = "platform-tpm" | "device" | "security-key" | "
 export type AuthnCode = "AUTHN_CANCELLED" | "AUTHN_TIMEOUT" | "AUTHN_NO_AUTHENTICATOR" | "AUTHN_NO_CREDENTIAL" | "AUTHN_ALREADY_REGISTERED" | "AUTHN_DECLINED" | "AUTHN_ORIGIN_MISMATCH" | "AUTHN_INVALID_CHALLENGE" | "AUTHN_UNSUPPORTED_ALGORITHM" | "AUTHN_PIN_REQUIRED" | "AUTHN_PIN_INVALID" | "AUTHN_PIN_TOO_SHORT" | "AUTHN_PIN_DELAYED" | "AUTHN_PIN_BLOCKED" | "AUTHN_DEVICE_ACCESS" | "AUTHN_TPM_UNAVAILABLE" | "AUTHN_TPM_BUSY" | "AUTHN_TPM_RESET" | "AUTHN_TPM_ACCESS" | "AUTHN_TPM_MISMATCH" | "AUTHN_PASSKEY_DAMAGED" | "AUTHN_STORAGE" | "AUTHN_INVALID_RESPONSE" | "AUTHN_AUTHENTICATOR_ERROR";
 
 /**
+ * A company page a sign-in or a recovery continues on, and whether the system browser opened
+ * it. When none could be opened, the UI shows the address to copy into a browser, as
+ * command-line tools do; the deep link back is accepted either way.
+ */
+export type BrowserPage = { 
+/**
+ * The page's address.
+ */
+url: string, 
+/**
+ * Whether the system browser was asked to open it without an error.
+ */
+opened: boolean, };
+
+/**
  * The passkey ceremonies the person approves.
  */
 export type CeremonyKind = "register" | "createPasskey" | "sign" | "recover";
@@ -197,10 +216,27 @@ code: string,
 expiresAtMs: number, };
 
 /**
+ * A recipient the person saved with a name.
+ */
+export type ContactView = { 
+/**
+ * The Dfns network.
+ */
+network: string, 
+/**
+ * The address, as the network writes it canonically.
+ */
+address: string, 
+/**
+ * The name they gave it.
+ */
+name: string, };
+
+/**
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "RECOVERY_CODE_MALFORMED" | "RECOVERY_CODE_WRONG" | "RECOVERY_KIT_UNUSABLE" | "RECOVERY_CODE_MISMATCH" | "NO_RECOVERY_KIT_TO_CONFIRM" | "COMPUTER_CODE_REFUSED" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "BROWSER_UNAVAILABLE" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "CONTACT_NAME_INVALID" | "RECOVERY_CODE_MALFORMED" | "RECOVERY_CODE_WRONG" | "RECOVERY_KIT_UNUSABLE" | "RECOVERY_CODE_MISMATCH" | "NO_RECOVERY_KIT_TO_CONFIRM" | "COMPUTER_CODE_REFUSED" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -214,6 +250,19 @@ code: ErrorCode,
  * For people.
  */
 message: string, };
+
+/**
+ * What to show on a block explorer.
+ */
+export type ExplorerTarget = { "kind": "transaction", 
+/**
+ * As the network writes it.
+ */
+hash: string, } | { "kind": "address", 
+/**
+ * As the network writes it.
+ */
+address: string, };
 
 /**
  * A fee tier.
@@ -330,6 +379,36 @@ credentialUuid: string, } | { "action": "AddComputer",
 validForSeconds: number, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/**
+ * A network as people read it: every network Sigil knows, for the UI's labels (the generated
+ * contract carries the table, so both windows have it without asking).
+ */
+export type NetworkView = { 
+/**
+ * Dfns's id, e.g. `EthereumSepolia`.
+ */
+id: string, 
+/**
+ * The name people read, e.g. `Ethereum Sepolia`.
+ */
+name: string, 
+/**
+ * `evm`, `bitcoin` or `solana`.
+ */
+family: string, 
+/**
+ * A test network: its coins have no value.
+ */
+testnet: boolean, 
+/**
+ * The native asset's symbol.
+ */
+nativeSymbol: string, 
+/**
+ * The native asset's decimals.
+ */
+nativeDecimals: number, };
 
 /**
  * What a confirmed action produced.
@@ -592,6 +671,10 @@ from?: string,
  */
 to: string, 
 /**
+ * The name the person saved the recipient under, when they did (shown beside it).
+ */
+toName?: string, 
+/**
  * The amount, in whole units ("1.5").
  */
 amount: string, 
@@ -700,9 +783,31 @@ export type Warning = { "code": "FIRST_SEND_TO_ADDRESS" } | { "code": "LOOKS_LIK
  */
 known: string, } | { "code": "LAST_ACTIVE_PASSKEY" } | { "code": "RAW_HASH" };
 
+/** Every network Sigil knows, by Dfns's id: the names and marks people read. */
+export const NETWORKS: Record<string, NetworkView> = {
+  Ethereum: {"id":"Ethereum","name":"Ethereum","family":"evm","testnet":false,"nativeSymbol":"ETH","nativeDecimals":18},
+  EthereumSepolia: {"id":"EthereumSepolia","name":"Ethereum Sepolia","family":"evm","testnet":true,"nativeSymbol":"ETH","nativeDecimals":18},
+  Base: {"id":"Base","name":"Base","family":"evm","testnet":false,"nativeSymbol":"ETH","nativeDecimals":18},
+  BaseSepolia: {"id":"BaseSepolia","name":"Base Sepolia","family":"evm","testnet":true,"nativeSymbol":"ETH","nativeDecimals":18},
+  Polygon: {"id":"Polygon","name":"Polygon","family":"evm","testnet":false,"nativeSymbol":"POL","nativeDecimals":18},
+  PolygonAmoy: {"id":"PolygonAmoy","name":"Polygon Amoy","family":"evm","testnet":true,"nativeSymbol":"POL","nativeDecimals":18},
+  ArbitrumOne: {"id":"ArbitrumOne","name":"Arbitrum One","family":"evm","testnet":false,"nativeSymbol":"ETH","nativeDecimals":18},
+  ArbitrumSepolia: {"id":"ArbitrumSepolia","name":"Arbitrum Sepolia","family":"evm","testnet":true,"nativeSymbol":"ETH","nativeDecimals":18},
+  Bitcoin: {"id":"Bitcoin","name":"Bitcoin","family":"bitcoin","testnet":false,"nativeSymbol":"BTC","nativeDecimals":8},
+  BitcoinTestnet4: {"id":"BitcoinTestnet4","name":"Bitcoin Testnet4","family":"bitcoin","testnet":true,"nativeSymbol":"BTC","nativeDecimals":8},
+  BitcoinSignet: {"id":"BitcoinSignet","name":"Bitcoin Signet","family":"bitcoin","testnet":true,"nativeSymbol":"BTC","nativeDecimals":8},
+  BitcoinTestnet3: {"id":"BitcoinTestnet3","name":"Bitcoin Testnet3","family":"bitcoin","testnet":true,"nativeSymbol":"BTC","nativeDecimals":8},
+  Solana: {"id":"Solana","name":"Solana","family":"solana","testnet":false,"nativeSymbol":"SOL","nativeDecimals":9},
+  SolanaDevnet: {"id":"SolanaDevnet","name":"Solana Devnet","family":"solana","testnet":true,"nativeSymbol":"SOL","nativeDecimals":9},
+};
+
 /** Every command's name, with the window allowed to call it. */
 export const COMMANDS = {
   app_state: "main",
+  address_book: "main",
+  save_contact: "main",
+  delete_contact: "main",
+  open_explorer: "main",
   start_login: "main",
   register: "main",
   wallets: "main",
@@ -743,6 +848,10 @@ export type CommandName = keyof typeof COMMANDS;
 /** Each command's arguments, as sent. */
 export type CommandArgs = {
   app_state: Record<string, never>;
+  address_book: Record<string, never>;
+  save_contact: { network: string; address: string; name: string };
+  delete_contact: { network: string; address: string };
+  open_explorer: { network: string; target: ExplorerTarget };
   start_login: Record<string, never>;
   register: { authenticator: AuthenticatorChoice };
   wallets: Record<string, never>;
@@ -769,7 +878,7 @@ export type CommandArgs = {
   cancel_ceremony: Record<string, never>;
   qr_svg: { text: string };
   confirm_company: { url: string };
-  set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null };
+  set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null; notifications?: boolean | null };
   guardrails: Record<string, never>;
   set_guardrails: { guardrails: Guardrails };
   sign_out: Record<string, never>;
@@ -781,7 +890,11 @@ export type CommandArgs = {
 /** Each command's result. */
 export type CommandResults = {
   app_state: AppState;
-  start_login: void;
+  address_book: Array<ContactView>;
+  save_contact: Array<ContactView>;
+  delete_contact: Array<ContactView>;
+  open_explorer: BrowserPage;
+  start_login: BrowserPage;
   register: Array<WalletView>;
   wallets: Array<WalletView>;
   sync: SyncReport;
@@ -794,7 +907,7 @@ export type CommandResults = {
   prepare_create_wallet: PreparedView;
   passkeys: Array<PasskeyView>;
   access: AccessView;
-  start_recovery: void;
+  start_recovery: BrowserPage;
   recover: AccessView;
   confirm_recovery_kit: AccessView;
   prepare_recovery_kit: PreparedView;
@@ -820,6 +933,7 @@ export type CommandResults = {
 export type EventMap = {
   "auth:changed": AppState;
   "auth:error": ErrorView;
+  "auth:page": BrowserPage;
   "authn:prompt": PromptView;
   "approval:changed": ApprovalView | null;
   "wallets:changed": Array<WalletView>;
@@ -836,7 +950,15 @@ export function commands(call: Call) {
   return {
     /** Where the app stands. */
     appState: () => call("app_state"),
-    /** Opens the company's sign-in in the system browser. */
+    /** The person's saved recipients, by name. */
+    addressBook: () => call("address_book"),
+    /** Saves a recipient with a name (or renames a saved one); the whole address book after. */
+    saveContact: (network: string, address: string, name: string) => call("save_contact", { network, address, name }),
+    /** Forgets a saved recipient; the whole address book after. */
+    deleteContact: (network: string, address: string) => call("delete_contact", { network, address }),
+    /** Opens a transaction or an address on the network's block explorer in the system browser. */
+    openExplorer: (network: string, target: ExplorerTarget) => call("open_explorer", { network, target }),
+    /** Opens the company's sign-in in the system browser; its address, to show when none opened. */
     startLogin: () => call("start_login"),
     /** Registers a passkey of `authenticator` and provisions the wallets. */
     register: (authenticator: AuthenticatorChoice) => call("register", { authenticator }),
@@ -889,7 +1011,7 @@ export function commands(call: Call) {
     /** Confirms the company server this Sigil serves (another one signs out first). */
     confirmCompany: (url: string) => call("confirm_company", { url }),
     /** Changes the settings. */
-    setSettings: (companionUrl?: string | null, authenticator?: AuthenticatorChoice | null) => call("set_settings", { companionUrl, authenticator }),
+    setSettings: (companionUrl?: string | null, authenticator?: AuthenticatorChoice | null, notifications?: boolean | null) => call("set_settings", { companionUrl, authenticator, notifications }),
     /** The guardrails in force (the person's, or the company's defaults). */
     guardrails: () => call("guardrails"),
     /** Sets the person's own guardrails. */

@@ -52,7 +52,7 @@ export class Access {
   async startRecovery(): Promise<IpcError | null> {
     return this.store.attempt(
       async () => {
-        await ipc.startRecovery();
+        this.store.session.showPage(await ipc.startRecovery());
         this.recoveryStarted = true;
         this.store.say(S.recovery.waiting);
       },

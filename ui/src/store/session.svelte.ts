@@ -1,7 +1,7 @@
 // Who is signed in and how: the shell's app state, signing in through the browser, registering
 // the first passkey, the settings, and signing out.
 
-import { ipc, type AppState, type Authenticator, type IpcError, type Settings } from "../ipc";
+import { ipc, type AppState, type Authenticator, type BrowserPage, type IpcError, type Settings } from "../ipc";
 import { errorMessage } from "../errors";
 import { S } from "../strings";
 import type { Store } from "../store.svelte";
@@ -13,6 +13,8 @@ export class Session {
   /** Why the last sign-in link was refused (`auth:error`). */
   authError = $state<IpcError | null>(null);
   loginStarted = $state(false);
+  /** A company page no browser could open (sign-in or recovery): its address to copy. */
+  page = $state<BrowserPage | null>(null);
 
   signedIn = $derived(!!this.app?.signedIn);
   needsRegistration = $derived(this.signedIn && this.app?.registered === false);
@@ -46,7 +48,9 @@ export class Session {
     }
     this.authError = null;
     this.loginStarted = false;
+    this.page = null;
     void this.store.access.load();
+    if (this.ready && !wasReady) void this.store.contacts.load();
     if (this.ready && !wasReady) void this.store.wallets.load().then(() => this.store.wallets.sync({ quiet: true }));
   }
 
@@ -59,12 +63,17 @@ export class Session {
     this.authError = null;
     return this.store.attempt(
       async () => {
-        await ipc.startLogin();
+        this.showPage(await ipc.startLogin());
         this.loginStarted = true;
         this.store.say(S.signIn.waiting);
       },
       { announce: true },
     );
+  }
+
+  /** A company page the sign-in continues on: kept to show when no browser opened it. */
+  showPage(page: BrowserPage): void {
+    this.page = page.opened ? null : page;
   }
 
   /** The shell refused a sign-in link (`auth:error`). */
@@ -101,7 +110,7 @@ export class Session {
 
   async saveSettings(settings: Settings): Promise<IpcError | null> {
     return this.store.attempt(async () => {
-      this.app = await ipc.setSettings(settings.companionUrl, settings.authenticator);
+      this.app = await ipc.setSettings(settings.companionUrl, settings.authenticator, settings.notifications);
       this.store.say(S.settings.saved);
     });
   }

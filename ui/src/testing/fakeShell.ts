@@ -4,6 +4,8 @@
 
 import type {
   AccessView,
+  BrowserPage,
+  ContactView,
   AppState,
   ApprovalView,
   AssetRef,
@@ -107,6 +109,7 @@ export class FakeShell {
     availableAuthenticators: ["device", "security-key"],
     tpm: "absent",
     devSecurityKey: false,
+    notifications: true,
     offline: false,
     networks: ["EthereumSepolia", "BitcoinTestnet4", "SolanaDevnet"],
   };
@@ -120,6 +123,12 @@ export class FakeShell {
   overrides: Record<string, Handler> = {};
   /** Delay of every answer, in ms (0: the next microtask). */
   delayMs = 0;
+  /** The address book. */
+  contacts: ContactView[] = [];
+  /** The explorer pages the shell was asked to open. */
+  explorerOpened: string[] = [];
+  /** Whether the system browser opens company pages (false: a machine without one). */
+  browser = true;
   /** Prompts `confirm_action` emits before it answers. */
   ceremonyPrompts: EventMap["authn:prompt"][] = [{ kind: "touch-key" }, { kind: "processing" }];
   /** Warnings `prepare_send` returns instead of those the guardrails give (null: the guardrails'). */
@@ -240,14 +249,19 @@ export class FakeShell {
         shell.state = { ...signedIn, registered: false };
         shell.emit("auth:changed", shell.state);
       }, 1200);
-      return null;
+      return shell.page("login");
     };
     // The website's recovery check passes a moment later; the demo's kit code is fakeKitCode(0).
     shell.overrides.start_recovery = () => {
       setTimeout(() => shell.finishRecoveryCheck(), 1200);
-      return null;
+      return shell.page("recover");
     };
     return shell;
+  }
+
+  /** The company page `path` as the shell answers for it: opened when there is a browser. */
+  page(path: string): BrowserPage {
+    return { url: `${this.state.companionUrl}/${path}?state=fake`, opened: this.browser };
   }
 
   /** What `access` answers, from the passkeys and the recovery state. */
@@ -418,7 +432,8 @@ export class FakeShell {
 
   /** The guardrails' warnings for a send to `to`, as the core gives them. */
   private warningsFor(wallet: WalletView, to: string): Prepared["warnings"] {
-    const known = this.sent.map((s) => s.to).filter((a) => a.toLowerCase() !== wallet.address?.toLowerCase());
+    const saved = this.contacts.filter((c) => c.network === wallet.network).map((c) => c.address);
+    const known = [...this.sent.map((s) => s.to), ...saved].filter((a) => a.toLowerCase() !== wallet.address?.toLowerCase());
     if (known.some((a) => a.toLowerCase() === to.toLowerCase())) return [];
     const { firstSendWarning, lookalikeCheck } = this.guardrails.guardrails;
     const warnings: Prepared["warnings"] = [];
@@ -534,7 +549,7 @@ export class FakeShell {
       case "app_state":
         return this.state;
       case "start_login":
-        return null;
+        return this.page("login");
       case "register": {
         await this.ceremony();
         const fresh = FakeShell.signedIn();
@@ -585,6 +600,7 @@ export class FakeShell {
             walletId: wallet.id,
             from: wallet.address,
             to: form.to,
+            toName: this.contacts.find((c) => c.network === wallet.network && c.address.toLowerCase() === form.to.toLowerCase())?.name,
             amount: checked.amount,
             symbol: checked.symbol,
             asset: checked.asset,
@@ -636,7 +652,7 @@ export class FakeShell {
       case "access":
         return this.access();
       case "start_recovery":
-        return null;
+        return this.page("recover");
       case "recover":
         return this.recover(args.code as string, args.authenticator as Authenticator);
       case "confirm_recovery_kit": {
@@ -706,6 +722,28 @@ export class FakeShell {
         return null;
       case "cancel_ceremony":
         return null;
+      case "address_book":
+        return this.contacts;
+      case "save_contact": {
+        const network = args.network as string;
+        const address = (args.address as string).trim();
+        const name = (args.name as string).trim();
+        if (network.startsWith("Ethereum") && !EVM_ADDRESS.test(address)) this.refuse("ADDRESS_INVALID");
+        if (!name || name.length > 64) this.refuse("CONTACT_NAME_INVALID");
+        const same = (c: ContactView) => c.network === network && c.address.toLowerCase() === address.toLowerCase();
+        this.contacts = [...this.contacts.filter((c) => !same(c)), { network, address, name }].sort((a, b) => a.name.localeCompare(b.name));
+        return this.contacts;
+      }
+      case "delete_contact":
+        this.contacts = this.contacts.filter((c) => !(c.network === args.network && c.address === args.address));
+        return this.contacts;
+      case "open_explorer": {
+        const target = args.target as { kind: string; hash?: string; address?: string };
+        const path = target.kind === "transaction" ? `tx/${target.hash}` : `address/${target.address}`;
+        const url = `https://explorer.example/${args.network as string}/${path}`;
+        this.explorerOpened.push(url);
+        return { url, opened: this.browser };
+      }
       case "qr_svg":
         return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#fff"/><path d="M1 1h2v2H1zM5 5h2v2H5z" fill="#000"/></svg>';
       case "confirm_company": {
@@ -717,6 +755,7 @@ export class FakeShell {
         const url = args.companionUrl as string | undefined;
         if (url !== undefined) this.useCompany(url);
         if (args.authenticator) this.state = { ...this.state, authenticator: args.authenticator as Authenticator };
+        if (typeof args.notifications === "boolean") this.state = { ...this.state, notifications: args.notifications };
         return this.state;
       }
       case "guardrails":
@@ -797,7 +836,7 @@ export class FakeShell {
           id: this.id("xfr"),
           status: "Pending",
           dateRequested: "2026-11-26T12:00:00Z",
-          requestBody: { kind: "Native", to: intent.to },
+          requestBody: { kind: "Native", to: intent.to, amount: this.sent[this.sent.length - 1]?.base.toString() ?? "0" },
           externalId: intent.externalId,
         };
         (this.transfers[intent.walletId] ??= []).unshift(transfer);

@@ -57,3 +57,44 @@ fn family_names_are_the_blockchain_kind_values_and_read_back() {
     assert_eq!(Family::from_name("Tron"), None);
     assert_eq!(Family::from_name("evm"), None);
 }
+
+#[test]
+fn every_network_has_a_readable_name_a_testnet_mark_and_an_https_explorer() {
+    for network in networks() {
+        // The id with its words apart: "EthereumSepolia" reads "Ethereum Sepolia".
+        assert_eq!(network.display_name.replace(' ', ""), network.name);
+        let mainnet = matches!(
+            network.name,
+            "Ethereum" | "Base" | "Polygon" | "ArbitrumOne" | "Bitcoin" | "Solana"
+        );
+        assert_eq!(network.testnet, !mainnet, "{}", network.name);
+        let Explorer { transaction, address } = network.explorer;
+        assert!(transaction.starts_with("https://") && address.starts_with("https://"));
+        assert_eq!(transaction.matches("{hash}").count(), 1, "{transaction}");
+        assert_eq!(address.matches("{address}").count(), 1, "{address}");
+    }
+    let sepolia = network("EthereumSepolia").expect("known");
+    assert_eq!(sepolia.display_name, "Ethereum Sepolia");
+    assert_eq!(sepolia.explorer.transaction, "https://sepolia.etherscan.io/tx/{hash}");
+    let devnet = network("SolanaDevnet").expect("known");
+    assert_eq!(
+        devnet.explorer.address,
+        "https://explorer.solana.com/address/{address}?cluster=devnet"
+    );
+}
+
+#[test]
+fn a_transaction_hash_must_be_written_as_its_network_writes_them() {
+    let evm = network("Ethereum").expect("known");
+    let hash = format!("0x{}", "ab".repeat(32));
+    assert!(evm.is_transaction_hash(&hash));
+    assert!(!evm.is_transaction_hash(&hash[2..]), "no 0x");
+    assert!(!evm.is_transaction_hash(&format!("{hash}/../../phish")), "nothing after it");
+    let bitcoin = network("Bitcoin").expect("known");
+    assert!(bitcoin.is_transaction_hash(&"0f".repeat(32)));
+    assert!(!bitcoin.is_transaction_hash(&hash));
+    let solana = network("Solana").expect("known");
+    assert!(solana.is_transaction_hash(&bs58::encode([7u8; 64]).into_string()));
+    assert!(!solana.is_transaction_hash(&bs58::encode([7u8; 32]).into_string()), "an address");
+    assert!(!solana.is_transaction_hash("?cluster=mainnet"));
+}

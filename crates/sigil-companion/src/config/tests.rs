@@ -169,6 +169,34 @@ fn company_guardrails_name_offered_networks_and_positive_limits() {
 }
 
 #[test]
+fn company_explorers_name_offered_networks_and_https_pages_with_their_placeholder() {
+    let json = r#"{"EthereumSepolia":{"transaction":"https://scan.example/tx/{hash}","address":"https://scan.example/address/{address}"}}"#;
+    let config = Config::from_settings(settings(&["--explorers", json])).expect("valid");
+    assert_eq!(config.explorers["EthereumSepolia"].transaction, "https://scan.example/tx/{hash}");
+    assert!(Config::from_settings(settings(&[])).expect("valid").explorers.is_empty());
+    for (bad, says) in [
+        ("[", "not the JSON expected"),
+        (r#"{"EthereumSepolia":{"tx":"https://scan.example/tx/{hash}"}}"#, "not the JSON expected"),
+        (
+            r#"{"Dogecoin":{"transaction":"https://d.example/tx/{hash}","address":"https://d.example/a/{address}"}}"#,
+            "Dogecoin is not one of --networks",
+        ),
+        (
+            r#"{"EthereumSepolia":{"transaction":"http://scan.example/tx/{hash}","address":"https://scan.example/a/{address}"}}"#,
+            "https:// URL with {hash} once",
+        ),
+        (
+            r#"{"EthereumSepolia":{"transaction":"https://scan.example/tx/{hash}","address":"https://scan.example/a/"}}"#,
+            "https:// URL with {address} once",
+        ),
+    ] {
+        let error = refused(&["--explorers", bad]);
+        assert_eq!(error.setting, "--explorers / SIGIL_EXPLORERS");
+        assert!(error.problem.contains(says), "{bad}: {error}");
+    }
+}
+
+#[test]
 fn without_mail_settings_no_mail_goes_out_and_the_outbox_is_a_choice() {
     let config = Config::from_settings(settings(&[])).expect("valid");
     assert!(matches!(config.mail, MailSettings::Off));

@@ -34,6 +34,7 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
         networks: config.networks.clone(),
         default_networks: config.default_networks.clone(),
         guardrails: config.guardrails.clone(),
+        explorers: config.explorers.clone(),
     })
 }
 

@@ -3,8 +3,9 @@
 //! and asset (a refusal), a warning on the first send to an address, and a warning when the
 //! recipient looks like an address sent to before but is not it (address poisoning).
 //!
-//! Only addresses this person sent to count as known. An incoming transfer proves nothing: the
-//! poisoner's dust arrives from the look-alike precisely so that it looks familiar.
+//! Only addresses this person sent to, or saved in their address book, count as known. An
+//! incoming transfer proves nothing: the poisoner's dust arrives from the look-alike precisely so
+//! that it looks familiar.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -118,7 +119,9 @@ impl Guardrails {
     }
 
     /// Refuses a transfer over the daily limit; returns the warnings for the others. `sends`
-    /// are the person's journaled transfers, any wallet, any state.
+    /// are the person's journaled transfers, any wallet, any state; `saved` the addresses of
+    /// the wallet's network in their address book.
+    #[allow(clippy::too_many_arguments)] // each is a separate fact the check weighs
     pub(crate) fn check(
         &self,
         wallet: &Wallet,
@@ -126,6 +129,7 @@ impl Guardrails {
         to: &str,
         amount: BaseUnits,
         sends: &[Operation],
+        saved: &[&str],
         now_ms: i64,
     ) -> Result<Vec<Warning>> {
         let key = asset_key(asset);
@@ -167,6 +171,7 @@ impl Guardrails {
             .iter()
             .filter(|(op, _)| matches!(op.state, OperationState::Sent | OperationState::Done))
             .map(|(_, intent)| intent.to.as_str())
+            .chain(saved.iter().copied())
             .collect();
         if let Some(own) = &wallet.address {
             known.remove(own.as_str());

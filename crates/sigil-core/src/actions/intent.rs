@@ -25,6 +25,9 @@ pub struct TransferIntent {
     pub from: Option<String>,
     /// The recipient.
     pub to: String,
+    /// The name the person saved the recipient under, when they did (shown beside it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
     /// The amount, in whole units ("1.5").
     pub amount: String,
     /// The asset's symbol ("ETH", "USDC").
@@ -183,6 +186,7 @@ pub fn transfer_intent(
     wallet: &Wallet,
     asset: &Asset,
     fee: Option<TransferFee>,
+    to_name: Option<String>,
 ) -> Result<Intent, IntentError> {
     let (to, amount, priority, external_id, token) = match parse(body)? {
         TransferRequest::Native { to, amount, priority, external_id, .. } => {
@@ -215,6 +219,7 @@ pub fn transfer_intent(
         wallet_id: wallet.id.clone(),
         from: wallet.address.clone(),
         to,
+        to_name,
         amount: amount.to_decimal_string(asset.decimals),
         symbol: asset.symbol.clone().unwrap_or_else(|| "units".to_owned()),
         asset: token.map_or_else(|| "Native".to_owned(), |(_, id)| id),

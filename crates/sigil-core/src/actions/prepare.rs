@@ -48,6 +48,8 @@ struct CheckedSend {
     wallet: Wallet,
     asset: Asset,
     to: String,
+    /// The name the recipient is saved under in the address book.
+    to_name: Option<String>,
     amount: BaseUnits,
     priority: Option<String>,
     fee: TransferFee,
@@ -76,7 +78,7 @@ impl Actions {
         guardrails: &Guardrails,
     ) -> Result<Prepared> {
         let _one_at_a_time = self.running.try_lock().map_err(|_| Error::Busy)?;
-        let CheckedSend { wallet, asset, to, amount, priority, fee, warnings } =
+        let CheckedSend { wallet, asset, to, to_name, amount, priority, fee, warnings } =
             self.check_send(owner, request, guardrails).await?;
         let external_id = Some(external_id()?);
         let amount = amount.to_base_string();
@@ -101,8 +103,8 @@ impl Actions {
             },
         };
         let body = json(&body)?;
-        let intent =
-            intent::transfer_intent(&body, &wallet, &asset, Some(fee)).map_err(internal)?;
+        let intent = intent::transfer_intent(&body, &wallet, &asset, Some(fee), to_name)
+            .map_err(internal)?;
         let path = format!("/wallets/{}/transfers", wallet.id);
         let kind = ActionKind::Transfer;
         self.journal_draft(owner, Draft { kind, method: "POST", path, body, intent, warnings })
@@ -179,14 +181,20 @@ impl Actions {
             });
         }
         let sends = self.journal.of_kind_since(owner, ActionKind::Transfer.as_str(), 0).await?;
+        // The person's saved recipients on this network count as known.
+        let mut saved = self.journal.address_book().list(owner).await?;
+        saved.retain(|contact| contact.network == wallet.network);
+        let saved_addresses: Vec<&str> = saved.iter().map(|c| c.address.as_str()).collect();
+        let now_ms = self.clock.now_ms();
         let warnings =
-            guardrails.check(&wallet, &asset, &to, amount, &sends, self.clock.now_ms())?;
+            guardrails.check(&wallet, &asset, &to, amount, &sends, &saved_addresses, now_ms)?;
+        let to_name = saved.into_iter().find(|c| c.address == to).map(|c| c.name);
         let fee = TransferFee {
             amount: fee.to_decimal_string(network.native_decimals),
             symbol: network.native_symbol.to_owned(),
             quotes: native.quotes,
         };
-        Ok(CheckedSend { wallet, asset, to, amount, priority, fee, warnings })
+        Ok(CheckedSend { wallet, asset, to, to_name, amount, priority, fee, warnings })
     }
 
     /// The most a transfer of `asset` costs at `tier` (Dfns's fee estimate for the network,

@@ -17,6 +17,7 @@ fn config(rp_id: &str, dfns_api_url: &str) -> Config {
         networks: vec!["EthereumSepolia".to_owned()],
         default_networks: vec!["EthereumSepolia".to_owned()],
         guardrails: None,
+        explorers: Default::default(),
     }
 }
 

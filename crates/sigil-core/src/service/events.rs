@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::Outside;
-use super::views::{AppState, ApprovalView, ErrorView, PromptView, WalletView};
+use super::views::{AppState, ApprovalView, BrowserPage, ErrorView, PromptView, WalletView};
 
 /// Defines [`Event`] from one table of variant, wire name and payload type.
 macro_rules! events {
@@ -50,6 +50,8 @@ events! {
     AuthChanged(AppState) = "auth:changed";
     /// A deep link or sign-in step failed.
     AuthError(ErrorView) = "auth:error";
+    /// A web page's link started a sign-in whose page no browser could open: its address to show.
+    SignInPage(BrowserPage) = "auth:page";
     /// A passkey prompt to show.
     AuthnPrompt(PromptView) = "authn:prompt";
     /// The approval window's request changed (`null`: none is open).

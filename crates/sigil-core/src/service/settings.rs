@@ -32,6 +32,13 @@ pub struct Settings {
     /// The person's own guardrails; unset, the company's defaults apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guardrails: Option<Guardrails>,
+    /// Desktop notifications for funds received and transfers that ended.
+    #[serde(default = "on")]
+    pub notifications: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Default for Settings {
@@ -44,6 +51,7 @@ impl Default for Settings {
             companion_url: given.unwrap_or_else(|| SUGGESTED_COMPANION_URL.to_owned()),
             authenticator: None,
             guardrails: None,
+            notifications: true,
         }
     }
 }

@@ -143,6 +143,8 @@ pub struct AppState {
     pub tpm: TpmState,
     /// Whether the "security key" is the development build's software one.
     pub dev_security_key: bool,
+    /// Whether desktop notifications are on.
+    pub notifications: bool,
     /// Whether the last network call failed for want of a network.
     pub offline: bool,
     /// The networks the company offers (empty until the company server answered).
@@ -377,6 +379,73 @@ impl PasskeyView {
     }
 }
 
+/// A network as people read it: every network Sigil knows, for the UI's labels (the generated
+/// contract carries the table, so both windows have it without asking).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkView {
+    /// Dfns's id, e.g. `EthereumSepolia`.
+    pub id: String,
+    /// The name people read, e.g. `Ethereum Sepolia`.
+    pub name: String,
+    /// `evm`, `bitcoin` or `solana`.
+    pub family: String,
+    /// A test network: its coins have no value.
+    pub testnet: bool,
+    /// The native asset's symbol.
+    pub native_symbol: String,
+    /// The native asset's decimals.
+    pub native_decimals: u8,
+}
+
+impl NetworkView {
+    /// Every network Sigil knows.
+    pub fn all() -> Vec<Self> {
+        dfns_networks::networks()
+            .iter()
+            .map(|network| Self {
+                id: network.name.to_owned(),
+                name: network.display_name.to_owned(),
+                family: network.family_name().to_ascii_lowercase(),
+                testnet: network.testnet,
+                native_symbol: network.native_symbol.to_owned(),
+                native_decimals: network.native_decimals,
+            })
+            .collect()
+    }
+}
+
+/// What to show on a block explorer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum ExplorerTarget {
+    /// A transaction, by its hash.
+    Transaction {
+        /// As the network writes it.
+        hash: String,
+    },
+    /// An address.
+    Address {
+        /// As the network writes it.
+        address: String,
+    },
+}
+
+/// A company page a sign-in or a recovery continues on, and whether the system browser opened
+/// it. When none could be opened, the UI shows the address to copy into a browser, as
+/// command-line tools do; the deep link back is accepted either way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserPage {
+    /// The page's address.
+    pub url: String,
+    /// Whether the system browser was asked to open it without an error.
+    pub opened: bool,
+}
+
 /// What this computer can do for the signed-in person, and what is missing: Home offers the
 /// way forward.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -563,6 +632,25 @@ pub struct ApprovalView {
     pub pin: Option<PinRequest>,
     /// For a signed action: the warnings shown when it was prepared.
     pub warnings: Vec<Warning>,
+}
+
+/// A recipient the person saved with a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactView {
+    /// The Dfns network.
+    pub network: String,
+    /// The address, as the network writes it canonically.
+    pub address: String,
+    /// The name they gave it.
+    pub name: String,
+}
+
+impl From<sigil_store::Contact> for ContactView {
+    fn from(contact: sigil_store::Contact) -> Self {
+        Self { network: contact.network, address: contact.address, name: contact.name }
+    }
 }
 
 /// The guardrails in force, for the Settings screen.

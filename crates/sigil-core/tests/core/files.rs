@@ -27,6 +27,8 @@ impl Outside for Headless {
     }
 
     fn close_approval(&self) {}
+
+    fn notify(&self, _title: &str, _body: &str) {}
 }
 
 /// The permission bits of `path`.
@@ -50,7 +52,7 @@ async fn the_data_folder_and_every_file_in_it_are_closed_to_other_accounts() {
     let data = dir.path().join("com.sigil.app");
     let service = open(&data).await;
     // A saved choice writes settings.json (no company server is asked while signed out).
-    service.set_settings(None, Some(AuthenticatorChoice::Device)).await.expect("saved");
+    service.set_settings(None, Some(AuthenticatorChoice::Device), None).await.expect("saved");
     assert_eq!(mode(&data), 0o700);
     for name in ["settings.json", "cache.db", "cache.db-wal", "cache.db-shm", "journal.db"] {
         assert_eq!(mode(&data.join(name)), 0o600, "{name}");
@@ -65,7 +67,7 @@ async fn settings_others_could_read_are_closed_to_them_at_the_next_save() {
     std::fs::write(&settings, br#"{"companionUrl":"http://127.0.0.1:8788"}"#).expect("write");
     std::fs::set_permissions(&settings, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let service = open(dir.path()).await;
-    service.set_settings(None, Some(AuthenticatorChoice::Device)).await.expect("saved");
+    service.set_settings(None, Some(AuthenticatorChoice::Device), None).await.expect("saved");
     assert_eq!(mode(&settings), 0o600);
     let saved: Value =
         serde_json::from_slice(&std::fs::read(&settings).expect("read")).expect("json");

@@ -60,7 +60,7 @@ async fn an_opened_file_is_in_wal_mode_and_carries_the_schema_version() {
         sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.expect("journal_mode");
     assert_eq!(mode, "wal");
     assert_eq!(user_version(&pool).await, Ok(schema_version(&MIGRATOR)));
-    assert_eq!(schema_version(&MIGRATOR), 2, "two migrations so far");
+    assert_eq!(schema_version(&MIGRATOR), 3, "three migrations so far");
     pool.close().await;
 }
 
@@ -96,7 +96,7 @@ async fn a_file_with_a_higher_user_version_is_too_new_and_left_as_it_was() {
     let before = std::fs::read(&path).expect("read");
 
     let failure = open_file(&path, &MIGRATOR, Durability::Full).await.expect_err("newer");
-    assert_eq!(failure, Failure::TooNew { found: 7, known: 2 });
+    assert_eq!(failure, Failure::TooNew { found: 7, known: 3 });
     assert_eq!(std::fs::read(&path).expect("read"), before);
 }
 
@@ -114,7 +114,7 @@ async fn a_file_recording_a_migration_this_build_lacks_is_too_new() {
     .await;
 
     let failure = open_file(&path, &MIGRATOR, Durability::Full).await.expect_err("newer");
-    assert_eq!(failure, Failure::TooNew { found: 42, known: 2 });
+    assert_eq!(failure, Failure::TooNew { found: 42, known: 3 });
 }
 
 #[tokio::test]
@@ -146,7 +146,7 @@ async fn a_database_in_memory_keeps_its_data_between_calls() {
         .await
         .expect("count");
     assert_eq!(count, 1);
-    assert_eq!(user_version(&pool).await, Ok(2));
+    assert_eq!(user_version(&pool).await, Ok(3));
 }
 
 #[tokio::test]

@@ -395,7 +395,7 @@ mod refusing {
 
         let err = Journal::open(&path).await.expect_err("newer");
         assert_eq!(err.code(), "JOURNAL_TOO_NEW");
-        assert!(matches!(err, JournalError::TooNew { found: 99, known: 2, .. }), "{err:?}");
+        assert!(matches!(err, JournalError::TooNew { found: 99, known: 3, .. }), "{err:?}");
         assert_eq!(
             read_sql(&path, "SELECT id FROM operations").await,
             op.id,
@@ -449,5 +449,60 @@ mod refusing {
             assert_eq!(code(opened), "JOURNAL_UNAVAILABLE");
         }
         chmod(&folder, 0o755);
+    }
+}
+
+mod address_book {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_saved_recipient_is_listed_by_name_renamed_in_place_and_deleted() {
+        let journal = Journal::in_memory().await.expect("journal");
+        let book = journal.address_book();
+        book.save("us-1", "EthereumSepolia", "0xB0b", "bob", 1_000).await.expect("saved");
+        book.save("us-1", "EthereumSepolia", "0xA11ce", "Alice", 2_000).await.expect("saved");
+        let names = |list: Vec<sigil_store::Contact>| {
+            list.into_iter().map(|c| (c.name, c.address)).collect::<Vec<_>>()
+        };
+        let listed = names(book.list("us-1").await.expect("list"));
+        assert_eq!(listed, [("Alice".into(), "0xA11ce".into()), ("bob".into(), "0xB0b".into())]);
+
+        // Saving the same address again renames it: one address, one row.
+        let renamed = book
+            .save("us-1", "EthereumSepolia", "0xB0b", "Bob (rent)", 3_000)
+            .await
+            .expect("saved");
+        assert_eq!((renamed.created_at_ms, renamed.updated_at_ms), (1_000, 3_000));
+        assert_eq!(book.list("us-1").await.expect("list").len(), 2);
+
+        assert!(book.delete("us-1", "EthereumSepolia", "0xB0b").await.expect("deleted"));
+        assert!(!book.delete("us-1", "EthereumSepolia", "0xB0b").await.expect("gone already"));
+        assert_eq!(
+            names(book.list("us-1").await.expect("list")),
+            [("Alice".into(), "0xA11ce".into())]
+        );
+    }
+
+    #[tokio::test]
+    async fn each_person_on_this_computer_has_their_own_and_sign_out_does_not_touch_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (journal, path) = journal_file(&dir).await;
+        let book = journal.address_book();
+        book.save("us-1", "Bitcoin", "bc1qx", "Savings", 1).await.expect("saved");
+        assert!(book.list("us-2").await.expect("list").is_empty(), "not another person's");
+        journal.close().await;
+        let reopened = Journal::open(&path).await.expect("journal");
+        assert_eq!(reopened.address_book().list("us-1").await.expect("list").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_empty_name_or_address_is_refused_before_anything_is_written() {
+        let journal = Journal::in_memory().await.expect("journal");
+        let book = journal.address_book();
+        let refused = book.save("us-1", "Bitcoin", "", "Savings", 1).await;
+        assert_eq!(code(refused), "JOURNAL_INVALID_OPERATION");
+        let refused = book.save("us-1", "Bitcoin", "bc1qx", "", 1).await;
+        assert_eq!(code(refused), "JOURNAL_INVALID_OPERATION");
+        assert!(book.list("us-1").await.expect("list").is_empty());
     }
 }
