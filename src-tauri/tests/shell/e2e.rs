@@ -164,6 +164,47 @@ async fn wait_for(app: &Client, css: &str) -> fantoccini::elements::Element {
     }
 }
 
+/// A desktop's notification server (the freedesktop interface notify-rust speaks): records each
+/// notification's summary.
+#[derive(Clone, Default)]
+struct NotificationServer(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl NotificationServer {
+    fn shown(&self) -> Vec<String> {
+        self.0.lock().expect("lock").clone()
+    }
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl NotificationServer {
+    #[allow(clippy::too_many_arguments)] // the D-Bus method's own signature
+    fn notify(
+        &self,
+        _app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        _body: String,
+        _actions: Vec<String>,
+        _hints: std::collections::HashMap<String, zbus::OwnedVariant>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let mut shown = self.0.lock().expect("lock");
+        shown.push(summary);
+        u32::try_from(shown.len()).unwrap_or(u32::MAX)
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".to_owned()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        ("sigil-e2e".to_owned(), "sigil".to_owned(), "1".to_owned(), "1.2".to_owned())
+    }
+
+    fn close_notification(&self, _id: u32) {}
+}
+
 /// Finds the approval window Rust opened, checks that it shows `must_show`, takes its picture,
 /// approves there, and comes back to the main window (which cannot approve).
 async fn approve_in_window(app: &Client, name: &str, must_show: &[&str]) {
@@ -212,6 +253,14 @@ async fn approve_in_window(app: &Client, name: &str, must_show: &[&str]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, a D-Bus session and tauri-driver: `make test-e2e` runs it"]
 async fn e2e_the_user_journey_in_the_real_app() {
+    // The desktop's notification server, on the test's D-Bus session: what the app shows.
+    let notifications = NotificationServer::default();
+    let _notification_bus = zbus::connection::Builder::session()
+        .name("org.freedesktop.Notifications")
+        .serve_at("/org/freedesktop/Notifications", notifications.clone())
+        .build()
+        .await
+        .expect("the notification server");
     // New wallets start with one coin, so the journey can send.
     let _ = std::fs::remove_dir_all(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e"));
     let stack = TestStack::start_with(|config| config.fund_new_wallets = true)
@@ -378,7 +427,16 @@ async fn e2e_the_user_journey_in_the_real_app() {
     }
     let history = wait_for(&app, "[data-wallet-detail] .history").await.text().await.expect("text");
     assert!(history.contains("0.02 ETH"), "{history}");
-    step("incoming funds shown without Refresh");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !notifications.shown().iter().any(|summary| summary == "Received 0.02 ETH") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no desktop notification of the funds: {:?}",
+            notifications.shown()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    step("incoming funds shown without Refresh, and announced by the desktop");
     screenshot(&app, "6c-incoming").await;
 
     // Sign a message.
