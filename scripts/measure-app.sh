@@ -73,7 +73,7 @@ launch() {
 first_screen() {
   local line
   for _ in $(seq 600); do
-    line=$(grep -m1 "$1" "$log" || true)
+    line=$(grep -m1 "$1" "$log" 2>/dev/null || true)
     if [ -n "$line" ]; then
       echo $(( ($(date -d "${line%% *}" +%s%N) - start) / 1000000 ))
       return
