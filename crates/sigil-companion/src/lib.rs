@@ -13,6 +13,7 @@
 //!
 //! It never sees a passkey and cannot move funds. State lives in the [`store`] (SQLite or
 //! PostgreSQL), never in memory, so any number of instances on one PostgreSQL behave as one.
+//! It may also serve the app's signed updates from a folder the company fills ([`updates`]).
 //! [`server::router`] is the whole HTTP surface; [`config::Settings`] its command line.
 
 pub mod config;
@@ -22,5 +23,6 @@ pub mod mail;
 pub mod onboarding;
 pub mod server;
 pub mod store;
+pub mod updates;
 #[cfg(feature = "testing")]
 pub mod testing;
