@@ -7,12 +7,12 @@ use sigil_core::ErrorCode;
 use sigil_core::actions::{AssetRef, FeeTier, Guardrails};
 use sigil_core::reads::SyncReport;
 use sigil_core::service::AppService;
-use sigil_core::updates::UpdateView;
 use sigil_core::service::views::{
     AccessView, AppState, ApprovalView, AuthenticatorChoice, ComputerCodeView, GuardrailsView,
     HistoryView, OutcomeView, PasskeyView, PreparedView, SendForm, SignKind, TransferView,
     WalletView,
 };
+use sigil_core::updates::UpdateView;
 use tauri::State;
 
 use crate::error::{IpcError, IpcResult};

@@ -23,6 +23,6 @@ pub mod mail;
 pub mod onboarding;
 pub mod server;
 pub mod store;
-pub mod updates;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod updates;

@@ -142,11 +142,16 @@ impl Releases {
 
     /// The path of `file` of release `version`, only when that release's manifest names it:
     /// nothing else in the folder is ever served.
-    pub fn artifact_path(&self, version: &str, file: &str) -> Result<Option<PathBuf>, ReleaseError> {
+    pub fn artifact_path(
+        &self,
+        version: &str,
+        file: &str,
+    ) -> Result<Option<PathBuf>, ReleaseError> {
         let Ok(version) = Version::parse(version) else { return Ok(None) };
-        let listed = self.all()?.into_iter().find(|release| release.version == version).is_some_and(
-            |release| release.platforms.values().any(|artifact| artifact.file == file),
-        );
+        let listed =
+            self.all()?.into_iter().find(|release| release.version == version).is_some_and(
+                |release| release.platforms.values().any(|artifact| artifact.file == file),
+            );
         Ok(listed.then(|| self.dir.join(version.to_string()).join(file)))
     }
 }

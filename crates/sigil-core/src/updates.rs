@@ -78,10 +78,9 @@ pub struct UpdateView {
 /// The update endpoint of the company at `companion_url` (the one the person confirmed): Tauri
 /// fills in the platform, the version and the installer kind it was installed from.
 pub fn endpoint(companion_url: &str) -> Result<Url> {
-    let company = Url::parse(companion_url.trim())
-        .ok()
-        .filter(url_allowed)
-        .ok_or_else(|| Error::UpdateCheckFailed(format!("{companion_url:?} is not a company URL Sigil accepts")))?;
+    let company = Url::parse(companion_url.trim()).ok().filter(url_allowed).ok_or_else(|| {
+        Error::UpdateCheckFailed(format!("{companion_url:?} is not a company URL Sigil accepts"))
+    })?;
     let base = company.as_str().trim_end_matches('/');
     Url::parse(&format!(
         "{base}/updates/{{{{target}}}}/{{{{arch}}}}/{{{{current_version}}}}?bundle={{{{bundle_type}}}}"
@@ -94,7 +93,10 @@ pub fn endpoint(companion_url: &str) -> Result<Url> {
 pub fn judge(current: &str, offer: Offer) -> Result<UpdateView> {
     let parse = |version: &str| semver::Version::parse(version.trim_start_matches('v'));
     let offered = parse(&offer.version).map_err(|error| {
-        Error::UpdateCheckFailed(format!("the version offered, {:?}, is unreadable ({error})", offer.version))
+        Error::UpdateCheckFailed(format!(
+            "the version offered, {:?}, is unreadable ({error})",
+            offer.version
+        ))
     })?;
     let running = parse(current)
         .map_err(|error| Error::Internal(format!("this Sigil's version {current:?}: {error}")))?;

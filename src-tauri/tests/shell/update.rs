@@ -58,7 +58,8 @@ async fn the_installed_app_updates_itself_only_when_the_person_agrees() {
         let deadline = Instant::now() + Duration::from_secs(180);
         loop {
             let log = std::fs::read(app_log()).unwrap_or_default();
-            let new = without_colours(&String::from_utf8_lossy(log.get(before..).unwrap_or_default()));
+            let new =
+                without_colours(&String::from_utf8_lossy(log.get(before..).unwrap_or_default()));
             if new.contains(&started) && !running(&binary).is_empty() {
                 break;
             }

@@ -240,9 +240,13 @@ fn an_updates_folder_that_does_not_exist_or_holds_a_bad_release_is_named() {
     std::fs::write(dir.path().join("0.2.0/release.json"), "{").expect("manifest");
     let folder = dir.path().to_str().expect("UTF-8");
     let bad = refused(&["--updates-dir", folder]);
-    assert!(bad.problem.contains("release.json") && bad.problem.contains("not a release manifest"), "{bad}");
+    assert!(
+        bad.problem.contains("release.json") && bad.problem.contains("not a release manifest"),
+        "{bad}"
+    );
     let empty = tempfile::tempdir().expect("dir");
-    let config = Config::from_settings(settings(&["--updates-dir", empty.path().to_str().expect("UTF-8")]))
-        .expect("an empty folder serves no update yet");
+    let config =
+        Config::from_settings(settings(&["--updates-dir", empty.path().to_str().expect("UTF-8")]))
+            .expect("an empty folder serves no update yet");
     assert!(config.updates.is_some());
 }

@@ -42,7 +42,9 @@ pub async fn check(
     Query(query): Query<UpdateQuery>,
 ) -> Result<Response, ApiError> {
     let releases = releases(&state)?;
-    for (name, word) in [("target", Some(&target)), ("arch", Some(&arch)), ("bundle", query.bundle.as_ref())] {
+    for (name, word) in
+        [("target", Some(&target)), ("arch", Some(&arch)), ("bundle", query.bundle.as_ref())]
+    {
         if let Some(word) = word.filter(|word| !is_word(word)) {
             return Err(ApiError::new(
                 ErrorCode::InvalidRequest,
@@ -58,7 +60,7 @@ pub async fn check(
     })?;
     let newer = releases
         .newer_than(&current, &target, &arch, query.bundle.as_deref())
-        .map_err(release_invalid)?;
+        .map_err(|error| release_invalid(&error))?;
     let Some((release, artifact)) = newer else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -84,7 +86,7 @@ pub async fn file(
 ) -> Result<Response, ApiError> {
     let path = releases(&state)?
         .artifact_path(&version, &file)
-        .map_err(release_invalid)?
+        .map_err(|error| release_invalid(&error))?
         .ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("release {version} has no file {file:?}"))
         })?;
@@ -111,7 +113,7 @@ fn releases(state: &AppState) -> Result<&Releases, ApiError> {
 }
 
 /// The operator's problem: the log names the release; the app learns only that it is unusable.
-fn release_invalid(error: ReleaseError) -> ApiError {
+fn release_invalid(error: &ReleaseError) -> ApiError {
     tracing::error!(%error, "the updates folder holds a release that cannot be served");
     ApiError::new(
         ErrorCode::UpdateReleaseInvalid,

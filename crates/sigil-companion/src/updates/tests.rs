@@ -17,7 +17,10 @@ fn publish(dir: &Path, folder: &str, manifest: &serde_json::Value, files: &[&str
 }
 
 fn manifest(version: &str, platforms: serde_json::Value) -> serde_json::Value {
-    json!({"version": version, "notes": "n", "pub_date": "2026-05-01T12:00:00Z", "platforms": platforms})
+    let mut manifest =
+        json!({"version": version, "notes": "n", "pub_date": "2026-05-01T12:00:00Z"});
+    manifest["platforms"] = platforms;
+    manifest
 }
 
 fn refusal(dir: &Path) -> String {
@@ -27,8 +30,18 @@ fn refusal(dir: &Path) -> String {
 #[test]
 fn the_newest_release_for_the_platform_is_offered_only_when_newer() {
     let dir = tempfile::tempdir().expect("dir");
-    publish(dir.path(), "0.2.0", &manifest("0.2.0", json!({"linux-x86_64-deb": "a.deb"})), &["a.deb"]);
-    publish(dir.path(), "0.3.0", &manifest("0.3.0", json!({"windows-x86_64": "b.msi"})), &["b.msi"]);
+    publish(
+        dir.path(),
+        "0.2.0",
+        &manifest("0.2.0", json!({"linux-x86_64-deb": "a.deb"})),
+        &["a.deb"],
+    );
+    publish(
+        dir.path(),
+        "0.3.0",
+        &manifest("0.3.0", json!({"windows-x86_64": "b.msi"})),
+        &["b.msi"],
+    );
     let (releases, count) = Releases::open(dir.path()).expect("valid");
     assert_eq!(count, 2);
     let offered = |current: &str, bundle| {

@@ -71,7 +71,8 @@ struct Scene {
 
 async fn scene(confirmed: bool, offered: Option<&str>) -> Scene {
     let data = tempfile::tempdir().expect("data dir");
-    let settings = json!({"companionUrl": "https://wallet.example.com", "companyConfirmed": confirmed});
+    let settings =
+        json!({"companionUrl": "https://wallet.example.com", "companyConfirmed": confirmed});
     std::fs::write(data.path().join("settings.json"), settings.to_string()).expect("settings");
     let updater = Arc::new(FakeUpdater::default());
     *updater.offer.lock().expect("lock") = offered.map(|version| Offer {
@@ -155,9 +156,12 @@ async fn no_update_is_asked_for_before_the_person_confirmed_the_company() {
 #[tokio::test]
 async fn a_shell_without_an_updater_says_it_cannot_update() {
     let data = tempfile::tempdir().expect("data dir");
-    let service =
-        AppService::open(data.path().to_owned(), Arc::new(MemoryStore::new()), Arc::new(Events::default()))
-            .await
-            .expect("opens");
+    let service = AppService::open(
+        data.path().to_owned(),
+        Arc::new(MemoryStore::new()),
+        Arc::new(Events::default()),
+    )
+    .await
+    .expect("opens");
     assert_eq!(service.check_update().await.expect_err("refused").code(), "UPDATES_UNSUPPORTED");
 }

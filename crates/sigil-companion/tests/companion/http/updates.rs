@@ -152,5 +152,8 @@ async fn a_companion_without_an_updates_folder_says_so() {
     let request =
         Request::builder().uri("/updates/linux/x86_64/0.1.0").body(Body::empty()).expect("request");
     let answer = companion.send(request, IpAddr::V4(Ipv4Addr::LOCALHOST)).await;
-    assert_eq!((answer.status, answer.error_code().as_str()), (StatusCode::NOT_FOUND, "UPDATES_OFF"));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (StatusCode::NOT_FOUND, "UPDATES_OFF")
+    );
 }
