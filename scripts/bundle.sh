@@ -48,10 +48,14 @@ recompress_deb() {
 
 # Signs $1 again for the updater (its bytes changed), bound to the version in its control file.
 resign_deb() {
-  local key=(--private-key "$TAURI_SIGNING_PRIVATE_KEY")
-  if [ -f "$TAURI_SIGNING_PRIVATE_KEY" ]; then key=(--private-key-path "$TAURI_SIGNING_PRIVATE_KEY"); fi
+  # `tauri build` takes the key or its path in TAURI_SIGNING_PRIVATE_KEY; `signer sign` reads
+  # that variable as the key itself, so a path goes to it as TAURI_SIGNING_PRIVATE_KEY_PATH.
+  local sign=(ui/node_modules/.bin/tauri signer sign)
+  if [ -f "$TAURI_SIGNING_PRIVATE_KEY" ]; then
+    sign=(env -u TAURI_SIGNING_PRIVATE_KEY "TAURI_SIGNING_PRIVATE_KEY_PATH=$TAURI_SIGNING_PRIVATE_KEY" "${sign[@]}")
+  fi
   rm -f "$1.sig"
-  ui/node_modules/.bin/tauri signer sign "${key[@]}" --app-version "$(dpkg-deb -f "$1" Version)" "$1" >/dev/null
+  "${sign[@]}" --app-version "$(dpkg-deb -f "$1" Version)" "$1" >/dev/null
   [ -s "$1.sig" ] || { echo "FAIL: no update signature was made for $1" >&2; exit 1; }
 }
 
