@@ -6,7 +6,7 @@ EMULATOR_PORT ?= 8787
 COMPANION_PORT ?= 8788
 FUZZ_SECONDS ?= 600
 
-.PHONY: run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
+.PHONY: test-update run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -91,6 +91,14 @@ measure-e2e: deps-test ui
 ## inputs. Not part of make test (its fast mutation tests of the same entry points are).
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+## make test-update: signed updates end to end, as root (not part of make test: two installer
+## builds, 10-25 minutes): a throw-away key pair, a signed .deb of 0.1.0 installed with dpkg, a
+## signed .deb of 0.2.0 served by a companion (--updates-dir); the installed app under Xvfb over
+## WebDriver offers it, installs it on the click and starts as 0.2.0; a tampered installer
+## served as 0.3.0 is refused. Prints each step's time.
+test-update: deps-test ui
+	scripts/test-update.sh
 
 ## make bundle: the installers for this system (Linux: .deb and .rpm), from a release build.
 ## Not part of make test. Printed at the end with their sizes.

@@ -12,6 +12,7 @@ use sigil_core::service::views::{
     ContactView, ExplorerTarget, GuardrailsView, HistoryView, OutcomeView, PasskeyView,
     PreparedView, SendForm, SignKind, TransferView, WalletView,
 };
+use sigil_core::updates::UpdateView;
 use tauri::State;
 
 use crate::error::{IpcError, IpcResult};

@@ -111,6 +111,10 @@ window main {
     fn set_guardrails(app, guardrails: Guardrails) -> GuardrailsView {
         app.set_guardrails(guardrails).await
     }
+    /// Asks the company for a newer Sigil (`null`: none newer).
+    fn check_update(app) -> Option<UpdateView> { app.check_update().await }
+    /// Installs the update the person agreed to (the version they were shown), then restarts.
+    fn install_update(app, version: String) -> () { app.install_update(&version).await }
     /// Signs out.
     fn sign_out(app) -> () { app.sign_out().await }
 }

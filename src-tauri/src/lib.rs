@@ -1,10 +1,11 @@
 //! Sigil's desktop shell: the Tauri builder, its plugins (single instance first, deep links,
-//! opener), and the commands over `sigil_core::service::AppService`. Nothing here holds a
+//! opener, updater), and the commands over `sigil_core::service::AppService`. Nothing here holds a
 //! business rule: the use cases are sigil-core's; this crate only adapts them.
 
 mod commands;
 pub mod error;
 pub mod typescript;
+mod updater;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -135,6 +136,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(handler())
         .setup(|app| {
             let handle = app.handle().clone();
@@ -146,11 +148,17 @@ pub fn run() {
             let service =
                 tauri::async_runtime::block_on(AppService::open(data_dir, secrets, outside))
                     .map_err(|error| format!("Sigil cannot start: {error}"))?
-                    .with_dev_security_key(dev_security_key_from_env());
+                    .with_dev_security_key(dev_security_key_from_env())
+                    .with_updater(Arc::new(updater::TauriUpdater::new(handle.clone())));
             app.manage(service);
+            tracing::info!(version = %app.package_info().version, "Sigil started");
             let refresher = handle.clone();
             tauri::async_runtime::spawn(async move {
                 refresher.state::<AppService>().keep_fresh(refresh_interval()).await;
+            });
+            let checking = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                checking.state::<AppService>().keep_checking_for_updates().await;
             });
             // In development the scheme is registered at run time. An installed app has it from
             // its package (the .deb/.rpm desktop entry, the MSI/NSIS registry keys), which a

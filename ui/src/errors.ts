@@ -105,6 +105,12 @@ export const HANDLED_CODES = [
   "RECOVERY_ALREADY_COMPLETED",
   "RECOVERY_REFUSED",
   "RECOVERY_KIT_UNKNOWN",
+  "UPDATE_CHECK_FAILED",
+  "UPDATE_NOT_NEWER",
+  "UPDATE_SIGNATURE_INVALID",
+  "UPDATE_INSTALL_FAILED",
+  "NO_UPDATE_PENDING",
+  "UPDATES_UNSUPPORTED",
 ] as const satisfies readonly Code[];
 
 /** The sentence to show for `error`. */
@@ -165,6 +171,12 @@ export function errorMessage(error: IpcError, context: ErrorContext = {}): strin
     case "RECOVERY_ALREADY_COMPLETED":
     case "RECOVERY_REFUSED":
     case "RECOVERY_KIT_UNKNOWN":
+    case "UPDATE_CHECK_FAILED":
+    case "UPDATE_NOT_NEWER":
+    case "UPDATE_SIGNATURE_INVALID":
+    case "UPDATE_INSTALL_FAILED":
+    case "NO_UPDATE_PENDING":
+    case "UPDATES_UNSUPPORTED":
       return e[error.code];
     default:
       return error.message.trim() ? error.message : e.unknown(error.code);

@@ -43,6 +43,7 @@ export type {
   TransferFee,
   TransferIntent as SendIntent,
   TransferView as Transfer,
+  UpdateView,
   User,
   WalletView,
   Warning,

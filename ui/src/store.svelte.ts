@@ -16,6 +16,7 @@ import { Passkeys } from "./store/passkeys.svelte";
 import { SendScreen } from "./store/send.svelte";
 import { Session } from "./store/session.svelte";
 import { Transfers } from "./store/transfers.svelte";
+import { Updates } from "./store/updates.svelte";
 import { Wallets } from "./store/wallets.svelte";
 
 export type View =
@@ -49,6 +50,7 @@ export class Store {
   readonly guardrails: Guardrails;
   readonly access: Access;
   readonly contacts: Contacts;
+  readonly updates: Updates;
 
   view = $state<View>({ name: "home" });
   /** The polite live message (#status). */
@@ -70,6 +72,7 @@ export class Store {
     this.guardrails = new Guardrails(this);
     this.access = new Access(this);
     this.contacts = new Contacts(this);
+    this.updates = new Updates(this);
   }
 
   /** Subscribes to the shell's events, then reads the app state (and so the cached wallets). */
@@ -81,6 +84,7 @@ export class Store {
       on("authn:prompt", (prompt) => this.ceremony.showPrompt(prompt)),
       on("approval:changed", (approval) => this.ceremony.approvalChanged(approval)),
       on("wallets:changed", (wallets) => this.wallets.changed(wallets)),
+      on("update:available", (update) => this.updates.available(update)),
     ]);
     await this.session.load();
   }

@@ -583,6 +583,22 @@ export const S = {
     signOut: "Sign out",
     signedOut: "You are signed out.",
     signOutHint: "Signing out removes your session and the saved wallet data from this computer. Your passkeys and wallets stay with your account.",
+    updates: "Updates",
+    updatesHint: "Sigil asks your company for a new version when it starts and once a day. Nothing is installed until you choose to.",
+    checkUpdates: "Check for updates",
+    checkingUpdates: "Checking…",
+  },
+
+  update: {
+    label: "Update",
+    title: "Update available.",
+    version: (version: string, current: string) => `Sigil ${version} (you have ${current}).`,
+    available: (version: string) => `Sigil ${version} is available from your company.`,
+    install: "Install and restart",
+    installingButton: "Installing…",
+    installing: (version: string) => `Installing Sigil ${version}. Sigil restarts when it is done.`,
+    later: "Later",
+    upToDate: "Sigil is up to date.",
   },
 
   errors: {
@@ -646,6 +662,12 @@ export const S = {
     RECOVERY_ALREADY_COMPLETED: "This recovery is already complete. Sign in again.",
     RECOVERY_REFUSED: "The recovery was refused. Nothing was changed. Ask your company for help.",
     RECOVERY_KIT_UNKNOWN: "This recovery kit does not belong to your account.",
+    UPDATE_CHECK_FAILED: "Sigil could not ask your company for updates. Try again later.",
+    UPDATE_NOT_NEWER: "Your company's server offered a version that is not newer than this one, so Sigil refused it. Tell your company.",
+    UPDATE_SIGNATURE_INVALID: "This update is not signed by your company, so Sigil did not install it. Tell your company.",
+    UPDATE_INSTALL_FAILED: "The update could not be installed. This Sigil is unchanged: try again.",
+    NO_UPDATE_PENDING: "That update is no longer offered. Check for updates again.",
+    UPDATES_UNSUPPORTED: "This Sigil cannot update itself. Install the new version from your company.",
     unknown: (code: string) => `Something went wrong (${code}).`,
   },
 };

@@ -95,6 +95,13 @@ error_codes! {
     DfnsFailed = "DFNS_FAILED", 502;
     /// The companion's database is unreachable; retry later.
     StoreUnavailable = "STORE_UNAVAILABLE", 503;
+    /// This companion serves no updates (it runs without `--updates-dir`).
+    UpdatesOff = "UPDATES_OFF", 404;
+    /// The app version in an update request is not a semantic version such as `1.2.3`.
+    UpdateVersionInvalid = "UPDATE_VERSION_INVALID", 400;
+    /// A release in the company's update folder cannot be served (its manifest, a file or a
+    /// signature is missing or malformed); the companion's log names it.
+    UpdateReleaseInvalid = "UPDATE_RELEASE_INVALID", 500;
     /// No such endpoint.
     NotFound = "NOT_FOUND", 404;
     /// The endpoint exists with another method.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Parser;
@@ -13,6 +14,7 @@ use url::Url;
 use crate::limits::Limits;
 use crate::mail::SmtpMailer;
 use crate::store::{Backend, redact_url};
+use crate::updates::Releases;
 
 /// The command line of `sigil-companion`. Every flag can also come from the environment variable
 /// shown in `--help`; the service account's secrets should come only from there.
@@ -112,6 +114,10 @@ pub struct Settings {
     /// (to anyone) instead of sending them.
     #[arg(long, env = "SIGIL_MAIL_OUTBOX")]
     pub mail_outbox: bool,
+    /// The folder of the app's signed updates (one subfolder per release; see the README).
+    /// Without it, `/updates` answers `UPDATES_OFF`.
+    #[arg(long, env = "SIGIL_UPDATES_DIR")]
+    pub updates_dir: Option<PathBuf>,
 }
 
 impl fmt::Debug for Settings {
@@ -213,6 +219,8 @@ pub struct Config {
     pub explorers: BTreeMap<String, sigil_api::ExplorerLinks>,
     /// Where mail goes.
     pub mail: MailSettings,
+    /// The app's signed updates, if this companion serves them.
+    pub updates: Option<Releases>,
 }
 
 impl Config {
@@ -260,6 +268,7 @@ impl Config {
         let guardrails = guardrails(settings.guardrails.as_deref(), &networks)?;
         let explorers = explorers(settings.explorers.as_deref(), &networks)?;
         let mail = mail(&settings)?;
+        let updates = updates(settings.updates_dir.as_deref())?;
         Ok(Self {
             listen: settings.listen,
             database_url: settings.database_url,
@@ -277,6 +286,7 @@ impl Config {
             guardrails,
             explorers,
             mail,
+            updates,
         })
     }
 
@@ -526,6 +536,20 @@ fn mail(settings: &Settings) -> Result<MailSettings, ConfigError> {
     let mailer = SmtpMailer::new(&url, from)
         .map_err(|error| ConfigError::new(URL, format!("not usable: {error}")))?;
     Ok(MailSettings::Smtp(Arc::new(mailer)))
+}
+
+/// The updates folder, every release in it checked (a bad one is named; nothing is served
+/// from a folder the company got wrong).
+fn updates(dir: Option<&std::path::Path>) -> Result<Option<Releases>, ConfigError> {
+    const SETTING: &str = "--updates-dir / SIGIL_UPDATES_DIR";
+    let Some(dir) = dir else { return Ok(None) };
+    if !dir.is_dir() {
+        return Err(ConfigError::new(SETTING, format!("{} is not a folder", dir.display())));
+    }
+    let (releases, count) =
+        Releases::open(dir).map_err(|error| ConfigError::new(SETTING, error.to_string()))?;
+    tracing::info!(dir = %dir.display(), releases = count, "serving the app's updates");
+    Ok(Some(releases))
 }
 
 /// Whether `host` is this machine.

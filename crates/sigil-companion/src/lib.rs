@@ -13,6 +13,7 @@
 //!
 //! It never sees a passkey and cannot move funds. State lives in the [`store`] (SQLite or
 //! PostgreSQL), never in memory, so any number of instances on one PostgreSQL behave as one.
+//! It may also serve the app's signed updates from a folder the company fills ([`updates`]).
 //! [`server::router`] is the whole HTTP surface; [`config::Settings`] its command line.
 
 pub mod config;
@@ -24,3 +25,4 @@ pub mod server;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod updates;

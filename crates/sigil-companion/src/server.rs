@@ -1,11 +1,12 @@
-//! The HTTP server: the website (sign up, sign in, the authorize page of the deep-link login)
-//! and the app's JSON API under `/api/v1`. [`router`] builds it without a socket, for tests;
-//! [`serve`] runs it.
+//! The HTTP server: the website (sign up, sign in, the authorize page of the deep-link login),
+//! the app's JSON API under `/api/v1` and the app's signed updates under `/updates`. [`router`]
+//! builds it without a socket, for tests; [`serve`] runs it.
 
 mod api;
 mod error;
 mod extract;
 mod state;
+mod updates;
 mod web;
 
 use std::future::Future;
@@ -44,8 +45,14 @@ pub fn router(state: AppState) -> Router {
         .route("/recovery-credential", put(api::record_recovery_credential))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
+    let updates = Router::new()
+        .route("/files/{version}/{file}", get(updates::file))
+        .route("/{target}/{arch}/{current_version}", get(updates::check))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed);
     Router::new()
         .nest(sigil_api::PREFIX, api)
+        .nest("/updates", updates)
         .merge(web::routes(&state))
         .route("/healthz", get(health))
         .fallback(web::not_found)

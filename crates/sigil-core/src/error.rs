@@ -242,6 +242,35 @@ pub enum Error {
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed: {0}")]
     Randomness(String),
+    /// The company's update server could not be asked, or answered something unusable.
+    #[error("Sigil could not check for updates at your company's server ({0}): try again later")]
+    UpdateCheckFailed(String),
+    /// The company's server offered this version or an older one.
+    #[error(
+        "your company's server offered version {offered}, which is not newer than this Sigil \
+         ({current}): it was refused"
+    )]
+    UpdateNotNewer {
+        /// The version offered.
+        offered: String,
+        /// This Sigil's version.
+        current: String,
+    },
+    /// The update's signature does not verify with the key this Sigil was built with.
+    #[error(
+        "the update's signature is not your company's ({0}), so nothing was installed: tell \
+         your company"
+    )]
+    UpdateSignatureInvalid(String),
+    /// The update could not be downloaded or installed.
+    #[error("the update could not be installed ({0}); this Sigil is unchanged: try again")]
+    UpdateInstallFailed(String),
+    /// No update was offered, or another one than the person agreed to.
+    #[error("there is no such update to install any more: check for updates again")]
+    NoUpdatePending,
+    /// This build has no updater (the tests' mock shell).
+    #[error("this Sigil cannot update itself: install the new version from your company")]
+    UpdatesUnsupported,
     /// A background task of Sigil failed.
     #[error("Sigil failed inside ({0}): retry; if it persists, restart Sigil")]
     Internal(String),
@@ -312,6 +341,12 @@ impl Error {
             Self::InvalidArgument(_) => ErrorCode::InvalidArgument,
             Self::NoApprovalPending => ErrorCode::NoApprovalPending,
             Self::Randomness(_) => ErrorCode::RandomnessUnavailable,
+            Self::UpdateCheckFailed(_) => ErrorCode::UpdateCheckFailed,
+            Self::UpdateNotNewer { .. } => ErrorCode::UpdateNotNewer,
+            Self::UpdateSignatureInvalid(_) => ErrorCode::UpdateSignatureInvalid,
+            Self::UpdateInstallFailed(_) => ErrorCode::UpdateInstallFailed,
+            Self::NoUpdatePending => ErrorCode::NoUpdatePending,
+            Self::UpdatesUnsupported => ErrorCode::UpdatesUnsupported,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -441,6 +476,18 @@ pub enum ErrorCode {
     NoApprovalPending,
     /// The random number generator failed.
     RandomnessUnavailable,
+    /// The update server could not be asked.
+    UpdateCheckFailed,
+    /// An update that is not newer than this Sigil.
+    UpdateNotNewer,
+    /// An update whose signature is not the company's.
+    UpdateSignatureInvalid,
+    /// The update could not be installed.
+    UpdateInstallFailed,
+    /// No such update is offered.
+    NoUpdatePending,
+    /// This build cannot update itself.
+    UpdatesUnsupported,
     /// Sigil failed inside.
     Internal,
     /// A code of the company server's API.

@@ -12,7 +12,8 @@
 //! * [`actions`]: signed actions with an intent decoded from the exact body, journaled before
 //!   they are sent, reconciled by `externalId` after an unknown outcome, guardrails first;
 //! * [`recovery`]: the recovery kit, recovering access with it, and adding this computer with a
-//!   code from another one.
+//!   code from another one;
+//! * [`updates`]: signed updates from the confirmed company, offered only when newer.
 //!
 //! [`app::Core`] holds them all on one data folder; [`service::AppService`] is the app's use
 //! cases over it, one method per user action, which the desktop shell adapts to IPC.
@@ -33,5 +34,6 @@ pub mod onboarding;
 pub mod reads;
 pub mod recovery;
 pub mod service;
+pub mod updates;
 
 pub use error::{Error, ErrorCode, Result};

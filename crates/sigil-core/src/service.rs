@@ -39,6 +39,7 @@ use crate::error::{Error, Result};
 use crate::login::LinkOutcome;
 use crate::onboarding::{Onboarded, register};
 use crate::reads::SyncReport;
+use crate::updates::{self, UpdateView, Updater};
 
 /// The keyring entry of the device passkeys.
 const DEVICE_PASSKEYS: &str = "device-passkeys";
@@ -46,6 +47,8 @@ const DEVICE_PASSKEYS: &str = "device-passkeys";
 pub const DEV_SECURITY_KEY: &str = "SIGIL_DEV_SECURITY_KEY";
 /// How long the approval window waits for the person; silence declines.
 const APPROVAL_WAIT: Duration = Duration::from_secs(300);
+/// How often a running app asks the company for a newer Sigil.
+const UPDATE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How the app reaches the world outside the engine: events to the UI, URLs to the browser.
 pub trait Outside: Send + Sync {
@@ -76,6 +79,9 @@ pub struct AppService {
     approval_wait: Duration,
     outside: Arc<dyn Outside>,
     dev_security_key: Option<PathBuf>,
+    updater: Option<Arc<dyn Updater>>,
+    /// The update last offered, which the person may agree to install.
+    update: StdMutex<Option<UpdateView>>,
 }
 
 impl std::fmt::Debug for AppService {
@@ -116,6 +122,8 @@ impl AppService {
             approval_wait: APPROVAL_WAIT,
             outside,
             dev_security_key: None,
+            updater: None,
+            update: StdMutex::new(None),
         })
     }
 
@@ -129,6 +137,12 @@ impl AppService {
     /// (made there on first use): for development builds and tests, on machines with no USB key.
     pub fn with_dev_security_key(mut self, file: Option<PathBuf>) -> Self {
         self.dev_security_key = file;
+        self
+    }
+
+    /// Lets the app update itself through `updater` (the shell's).
+    pub fn with_updater(mut self, updater: Arc<dyn Updater>) -> Self {
+        self.updater = Some(updater);
         self
     }
 
@@ -1047,6 +1061,52 @@ impl AppService {
         }
         self.save_settings(next);
         self.app_state().await
+    }
+
+    /// Asks the confirmed company whether it publishes a newer Sigil; the UI hears
+    /// `update:available`. An offer that is not newer is refused (`UPDATE_NOT_NEWER`).
+    pub async fn check_update(&self) -> Result<Option<UpdateView>> {
+        let updater = self.updater.as_ref().ok_or(Error::UpdatesUnsupported)?;
+        self.company_confirmed()?;
+        let endpoint = updates::endpoint(&self.settings().companion_url)?;
+        let offer = updater.check(endpoint).await.map_err(updates::failed);
+        let judged = offer.and_then(|offer| {
+            offer.map(|offer| updates::judge(&updater.current_version(), offer)).transpose()
+        });
+        if let Ok(mut update) = self.update.lock() {
+            update.clone_from(&judged.as_ref().ok().cloned().flatten());
+        }
+        let view = judged?;
+        if let Some(view) = &view {
+            self.emit(Event::UpdateAvailable(view.clone()));
+        }
+        Ok(view)
+    }
+
+    /// Installs the update the person agreed to (`version`, the one they were shown), its
+    /// signature checked against the key this Sigil was built with, then restarts as it.
+    pub async fn install_update(&self, version: &str) -> Result<()> {
+        let updater = self.updater.as_ref().ok_or(Error::UpdatesUnsupported)?;
+        let offered = self.update.lock().ok().and_then(|update| update.clone());
+        if offered.is_none_or(|offered| offered.version != version) {
+            return Err(Error::NoUpdatePending);
+        }
+        updater.install(version.to_owned()).await.map_err(updates::failed)?;
+        tracing::info!(version, "update installed; restarting as it");
+        updater.restart();
+        Ok(())
+    }
+
+    /// Asks for a newer Sigil now, then once a day, while the app runs. A failure is only
+    /// logged: the person sees errors when they check themselves.
+    pub async fn keep_checking_for_updates(&self) {
+        loop {
+            if let Err(error) = self.check_update().await {
+                let error = ErrorView::from(error);
+                tracing::warn!(code = %error.code, "update check: {}", error.message);
+            }
+            tokio::time::sleep(UPDATE_EVERY).await;
+        }
     }
 
     /// Signs out.

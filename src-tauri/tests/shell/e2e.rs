@@ -22,13 +22,13 @@ const PIN: &str = "246810";
 const RECIPIENT: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 
 /// tauri-driver on a free port, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     url: String,
     _process: tokio::process::Child,
 }
 
 impl Driver {
-    async fn start(env: &[(&str, String)]) -> Self {
+    pub(crate) async fn start(env: &[(&str, String)]) -> Self {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
             probe.local_addr().expect("address").port()
@@ -56,7 +56,7 @@ impl Driver {
         panic!("tauri-driver did not answer on {url}");
     }
 
-    async fn app(&self, binary: &Path) -> Client {
+    pub(crate) async fn app(&self, binary: &Path) -> Client {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("tauri:options".into(), json!({ "application": binary }));
         capabilities.insert("browserName".into(), json!("wry"));
@@ -94,7 +94,7 @@ fn driver_log() -> Stdio {
     std::fs::File::create(app_log()).map_or_else(|_| Stdio::null(), Stdio::from)
 }
 
-fn app_log() -> PathBuf {
+pub(crate) fn app_log() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e/app.log")
 }
 
@@ -103,7 +103,7 @@ const LOG_REQUESTS: (&str, &str) =
     ("RUST_LOG", "info,dfns_client::transport=debug,sigil_core::companion=debug");
 
 /// `text` without the terminal's colour sequences (`ESC [ … m`) the log is written with.
-fn without_colours(text: &str) -> String {
+pub(crate) fn without_colours(text: &str) -> String {
     let mut plain = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -145,7 +145,7 @@ fn requests_since(from: usize) -> (String, usize) {
     (line, log.len())
 }
 
-async fn screenshot(app: &Client, name: &str) {
+pub(crate) async fn screenshot(app: &Client, name: &str) {
     let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("app-e2e");
     std::fs::create_dir_all(&folder).expect("folder");
     if let Ok(png) = app.screenshot().await {
@@ -153,7 +153,7 @@ async fn screenshot(app: &Client, name: &str) {
     }
 }
 
-async fn wait_for(app: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(app: &Client, css: &str) -> fantoccini::elements::Element {
     match app.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css(css)).await {
         Ok(element) => element,
         Err(error) => {

@@ -1,9 +1,10 @@
 //! The command layer in Tauri's mock runtime (`tauri::test`), with the real capabilities of
 //! tauri.conf.json, against a real companion and dfns-emulator on loopback; and the real app
-//! end to end (module `e2e`).
+//! end to end (module `e2e`) and updating itself once installed (module `update`).
 
 mod contract;
 mod e2e;
+mod update;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

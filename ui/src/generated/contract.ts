@@ -200,7 +200,7 @@ export type CeremonyKind = "register" | "createPasskey" | "sign" | "recover";
  * What went wrong, for programs: branch on this, never on the message. New codes may
  * appear; an app reads an unknown one as [`ErrorCode::Unknown`].
  */
-export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOWN" | "CODE_EXPIRED" | "CODE_REPLAYED" | "PKCE_VERIFIER_MISMATCH" | "PKCE_METHOD_UNSUPPORTED" | "REDIRECT_URI_MISMATCH" | "REDIRECT_URI_NOT_ALLOWED" | "RATE_LIMITED" | "ALREADY_REGISTERED" | "NOT_REGISTERED" | "REGISTRATION_NOT_STARTED" | "CREDENTIAL_REJECTED" | "RECOVERY_NOT_ALLOWED" | "NO_RECOVERY_KIT" | "RECOVERY_RATE_LIMITED" | "RECOVERY_NOT_STARTED" | "RECOVERY_EXPIRED" | "RECOVERY_ALREADY_COMPLETED" | "RECOVERY_REFUSED" | "RECOVERY_KIT_UNKNOWN" | "NETWORK_NOT_SUPPORTED" | "DFNS_USER_INACTIVE" | "DFNS_UNAVAILABLE" | "DFNS_FAILED" | "STORE_UNAVAILABLE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNKNOWN";
+export type CompanionCode = "INVALID_REQUEST" | "UNAUTHENTICATED" | "CODE_UNKNOWN" | "CODE_EXPIRED" | "CODE_REPLAYED" | "PKCE_VERIFIER_MISMATCH" | "PKCE_METHOD_UNSUPPORTED" | "REDIRECT_URI_MISMATCH" | "REDIRECT_URI_NOT_ALLOWED" | "RATE_LIMITED" | "ALREADY_REGISTERED" | "NOT_REGISTERED" | "REGISTRATION_NOT_STARTED" | "CREDENTIAL_REJECTED" | "RECOVERY_NOT_ALLOWED" | "NO_RECOVERY_KIT" | "RECOVERY_RATE_LIMITED" | "RECOVERY_NOT_STARTED" | "RECOVERY_EXPIRED" | "RECOVERY_ALREADY_COMPLETED" | "RECOVERY_REFUSED" | "RECOVERY_KIT_UNKNOWN" | "NETWORK_NOT_SUPPORTED" | "DFNS_USER_INACTIVE" | "DFNS_UNAVAILABLE" | "DFNS_FAILED" | "STORE_UNAVAILABLE" | "UPDATES_OFF" | "UPDATE_VERSION_INVALID" | "UPDATE_RELEASE_INVALID" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNKNOWN";
 
 /**
  * A one-time code for another computer.
@@ -236,7 +236,7 @@ name: string, };
  * Every code the app's errors carry: the UI branches on these, never on a message. Serialised
  * as the strings the UI has always seen; the codes of the crates below keep their own enums.
  */
-export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "CONTACT_NAME_INVALID" | "RECOVERY_CODE_MALFORMED" | "RECOVERY_CODE_WRONG" | "RECOVERY_KIT_UNUSABLE" | "RECOVERY_CODE_MISMATCH" | "NO_RECOVERY_KIT_TO_CONFIRM" | "COMPUTER_CODE_REFUSED" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "RANDOMNESS_UNAVAILABLE" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
+export type ErrorCode = "DEEP_LINK_INVALID" | "LOGIN_NOT_PENDING" | "LOGIN_STATE_MISMATCH" | "LOGIN_EXPIRED" | "LOGIN_REFUSED" | "ACCOUNT_MISMATCH" | "SIGNED_OUT" | "COMPANION_FAILED" | "COMPANION_UNREACHABLE" | "COMPANION_URL_INVALID" | "COMPANY_URL_INVALID" | "COMPANY_RP_ID_INVALID" | "COMPANY_CHANGED" | "COMPANY_UNCONFIRMED" | "DFNS_UNREACHABLE" | "DFNS_UNAVAILABLE" | "DFNS_REFUSED" | "DFNS_FAILED" | "CONFIG_INVALID" | "BUSY" | "NETWORK_UNSUPPORTED" | "ADDRESS_INVALID" | "AMOUNT_INVALID" | "AMOUNT_NEGATIVE" | "AMOUNT_ZERO" | "AMOUNT_TOO_PRECISE" | "AMOUNT_TOO_LARGE" | "INSUFFICIENT_FUNDS" | "INSUFFICIENT_FUNDS_FOR_FEE" | "FEE_UNAVAILABLE" | "GUARDRAIL_INVALID" | "CONTACT_NAME_INVALID" | "RECOVERY_CODE_MALFORMED" | "RECOVERY_CODE_WRONG" | "RECOVERY_KIT_UNUSABLE" | "RECOVERY_CODE_MISMATCH" | "NO_RECOVERY_KIT_TO_CONFIRM" | "COMPUTER_CODE_REFUSED" | "WALLET_UNKNOWN" | "ASSET_UNKNOWN" | "DAILY_LIMIT_EXCEEDED" | "SIGNATURE_REQUEST_INVALID" | "SIGNATURE_KIND_UNSUPPORTED" | "TYPED_DATA_WRONG_CHAIN" | "PASSKEY_NAME_INVALID" | "PASSKEY_UNKNOWN" | "SESSION_ENDED_RETRY" | "OPERATION_UNKNOWN" | "OPERATION_FINISHED" | "OPERATION_EXPIRED" | "OUTCOME_UNKNOWN" | "INVALID_ARGUMENT" | "NO_APPROVAL_PENDING" | "RANDOMNESS_UNAVAILABLE" | "UPDATE_CHECK_FAILED" | "UPDATE_NOT_NEWER" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_INSTALL_FAILED" | "NO_UPDATE_PENDING" | "UPDATES_UNSUPPORTED" | "INTERNAL" | CompanionCode | AuthnCode | StoreCode;
 
 /**
  * The one error shape the UI sees: `{code, message}`. It branches on `code`.
@@ -729,6 +729,27 @@ requestBody: JsonValue,
 externalId?: string, };
 
 /**
+ * An update the person may install, as the UI shows it.
+ */
+export type UpdateView = { 
+/**
+ * The version offered.
+ */
+version: string, 
+/**
+ * This Sigil's version.
+ */
+currentVersion: string, 
+/**
+ * What changed.
+ */
+notes: string, 
+/**
+ * When it was published (RFC 3339), if the company said.
+ */
+date: string | null, };
+
+/**
  * A company user as the app sees them.
  */
 export type User = { 
@@ -837,6 +858,8 @@ export const COMMANDS = {
   set_settings: "main",
   guardrails: "main",
   set_guardrails: "main",
+  check_update: "main",
+  install_update: "main",
   sign_out: "main",
   approval_request: "approval",
   approve: "approval",
@@ -881,6 +904,8 @@ export type CommandArgs = {
   set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null; notifications?: boolean | null };
   guardrails: Record<string, never>;
   set_guardrails: { guardrails: Guardrails };
+  check_update: Record<string, never>;
+  install_update: { version: string };
   sign_out: Record<string, never>;
   approval_request: Record<string, never>;
   approve: { pin?: string | null };
@@ -923,6 +948,8 @@ export type CommandResults = {
   set_settings: AppState;
   guardrails: GuardrailsView;
   set_guardrails: GuardrailsView;
+  check_update: UpdateView | null;
+  install_update: void;
   sign_out: void;
   approval_request: ApprovalView | null;
   approve: void;
@@ -937,6 +964,7 @@ export type EventMap = {
   "authn:prompt": PromptView;
   "approval:changed": ApprovalView | null;
   "wallets:changed": Array<WalletView>;
+  "update:available": UpdateView;
 };
 
 /** How a command travels (Tauri's `invoke` in the app, a fake in tests). */
@@ -1016,6 +1044,10 @@ export function commands(call: Call) {
     guardrails: () => call("guardrails"),
     /** Sets the person's own guardrails. */
     setGuardrails: (guardrails: Guardrails) => call("set_guardrails", { guardrails }),
+    /** Asks the company for a newer Sigil (`null`: none newer). */
+    checkUpdate: () => call("check_update"),
+    /** Installs the update the person agreed to (the version they were shown), then restarts. */
+    installUpdate: (version: string) => call("install_update", { version }),
     /** Signs out. */
     signOut: () => call("sign_out"),
     /** What the person is asked to approve (`null`: nothing). */

@@ -27,6 +27,7 @@ import type {
   TransferFee,
   Transport,
   Unlisten,
+  UpdateView,
   WalletView,
 } from "../ipc";
 import type { JsonValue } from "../generated/contract";
@@ -133,6 +134,14 @@ export class FakeShell {
   ceremonyPrompts: EventMap["authn:prompt"][] = [{ kind: "touch-key" }, { kind: "processing" }];
   /** Warnings `prepare_send` returns instead of those the guardrails give (null: the guardrails'). */
   sendWarnings: Prepared["warnings"] | null = null;
+  /** What `check_update` finds (null: nothing newer). */
+  update: UpdateView | null = null;
+  /** How `check_update` fails instead (a version that is not newer, an unreachable company). */
+  updateRefusal: IpcError | null = null;
+  /** How `install_update` fails instead (a signature that is not the company's). */
+  installRefusal: IpcError | null = null;
+  /** The versions `install_update` installed. */
+  installed: string[] = [];
   /** The guardrails in force: the company's defaults until `set_guardrails`. */
   guardrails: GuardrailsView = {
     guardrails: { dailyLimits: {}, firstSendWarning: true, lookalikeCheck: true },
@@ -769,6 +778,15 @@ export class FakeShell {
         return this.answerApproval(true);
       case "decline":
         return this.answerApproval(false);
+      case "check_update":
+        if (this.updateRefusal) this.refuse(this.updateRefusal.code, this.updateRefusal.message);
+        return this.update;
+      case "install_update": {
+        if (!this.update || this.update.version !== args.version) this.refuse("NO_UPDATE_PENDING");
+        if (this.installRefusal) this.refuse(this.installRefusal.code, this.installRefusal.message);
+        this.installed.push(this.update.version);
+        return null;
+      }
       case "sign_out":
         this.state = { ...this.state, signedIn: false, user: undefined, registered: undefined };
         this.recovering = false;

@@ -257,3 +257,24 @@ fn mail_settings_that_would_leak_codes_or_name_no_sender_are_refused() {
         refused(&["--smtp-url", "smtp://u:hunter2@smtp.example.com", "--mail-from", "a@b.c"]);
     assert!(!error.to_string().contains("hunter2"), "{error}");
 }
+
+#[test]
+fn an_updates_folder_that_does_not_exist_or_holds_a_bad_release_is_named() {
+    let missing = refused(&["--updates-dir", "/nonexistent/sigil-updates"]);
+    assert_eq!(missing.setting, "--updates-dir / SIGIL_UPDATES_DIR");
+    assert!(missing.problem.contains("is not a folder"), "{missing}");
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::create_dir(dir.path().join("0.2.0")).expect("release folder");
+    std::fs::write(dir.path().join("0.2.0/release.json"), "{").expect("manifest");
+    let folder = dir.path().to_str().expect("UTF-8");
+    let bad = refused(&["--updates-dir", folder]);
+    assert!(
+        bad.problem.contains("release.json") && bad.problem.contains("not a release manifest"),
+        "{bad}"
+    );
+    let empty = tempfile::tempdir().expect("dir");
+    let config =
+        Config::from_settings(settings(&["--updates-dir", empty.path().to_str().expect("UTF-8")]))
+            .expect("an empty folder serves no update yet");
+    assert!(config.updates.is_some());
+}

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::Outside;
 use super::views::{AppState, ApprovalView, BrowserPage, ErrorView, PromptView, WalletView};
+use crate::updates::UpdateView;
 
 /// Defines [`Event`] from one table of variant, wire name and payload type.
 macro_rules! events {
@@ -58,6 +59,8 @@ events! {
     ApprovalChanged(Option<Box<ApprovalView>>) = "approval:changed";
     /// The cached wallets changed.
     WalletsChanged(Vec<WalletView>) = "wallets:changed";
+    /// The company published a newer Sigil; the person decides whether to install it.
+    UpdateAvailable(UpdateView) = "update:available";
 }
 
 impl Event {

@@ -9,3 +9,4 @@ mod onboarding;
 mod reads;
 mod recovery;
 mod support;
+mod updates;

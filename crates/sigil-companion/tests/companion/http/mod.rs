@@ -11,6 +11,7 @@ mod journey;
 mod limits;
 mod recovery;
 mod rejections;
+mod updates;
 
 /// Runs every listed behaviour on both backends, each with its own emulator and database.
 macro_rules! suite {
