@@ -34,6 +34,8 @@ if [ -n "${SIGIL_BUNDLE_CONFIG:-}" ]; then configs+=(--config "$SIGIL_BUNDLE_CON
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 touch "$scratch/stamp"
+# A signature left by an earlier build would sit beside an installer it does not sign.
+if [ -d "$out/bundle" ]; then find "$out/bundle" -name '*.sig' -delete; fi
 began=$(date +%s)
 ui/node_modules/.bin/tauri build --ci "${bundles[@]}" "${configs[@]}" -- --profile "$profile"
 echo "installer build: $(( $(date +%s) - began )) s"
