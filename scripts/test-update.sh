@@ -45,8 +45,8 @@ step() {
 command -v sudo >/dev/null || apt-get install -y --no-install-recommends sudo >/dev/null
 # The WebDriver test's binary is run directly later: the machine's other builds may hold cargo's
 # lock on the build folder for many minutes.
-shell_test=$(cargo test --workspace --no-run 2>&1 | tee /dev/stderr \
-  | sed -n 's/^ *Executable tests\/shell\/main.rs (\(.*\))$/\1/p')
+cargo test --workspace --no-run 2>&1 | tee "$scratch/build.log"
+shell_test=$(sed -n 's/^ *Executable tests\/shell\/main.rs (\(.*\))$/\1/p' "$scratch/build.log")
 [ -x "$shell_test" ] || { echo "FAIL: no test binary for src-tauri/tests/shell" >&2; exit 1; }
 step "make test's build (emulator, companion, the WebDriver test)"
 
