@@ -46,7 +46,7 @@ command -v sudo >/dev/null || apt-get install -y --no-install-recommends sudo >/
 # The WebDriver test's binary is run directly later: the machine's other builds may hold cargo's
 # lock on the build folder for many minutes.
 cargo test --workspace --no-run 2>&1 | tee "$scratch/build.log"
-shell_test=$(sed -n 's/^ *Executable tests\/shell\/main.rs (\(.*\))$/\1/p' "$scratch/build.log")
+shell_test=$(sed -n 's/^ *Executable src-tauri\/tests\/shell\/main.rs (\(.*\))$/\1/p' "$scratch/build.log")
 [ -x "$shell_test" ] || { echo "FAIL: no test binary for src-tauri/tests/shell" >&2; exit 1; }
 step "make test's build (emulator, companion, the WebDriver test)"
 
