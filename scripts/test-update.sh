@@ -48,6 +48,11 @@ command -v sudo >/dev/null || apt-get install -y --no-install-recommends sudo >/
 cargo test --workspace --no-run 2>&1 | tee "$scratch/build.log"
 shell_test=$(sed -n 's/^ *Executable src-tauri\/tests\/shell\/main.rs (\(.*\))$/\1/p' "$scratch/build.log")
 [ -x "$shell_test" ] || { echo "FAIL: no test binary for src-tauri/tests/shell" >&2; exit 1; }
+# Copies: a build folder shared with other checkouts may get their binaries meanwhile.
+bin=$scratch/bin
+mkdir -p "$bin"
+cp "${CARGO_TARGET_DIR:-target}/debug/dfns-emulator" "${CARGO_TARGET_DIR:-target}/debug/sigil-companion" "$shell_test" "$bin/"
+shell_test=$bin/$(basename "$shell_test")
 step "make test's build (emulator, companion, the WebDriver test)"
 
 password=$(head -c 18 /dev/urandom | base64)
@@ -86,7 +91,6 @@ publish() { # version, installer, signature
 }
 publish "$new" "$scratch/Sigil_${new}_amd64.deb" "$scratch/Sigil_${new}_amd64.deb.sig"
 
-bin=${CARGO_TARGET_DIR:-target}/debug
 mkdir -p "$scratch/emulator" "$scratch/companion"
 "$bin/dfns-emulator" --listen "127.0.0.1:$emulator_port" --data-dir "$scratch/emulator" --emulator-api &
 pids+=($!)
