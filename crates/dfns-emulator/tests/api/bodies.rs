@@ -33,8 +33,18 @@ pub const SEEDS: [&str; 23] = [
 ];
 
 /// Bytes that break JSON, numbers, strings, encodings or nesting where they land.
-const INSERTS: [&[u8]; 10] =
-    [b"\"", b"{", b"]", b",", b"null", b"-1e999", b"\\u", b"\xff", b"340282366920938463463374607431768211456", b"\"\":0,"];
+const INSERTS: [&[u8]; 10] = [
+    b"\"",
+    b"{",
+    b"]",
+    b",",
+    b"null",
+    b"-1e999",
+    b"\\u",
+    b"\xff",
+    b"340282366920938463463374607431768211456",
+    b"\"\":0,",
+];
 
 #[tokio::test]
 async fn truncated_and_mutated_bodies_are_refused_with_a_dfns_error_never_a_server_error() {

@@ -80,18 +80,19 @@ impl BodyDriver {
             Authentication, DelegatedLoginRequest, DelegatedRegistrationRequest,
             RegistrationChallenge, UserKind, Wallet,
         };
-        let dir = tempfile::tempdir().expect("scratch dir");
+        // In memory where the system has it: a run writes a row or more per input.
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() };
+        let dir = dir.expect("scratch dir");
         let mut config = dfns_emulator::Config::new(dir.path().to_owned());
         config.clock = std::sync::Arc::new(dfns_emulator::clock::ManualClock::new());
         config.emulator_api = true;
         config.confirm_after_ms = 0;
         let emulator = dfns_emulator::Emulator::open(config).await.expect("emulator opens");
         let account = emulator.bootstrap("http://127.0.0.1").service_account;
-        let service_signer = dfns_client::KeySigner::from_pem(
-            account.cred_id.as_str(),
-            &account.private_key_pem,
-        )
-        .expect("service account key");
+        let service_signer =
+            dfns_client::KeySigner::from_pem(account.cred_id.as_str(), &account.private_key_pem)
+                .expect("service account key");
         let user_signer =
             dfns_client::KeySigner::new("fuzz-user-key", PrivateKey::generate(KeyAlgorithm::P256));
         let mut driver = Self {

@@ -57,7 +57,11 @@ impl sigil_companion::identity::hashing::Kdf for OnePassword {
         Ok(self.0.clone())
     }
 
-    fn verify(&self, password: &str, _hash: &sigil_companion::store::passwords::PasswordHash) -> bool {
+    fn verify(
+        &self,
+        password: &str,
+        _hash: &sigil_companion::store::passwords::PasswordHash,
+    ) -> bool {
         password == FUZZ_PASSWORD
     }
 }
@@ -90,7 +94,10 @@ impl CompanionDriver {
         use sigil_companion::store::sessions::{SessionKind, SessionPolicy};
         use sigil_companion::store::users::Email;
 
-        let dir = tempfile::tempdir().expect("scratch dir");
+        // In memory where the system has it: a run writes a row or more per input.
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() };
+        let dir = dir.expect("scratch dir");
         let mut dfns = dfns_emulator::Config::new(dir.path().join("dfns"));
         dfns.confirm_after_ms = 0;
         let emulator = dfns_emulator::Emulator::open(dfns).await.expect("emulator opens");
@@ -120,9 +127,8 @@ impl CompanionDriver {
         .expect("settings");
         let mut config = Config::from_settings(settings).expect("config");
         config.limits = sigil_companion::limits::Limits::default().scaled(1_000_000);
-        let store = sigil_companion::store::Store::connect(&config.database_url)
-            .await
-            .expect("database");
+        let store =
+            sigil_companion::store::Store::connect(&config.database_url).await.expect("database");
         let hash = sigil_companion::store::passwords::hash_password(FUZZ_PASSWORD).expect("hash");
         let identity = std::sync::Arc::new(sigil_companion::identity::DemoIdentity::with_kdf(
             store.clone(),
@@ -189,7 +195,8 @@ impl CompanionDriver {
                 if sender == Sender::App {
                     headers.push(("authorization", bearer.as_str()));
                 }
-                let (status, _, answer) = self.send_raw(method, path, &headers, body.to_vec()).await;
+                let (status, _, answer) =
+                    self.send_raw(method, path, &headers, body.to_vec()).await;
                 (status, answer)
             }
             Sender::Visitor | Sender::SignedIn => {

@@ -58,7 +58,10 @@ async fn every_route_with_a_body_has_a_seed_and_the_fixture_takes_real_ones() {
     let driver = CompanionDriver::start().await;
     // A new account, and the fixture's account signing in again: both go home (303).
     assert_eq!(driver.send(6, SEEDS[6].as_bytes()).await, 303);
-    assert_eq!(driver.send(7, b"email=fuzz%40example.co&password=correct+horse+battery").await, 303);
+    assert_eq!(
+        driver.send(7, b"email=fuzz%40example.co&password=correct+horse+battery").await,
+        303
+    );
     // Without the CSRF field, the same sign-in is refused.
     assert_eq!(driver.send(7 | 0x80, SEEDS[7].as_bytes()).await, 403);
 }
