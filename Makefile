@@ -87,8 +87,9 @@ measure-e2e: deps-test ui
 
 ## make fuzz: each cargo-fuzz target (or those in FUZZ_TARGETS, e.g. responses) for FUZZ_SECONDS
 ## (default 600) on the nightly toolchain, cargo-fuzz installed if missing: the Dfns answers
-## dfns-client reads, then the deep-link parser; prints executions, corpus size and crashing
-## inputs. Not part of make test (its fast mutation tests of the same entry points are).
+## dfns-client reads, the deep-link parser, the emulator's request bodies (bodies), the
+## companion's /api/v1 bodies and forms (forms_and_api); prints executions, corpus size and
+## crashing inputs. Not part of make test (its fast mutation tests of the same entry points are).
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
 

@@ -4,6 +4,7 @@
 
 mod api_edges;
 mod binary;
+mod bodies;
 mod browser;
 mod harness;
 mod instances;
