@@ -111,6 +111,8 @@ window main {
     fn set_guardrails(app, guardrails: Guardrails) -> GuardrailsView {
         app.set_guardrails(guardrails).await
     }
+    /// The update last offered (`null`: none), for a UI that starts after the check at start.
+    fn update_offered(app) -> Option<UpdateView> { Ok(app.update_offered()) }
     /// Asks the company for a newer Sigil (`null`: none newer).
     fn check_update(app) -> Option<UpdateView> { app.check_update().await }
     /// Installs the update the person agreed to (the version they were shown), then restarts.

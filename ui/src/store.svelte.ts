@@ -86,7 +86,7 @@ export class Store {
       on("wallets:changed", (wallets) => this.wallets.changed(wallets)),
       on("update:available", (update) => this.updates.available(update)),
     ]);
-    await this.session.load();
+    await Promise.all([this.session.load(), this.updates.load()]);
   }
 
   stop(): void {

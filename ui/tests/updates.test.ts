@@ -34,6 +34,14 @@ describe("signed updates", () => {
     expect(shell.callsOf("install_update")).toEqual([]);
   });
 
+  it("shows an offer the shell found before the UI was listening", async () => {
+    const shell = new FakeShell();
+    shell.offeredAtStart = OFFER;
+    app = await mountApp(shell);
+    expect(text("#update-version")).toBe(S.update.version("0.2.0", "0.1.0"));
+    expect(shell.callsOf("update_offered")).toHaveLength(1);
+  });
+
   it("installs the version shown when the person agrees", async () => {
     const shell = new FakeShell();
     await announced(shell);

@@ -1083,6 +1083,12 @@ impl AppService {
         Ok(view)
     }
 
+    /// The update last offered, if any: the UI asks as it starts, since the check at start may
+    /// announce one before the UI listens.
+    pub fn update_offered(&self) -> Option<UpdateView> {
+        self.update.lock().ok().and_then(|update| update.clone())
+    }
+
     /// Installs the update the person agreed to (`version`, the one they were shown), its
     /// signature checked against the key this Sigil was built with, then restarts as it.
     pub async fn install_update(&self, version: &str) -> Result<()> {

@@ -858,6 +858,7 @@ export const COMMANDS = {
   set_settings: "main",
   guardrails: "main",
   set_guardrails: "main",
+  update_offered: "main",
   check_update: "main",
   install_update: "main",
   sign_out: "main",
@@ -904,6 +905,7 @@ export type CommandArgs = {
   set_settings: { companionUrl?: string | null; authenticator?: AuthenticatorChoice | null; notifications?: boolean | null };
   guardrails: Record<string, never>;
   set_guardrails: { guardrails: Guardrails };
+  update_offered: Record<string, never>;
   check_update: Record<string, never>;
   install_update: { version: string };
   sign_out: Record<string, never>;
@@ -948,6 +950,7 @@ export type CommandResults = {
   set_settings: AppState;
   guardrails: GuardrailsView;
   set_guardrails: GuardrailsView;
+  update_offered: UpdateView | null;
   check_update: UpdateView | null;
   install_update: void;
   sign_out: void;
@@ -1044,6 +1047,8 @@ export function commands(call: Call) {
     guardrails: () => call("guardrails"),
     /** Sets the person's own guardrails. */
     setGuardrails: (guardrails: Guardrails) => call("set_guardrails", { guardrails }),
+    /** The update last offered (`null`: none), for a UI that starts after the check at start. */
+    updateOffered: () => call("update_offered"),
     /** Asks the company for a newer Sigil (`null`: none newer). */
     checkUpdate: () => call("check_update"),
     /** Installs the update the person agreed to (the version they were shown), then restarts. */

@@ -30,6 +30,15 @@ export class Updates {
     this.store.say(S.update.available(update.version));
   }
 
+  /** At start: an offer the shell's own check at start made before the UI listened. */
+  async load(): Promise<void> {
+    let kept: UpdateView | null = null;
+    await this.store.attempt(async () => {
+      kept = await ipc.updateOffered();
+    });
+    if (kept) this.available(kept);
+  }
+
   /** "Check for updates". */
   async check(): Promise<void> {
     this.busy = "checking";

@@ -134,6 +134,8 @@ export class FakeShell {
   ceremonyPrompts: EventMap["authn:prompt"][] = [{ kind: "touch-key" }, { kind: "processing" }];
   /** Warnings `prepare_send` returns instead of those the guardrails give (null: the guardrails'). */
   sendWarnings: Prepared["warnings"] | null = null;
+  /** The offer the shell's check at start made before the UI listened (`update_offered`). */
+  offeredAtStart: UpdateView | null = null;
   /** What `check_update` finds (null: nothing newer). */
   update: UpdateView | null = null;
   /** How `check_update` fails instead (a version that is not newer, an unreachable company). */
@@ -778,6 +780,8 @@ export class FakeShell {
         return this.answerApproval(true);
       case "decline":
         return this.answerApproval(false);
+      case "update_offered":
+        return this.offeredAtStart;
       case "check_update":
         if (this.updateRefusal) this.refuse(this.updateRefusal.code, this.updateRefusal.message);
         return this.update;

@@ -99,6 +99,7 @@ async fn a_newer_sigil_from_the_confirmed_company_is_announced_with_its_notes() 
     let asked = scene.updater.asked.lock().expect("lock").clone();
     assert_eq!(asked.len(), 1);
     assert!(asked[0].as_str().starts_with("https://wallet.example.com/updates/"), "{}", asked[0]);
+    assert_eq!(scene.service.update_offered(), Some(view), "kept for a UI that starts later");
     let events = scene.events.0.lock().expect("lock").clone();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].0, "update:available");
@@ -118,6 +119,7 @@ async fn an_older_sigil_offered_is_refused_and_cannot_be_installed() {
     let scene = scene(true, Some("0.0.9")).await;
     let error = scene.service.check_update().await.expect_err("refused");
     assert_eq!(error.code(), "UPDATE_NOT_NEWER");
+    assert_eq!(scene.service.update_offered(), None);
     assert!(error.to_string().contains("0.0.9"), "{error}");
     let install = scene.service.install_update("0.0.9").await.expect_err("nothing pending");
     assert_eq!(install.code(), "NO_UPDATE_PENDING");
