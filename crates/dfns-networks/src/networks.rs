@@ -159,46 +159,37 @@ struct Names {
     explorer: Explorer,
 }
 
-const fn evm(names: Names, chain_id: u64, native_symbol: &'static str) -> Network {
+/// The network `names` of `family`, with its chain id and native asset.
+const fn network_of(
+    names: Names,
+    family: Family,
+    chain_id: Option<u64>,
+    native_symbol: &'static str,
+    native_decimals: u8,
+) -> Network {
     let Names { name, display_name, testnet, explorer } = names;
     Network {
         name,
         display_name,
         testnet,
         explorer,
-        family: Family::Evm,
-        chain_id: Some(chain_id),
+        family,
+        chain_id,
         native_symbol,
-        native_decimals: 18,
+        native_decimals,
     }
+}
+
+const fn evm(names: Names, chain_id: u64, native_symbol: &'static str) -> Network {
+    network_of(names, Family::Evm, Some(chain_id), native_symbol, 18)
 }
 
 const fn bitcoin(names: Names) -> Network {
-    let Names { name, display_name, testnet, explorer } = names;
-    Network {
-        name,
-        display_name,
-        testnet,
-        explorer,
-        family: Family::Bitcoin,
-        chain_id: None,
-        native_symbol: "BTC",
-        native_decimals: 8,
-    }
+    network_of(names, Family::Bitcoin, None, "BTC", 8)
 }
 
 const fn solana(names: Names) -> Network {
-    let Names { name, display_name, testnet, explorer } = names;
-    Network {
-        name,
-        display_name,
-        testnet,
-        explorer,
-        family: Family::Solana,
-        chain_id: None,
-        native_symbol: "SOL",
-        native_decimals: 9,
-    }
+    network_of(names, Family::Solana, None, "SOL", 9)
 }
 
 /// A main network.
