@@ -5,8 +5,9 @@ EMULATOR_PORT ?= 8787
 
 COMPANION_PORT ?= 8788
 FUZZ_SECONDS ?= 600
+CRASH_KILLS ?= 60
 
-.PHONY: test-update run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
+.PHONY: test-crash test-update run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -84,6 +85,14 @@ test-sdk: ui
 ## requests the app makes to Dfns and to the companion for one send and for a warm start.
 measure-e2e: deps-test ui
 	scripts/measure-e2e.sh
+
+## make test-crash: the engine (sigil-core in a child process sending transfers) and the emulator
+## killed with SIGKILL $(CRASH_KILLS) times at seeded random points, each restarted on its data
+## folder, with the money invariants checked after every round (crates/sigil-core/tests/core/
+## crash.rs). make test runs the same test with 8 kills. CRASH_SEED=… repeats a printed run.
+test-crash: deps-test ui
+	SIGIL_CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),SIGIL_CRASH_SEED=$(CRASH_SEED)) \
+	  cargo nextest run --workspace --no-capture -E 'package(sigil-core) & test(/^crash::/)'
 
 ## make fuzz: each cargo-fuzz target (or those in FUZZ_TARGETS, e.g. responses) for FUZZ_SECONDS
 ## (default 600) on the nightly toolchain, cargo-fuzz installed if missing: the Dfns answers

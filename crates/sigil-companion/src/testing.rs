@@ -93,19 +93,37 @@ impl TestStack {
         let emulator = Emulator::open(config).await.map_err(|e| start(&e))?;
         let (listener, address) = loopback().await?;
         let dfns = emulator.bootstrap(&format!("http://{address}"));
-        let mut tasks = vec![tokio::spawn(emulator.serve(listener, std::future::pending()))];
 
+        let mut stack = Self::companion_for(dfns, scratch, |_| {}).await?;
+        stack.tasks.insert(0, tokio::spawn(emulator.serve(listener, std::future::pending())));
+        Ok(stack)
+    }
+
+    /// Only the companion, for a Dfns (an emulator another process serves, which a test may
+    /// kill and start again) at `dfns`, with `adjust` applied to its configuration (e.g. its
+    /// rate limits scaled for a test that restarts the app many times).
+    pub async fn start_for(
+        dfns: Bootstrap,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<Self, TestingError> {
+        let scratch = tempfile::tempdir().map_err(|e| TestingError::Start(e.to_string()))?;
+        Self::companion_for(dfns, scratch, adjust).await
+    }
+
+    async fn companion_for(
+        dfns: Bootstrap,
+        scratch: tempfile::TempDir,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<Self, TestingError> {
         let (listener, address) = loopback().await?;
         let companion_url = format!("http://{address}");
         let database =
             format!("sqlite://{}?mode=rwc", scratch.path().join("companion.db").display());
         let clock = Arc::new(OffsetClock::default());
-        let companion = companion(&dfns, &companion_url, &database, clock.clone(), &[]).await?;
-        tasks.push(tokio::spawn(server::serve(
-            listener,
-            companion.clone(),
-            std::future::pending(),
-        )));
+        let companion =
+            companion(&dfns, &companion_url, &database, clock.clone(), &[], adjust).await?;
+        let tasks =
+            vec![tokio::spawn(server::serve(listener, companion.clone(), std::future::pending()))];
         Ok(Self { dfns, companion_url, companion, clock, tasks, _scratch: scratch })
     }
 
@@ -125,9 +143,15 @@ impl TestStack {
         let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| start(&e))?;
         let database =
             format!("sqlite://{}?mode=rwc", self._scratch.path().join("companion.db").display());
-        let restarted =
-            companion(&self.dfns, &self.companion_url, &database, self.clock.clone(), options)
-                .await?;
+        let restarted = companion(
+            &self.dfns,
+            &self.companion_url,
+            &database,
+            self.clock.clone(),
+            options,
+            |_| {},
+        )
+        .await?;
         self.companion = restarted.clone();
         self.tasks.push(tokio::spawn(server::serve(listener, restarted, std::future::pending())));
         Ok(())
@@ -139,13 +163,15 @@ impl TestStack {
     }
 }
 
-/// The companion's state for `dfns` at `url` on `database`, `options` set on its command line.
+/// The companion's state for `dfns` at `url` on `database`, `options` set on its command line,
+/// then `adjust` applied to the configuration.
 async fn companion(
     dfns: &Bootstrap,
     url: &str,
     database: &str,
     clock: Arc<OffsetClock>,
     options: &[(&str, &str)],
+    adjust: impl FnOnce(&mut Config),
 ) -> Result<AppState, TestingError> {
     let start = |error: &dyn std::fmt::Display| TestingError::Start(error.to_string());
     let key =
@@ -172,7 +198,8 @@ async fn companion(
         }
     }
     let settings = Settings::try_parse_from(line).map_err(|e| start(&e))?;
-    let config = Config::from_settings(settings).map_err(|e| start(&e))?;
+    let mut config = Config::from_settings(settings).map_err(|e| start(&e))?;
+    adjust(&mut config);
     let store = Store::connect(&config.database_url).await.map_err(|e| start(&e))?;
     let identity = Arc::new(DemoIdentity::new(store.clone(), &config.limits));
     let parts = Parts { config, store, identity, clock };

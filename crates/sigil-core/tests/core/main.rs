@@ -2,6 +2,7 @@
 
 mod actions;
 mod challenges;
+mod crash;
 mod files;
 mod journey;
 mod login;

@@ -1,8 +1,11 @@
 //! The app's core wired to a test stack: secrets in memory (or a failing keyring), the system
 //! clock plus an offset.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use dfns_client::Secret;
 use sigil_authn::webauthn::RelyingParty;
@@ -108,6 +111,58 @@ pub async fn registered(stack: &TestStack, email: &str) -> (App, sigil_api::Regi
         panic!("a new user is not registered yet")
     };
     (app, registration)
+}
+
+/// Secrets in a JSON file: the keyring of an app that runs in child processes a test kills.
+/// Each change writes a new file and renames it over the old, so a kill leaves one or the other.
+#[derive(Debug)]
+pub struct FileStore {
+    path: PathBuf,
+    writing: Mutex<()>,
+}
+
+impl FileStore {
+    pub fn new(path: PathBuf) -> Self {
+        Self { path, writing: Mutex::new(()) }
+    }
+
+    fn read(&self) -> BTreeMap<String, String> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).expect("a whole secrets file"),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(error) => panic!("reading {}: {error}", self.path.display()),
+        }
+    }
+
+    fn change(&self, change: impl FnOnce(&mut BTreeMap<String, String>) -> bool) -> bool {
+        let _one_writer = self.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut secrets = self.read();
+        let changed = change(&mut secrets);
+        let next = self.path.with_extension("next");
+        let mut file = std::fs::File::create(&next).expect("secrets file");
+        file.write_all(&serde_json::to_vec(&secrets).expect("json")).expect("written");
+        file.sync_all().expect("on disk");
+        std::fs::rename(&next, &self.path).expect("replaced");
+        changed
+    }
+}
+
+impl SecretStore for FileStore {
+    fn get(&self, key: &str) -> Result<Option<SecretBytes>, StoreError> {
+        let value = self.read().remove(key);
+        Ok(value.map(|hex| SecretBytes::new(hex::decode(hex).expect("hex"))))
+    }
+
+    fn set(&self, key: &str, value: &SecretBytes) -> Result<(), StoreError> {
+        self.change(|secrets| {
+            secrets.insert(key.to_owned(), hex::encode(value.expose())).is_none()
+        });
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.change(|secrets| secrets.remove(key).is_some()))
+    }
 }
 
 /// A keyring that is not there.
