@@ -7,7 +7,7 @@ COMPANION_PORT ?= 8788
 FUZZ_SECONDS ?= 600
 CRASH_KILLS ?= 60
 
-.PHONY: test-crash test-update run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
+.PHONY: test-load load test-crash test-update run test fuzz deps deps-test build ui ui-test contract test-e2e lint test-rust test-keyring test-postgres test-tpm test-browser test-sdk bench bench-emulator bench-client bench-companion bench-authn measure-app measure-e2e bundle
 
 ## make run: the product on this machine: the Dfns emulator on 127.0.0.1:$(EMULATOR_PORT), the
 ## companion website on 127.0.0.1:$(COMPANION_PORT) and the Sigil app, wired together; Ctrl-C
@@ -17,7 +17,7 @@ run: deps ui
 
 ## make test: every test (formatting, lints, Rust tests, real-keyring, PostgreSQL and software-TPM
 ## tests, the companion's pages in headless Chromium, official-SDK conformance).
-test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-tpm test-browser test-e2e test-sdk
+test: deps-test ui ui-test lint test-rust test-keyring test-postgres test-tpm test-browser test-e2e test-sdk test-load
 
 deps:
 	scripts/install-deps.sh run
@@ -93,6 +93,17 @@ measure-e2e: deps-test ui
 test-crash: deps-test ui
 	SIGIL_CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),SIGIL_CRASH_SEED=$(CRASH_SEED)) \
 	  cargo nextest run --workspace --no-capture -E 'package(sigil-core) & test(/^crash::/)'
+
+## Load without errors (scripts/load.sh, crates/sigil-companion/examples/load.rs): a fresh
+## emulator and companion, each its own process on loopback, then mixed requests against each,
+## 8 at once: per server the requests by kind, rate, p50/p99, errors (must be 0), rate-limited
+## answers apart, and its memory (PSS) before and after. test-load (in make test) sends 1,000 to
+## each, make load 10,000. Same build as test-rust.
+test-load: deps-test ui
+	scripts/load.sh --requests 1000
+
+load: deps-test ui
+	scripts/load.sh --requests 10000
 
 ## make fuzz: each cargo-fuzz target (or those in FUZZ_TARGETS, e.g. responses) for FUZZ_SECONDS
 ## (default 600) on the nightly toolchain, cargo-fuzz installed if missing: the Dfns answers
