@@ -1,5 +1,5 @@
 //! The `#[tauri::command]`s, made from the contract table (contract.rs): each parses its
-//! arguments and runs one `AppService` use case, nothing more.
+//! arguments, waits for the engine to be open, and runs one `AppService` use case, nothing more.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -15,6 +15,7 @@ use sigil_core::service::views::{
 use sigil_core::updates::UpdateView;
 use tauri::State;
 
+use crate::engine::Engine;
 use crate::error::{IpcError, IpcResult};
 use crate::typescript::CommandSpec;
 
@@ -39,11 +40,11 @@ macro_rules! ipc_contract {
             // Tauri hands arguments over by value.
             #[allow(clippy::needless_pass_by_value)]
             async fn $name(
-                $app: State<'_, AppService>,
+                $app: State<'_, Engine>,
                 $($arg: Option<Value>),*
             ) -> IpcResult<$ret> {
                 $(let $arg: $ty = parse(stringify!($arg), $arg)?;)*
-                let $app: &AppService = &$app;
+                let $app: &AppService = $app.ready().await?;
                 let done: sigil_core::Result<$ret> = $body;
                 done.map_err(IpcError::from)
             }

@@ -3,6 +3,7 @@
 //! business rule: the use cases are sigil-core's; this crate only adapts them.
 
 mod commands;
+mod engine;
 pub mod error;
 pub mod typescript;
 mod updater;
@@ -10,6 +11,7 @@ mod updater;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use error::IpcError;
 use serde_json::Value;
 use sigil_core::service::{AppService, DEV_SECURITY_KEY, Outside};
 use tauri::{Emitter as _, Manager as _, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder};
@@ -18,6 +20,7 @@ use tauri_plugin_notification::NotificationExt as _;
 use tauri_plugin_opener::OpenerExt as _;
 
 pub use commands::handler;
+pub use engine::Engine;
 
 /// The approval window's label: its capability (build.rs) names it.
 const APPROVAL: &str = "approval";
@@ -53,8 +56,10 @@ impl<R: Runtime> Outside for TauriOutside<R> {
         let app = self.0.clone();
         // Closing the window is a no; nothing waits any more once the request was answered.
         window.on_window_event(move |event| {
-            if let tauri::WindowEvent::CloseRequested { .. } = event {
-                let _ = app.state::<AppService>().decline();
+            if let tauri::WindowEvent::CloseRequested { .. } = event
+                && let Some(service) = app.state::<Engine>().get()
+            {
+                let _ = service.decline();
             }
         });
         Ok(())
@@ -113,7 +118,10 @@ fn refresh_interval() -> std::time::Duration {
 fn accept_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: String) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        app.state::<AppService>().accept_deep_link(&url).await;
+        // Not open: the error is the startup screen's to show; the link is dropped with it.
+        if let Ok(service) = app.state::<Engine>().ready().await {
+            service.accept_deep_link(&url).await;
+        }
     });
 }
 
@@ -145,20 +153,34 @@ pub fn run() {
             private_files::create_dir_all(&data_dir)?;
             let secrets = Arc::new(sigil_store::KeyringStore::new(keyring_service()));
             let outside = Arc::new(TauriOutside(handle.clone()));
-            let service =
-                tauri::async_runtime::block_on(AppService::open(data_dir, secrets, outside))
-                    .map_err(|error| format!("Sigil cannot start: {error}"))?
-                    .with_dev_security_key(dev_security_key_from_env())
-                    .with_updater(Arc::new(updater::TauriUpdater::new(handle.clone())));
-            app.manage(service);
-            tracing::info!(version = %app.package_info().version, "Sigil started");
-            let refresher = handle.clone();
+            // The window loads while the engine opens (the cache, the journal, the company's
+            // HTTP client): commands wait for it.
+            app.manage(Engine::default());
+            let opening = handle.clone();
             tauri::async_runtime::spawn(async move {
-                refresher.state::<AppService>().keep_fresh(refresh_interval()).await;
-            });
-            let checking = handle.clone();
-            tauri::async_runtime::spawn(async move {
-                checking.state::<AppService>().keep_checking_for_updates().await;
+                let opened = AppService::open(data_dir, secrets, outside).await.map(|service| {
+                    service
+                        .with_dev_security_key(dev_security_key_from_env())
+                        .with_updater(Arc::new(updater::TauriUpdater::new(opening.clone())))
+                });
+                if let Err(error) = &opened {
+                    tracing::error!(%error, "Sigil cannot start");
+                }
+                let engine = opening.state::<Engine>();
+                engine.settle(opened.map_err(IpcError::from));
+                if engine.get().is_none() {
+                    return;
+                }
+                tracing::info!(version = %opening.package_info().version, "Sigil started");
+                let refresher = opening.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Some(service) = refresher.state::<Engine>().get() {
+                        service.keep_fresh(refresh_interval()).await;
+                    }
+                });
+                if let Some(service) = opening.state::<Engine>().get() {
+                    service.keep_checking_for_updates().await;
+                }
             });
             // In development the scheme is registered at run time. An installed app has it from
             // its package (the .deb/.rpm desktop entry, the MSI/NSIS registry keys), which a
@@ -185,8 +207,10 @@ pub fn run() {
         .build(tauri::generate_context!());
     match built {
         Ok(app) => app.run(|app, event| {
-            if let RunEvent::Exit = event {
-                tauri::async_runtime::block_on(app.state::<AppService>().close());
+            if let RunEvent::Exit = event
+                && let Some(service) = app.state::<Engine>().get()
+            {
+                tauri::async_runtime::block_on(service.close());
             }
         }),
         Err(error) => {

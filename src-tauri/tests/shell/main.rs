@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use sigil_app::Engine;
 use sigil_companion::testing::{TestStack, Website};
 use sigil_core::service::views::AuthenticatorChoice;
 use sigil_core::service::{AppService, Outside};
@@ -90,15 +91,21 @@ async fn harness_with(
     let secrets: Arc<dyn SecretStore> = Arc::new(sigil_store::MemoryStore::new());
     let service =
         service(data.path(), &secrets, &recorder).await.with_dev_security_key(dev_security_key);
+    let (app, main) = mock_app(Engine::opened(service));
+    let approval =
+        WebviewWindowBuilder::new(&app, "approval", Default::default()).build().expect("approval");
+    Harness { stack, app, main, approval, recorder, secrets, data }
+}
+
+/// The shell's commands in the mock runtime over `engine`, and its main window.
+fn mock_app(engine: Engine) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = mock_builder()
         .invoke_handler(sigil_app::handler())
         .build(tauri::generate_context!())
         .expect("app");
-    app.manage(service);
+    app.manage(engine);
     let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main");
-    let approval =
-        WebviewWindowBuilder::new(&app, "approval", Default::default()).build().expect("approval");
-    Harness { stack, app, main, approval, recorder, secrets, data }
+    (app, main)
 }
 
 /// Sigil's engine on `data` and `secrets`, as the app opens it at start.
@@ -115,9 +122,14 @@ async fn service(
 }
 
 impl Harness {
+    /// The engine the commands run on.
+    fn sigil(&self) -> &AppService {
+        self.app.state::<Engine>().inner().get().expect("the engine is open")
+    }
+
     /// Sigil closed and started again on the same data folder and keyring.
     async fn restarted(&self) -> AppService {
-        self.app.state::<AppService>().close().await;
+        self.sigil().close().await;
         service(self.data.path(), &self.secrets, &self.recorder).await
     }
 }
@@ -187,6 +199,49 @@ fn code(error: &Value) -> &str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_sent_while_the_engine_opens_is_answered_once_it_is_open() {
+    let stack = TestStack::start().await.expect("emulator and companion");
+    let data = tempfile::tempdir().expect("data dir");
+    let settings = json!({ "companionUrl": stack.companion_url, "companyConfirmed": true });
+    std::fs::write(data.path().join("settings.json"), settings.to_string()).expect("settings");
+    let (app, main) = mock_app(Engine::default());
+    let asked = tokio::task::spawn_blocking(move || invoke(&main, "app_state", json!({})));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!asked.is_finished(), "answered before the engine was open");
+
+    let secrets: Arc<dyn SecretStore> = Arc::new(sigil_store::MemoryStore::new());
+    let opened = service(data.path(), &secrets, &Arc::new(Recorder::default())).await;
+    app.state::<Engine>().settle(Ok(opened));
+    let state = asked.await.expect("join").expect("the app state");
+    assert_eq!(state["signedIn"], false);
+    assert_eq!(state["companionUrl"], stack.companion_url.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_that_could_not_open_answers_every_command_with_why() {
+    let data = tempfile::tempdir().expect("data dir");
+    std::fs::write(data.path().join("journal.db"), vec![0x5a; 8192]).expect("a damaged journal");
+    let secrets: Arc<dyn SecretStore> = Arc::new(sigil_store::MemoryStore::new());
+    let recorder: Arc<dyn Outside> = Arc::new(Recorder::default());
+    let failed = AppService::open(data.path().to_owned(), secrets, recorder)
+        .await
+        .map_err(sigil_app::error::IpcError::from);
+    let Err(why) = &failed else { panic!("a damaged journal opened") };
+    let (app, main) = mock_app(Engine::default());
+    assert_eq!(json!(why.code), "JOURNAL_CORRUPT", "{why}");
+    app.state::<Engine>().settle(Err(why.clone()));
+    for (command, args) in [("app_state", json!({})), ("wallets", json!({}))] {
+        let window = main.clone();
+        let error = tokio::task::spawn_blocking(move || invoke(&window, command, args))
+            .await
+            .expect("join")
+            .expect_err("no engine");
+        assert_eq!(code(&error), "JOURNAL_CORRUPT", "{command}: {error}");
+        assert_eq!(error["message"], why.message.as_str());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_the_app_state_names_the_company_and_the_authenticators_of_this_computer() {
     let h = harness().await;
     let state = call(&h, "app_state", json!({})).await.expect("state");
@@ -218,7 +273,7 @@ async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
         .sign_in_at(&opened[0], "ada@example.org", "correct horse battery", true)
         .await
         .expect("deep link");
-    h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
+    h.sigil().accept_deep_link(link.as_str()).await;
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, state) = events.last().expect("an event");
     assert_eq!(name, "auth:changed");
@@ -226,7 +281,7 @@ async fn sign_in_opens_the_browser_and_the_deep_link_signs_the_user_in() {
     assert_eq!(state["user"]["email"], "ada@example.org");
     assert_eq!(state["registered"], false);
 
-    h.app.state::<AppService>().accept_deep_link("sigil://wallet/drain").await;
+    h.sigil().accept_deep_link("sigil://wallet/drain").await;
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, error) = events.last().expect("an event");
     assert_eq!((name.as_str(), code(error)), ("auth:error", "DEEP_LINK_INVALID"));
@@ -247,7 +302,7 @@ async fn without_a_browser_the_sign_in_address_is_shown_and_its_link_back_still_
         .sign_in_at(&url, "grace@example.org", "correct horse battery", true)
         .await
         .expect("deep link");
-    h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
+    h.sigil().accept_deep_link(link.as_str()).await;
     let state = call(&h, "app_state", json!({})).await.expect("state");
     assert_eq!(
         (state["signedIn"].as_bool(), state["user"]["email"].as_str()),
@@ -256,7 +311,7 @@ async fn without_a_browser_the_sign_in_address_is_shown_and_its_link_back_still_
 
     // A web page's "Open in Sigil" starts a sign-in too: its address comes as an event.
     call(&h, "sign_out", json!({})).await.expect("signed out");
-    h.app.state::<AppService>().accept_deep_link("sigil://auth/start").await;
+    h.sigil().accept_deep_link("sigil://auth/start").await;
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, page) = events.last().expect("an event");
     assert_eq!((name.as_str(), page["opened"].as_bool()), ("auth:page", Some(false)));
@@ -281,7 +336,7 @@ async fn signed_in_and_registered(h: &Harness, email: &str) {
         .sign_in_at(&opened, email, "correct horse battery", true)
         .await
         .expect("deep link");
-    h.app.state::<AppService>().accept_deep_link(link.as_str()).await;
+    h.sigil().accept_deep_link(link.as_str()).await;
     let _person = Approver::start(h);
     call(h, "register", json!({"authenticator": "device"})).await.expect("registered");
 }
@@ -297,7 +352,7 @@ async fn no_sign_in_starts_before_the_person_confirmed_the_company_by_its_host()
     // Neither the app's button nor a web page's "Open in Sigil" link reaches any website.
     let error = call(&h, "start_login", json!({})).await.expect_err("unconfirmed");
     assert_eq!(code(&error), "COMPANY_UNCONFIRMED");
-    h.app.state::<AppService>().accept_deep_link("sigil://auth/start").await;
+    h.sigil().accept_deep_link("sigil://auth/start").await;
     let events = h.recorder.events.lock().expect("lock").clone();
     let (name, error) = events.last().expect("an event");
     assert_eq!((name.as_str(), code(error)), ("auth:error", "COMPANY_UNCONFIRMED"));
